@@ -1,0 +1,172 @@
+/**
+ * The `isc-accounts` command line: `validate` (offline) and `drift` (reads the tenant). Exposed as
+ * a function of argv and I/O so tests run it in-process; isc-accounts.ts is the thin bin wrapper.
+ *
+ * Exit codes: 0 = OK / no drift, 2 = drift found, 1 = anything else (invalid definitions, usage,
+ * configuration, connection or API error).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError } from "commander";
+import { createIscClient } from "../client/request";
+import { redactSecrets } from "../client/errors";
+import { resolveConnectionSettings, SETTING_ENV_VARS, type SettingHint } from "../client/settings";
+import { formatDefinitionError, type LoadResult } from "../gitops/definitions";
+import { detectDrift } from "../gitops/drift";
+import { driftReportJson, driftSummaryLine, formatDriftTable } from "../gitops/drift-format";
+import { hasDrift } from "../gitops/drift-report";
+import { loadDefinitionsSync } from "../gitops/loader";
+import { packageRoot } from "../gitops/schema";
+import { progressLine } from "./progress";
+
+export interface CliIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  env: NodeJS.ProcessEnv;
+  /** Whether stderr is an interactive terminal (enables the progress line). */
+  isTTY: boolean;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_DRIFT = 2;
+
+const SOURCE_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * Where to set each connection setting. There is deliberately no --client-secret flag: command
+ * lines are visible to every local user (ps, /proc/<pid>/cmdline) and end up in shell history and
+ * CI logs, so the secret is read from the environment only.
+ */
+const cliSettingHint: SettingHint = (setting, envVar) => {
+  if (setting === "baseUrl") return `use --base-url or set ${envVar}`;
+  if (setting === "clientId") return `use --client-id or set ${envVar}`;
+  return `set ${envVar}; it has no command-line flag because command lines are visible to other users`;
+};
+
+interface DriftFlags {
+  json?: boolean;
+  source?: string[];
+  includeUnmanaged?: boolean;
+  all?: boolean;
+  baseUrl?: string;
+  clientId?: string;
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string };
+  return manifest.version ?? "0.0.0";
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** Loads definitions; prints every error and returns undefined when there are any. */
+function loadOrReport(dir: string, io: CliIo): LoadResult | undefined {
+  const result = loadDefinitionsSync(dir);
+  if (result.errors.length === 0) return result;
+  for (const error of result.errors) io.stderr.write(`${formatDefinitionError(error)}\n`);
+  io.stderr.write(`${plural(result.errors.length, "error")} in the definitions\n`);
+  return undefined;
+}
+
+function validateCommand(dir: string, io: CliIo): number {
+  const result = loadOrReport(dir, io);
+  if (!result) return EXIT_ERROR;
+  io.stdout.write(
+    `OK: ${plural(result.definitions.length, "account")} in ${plural(result.files.length, "file")} (${plural(result.sourceIds.length, "source")})\n`,
+  );
+  return EXIT_OK;
+}
+
+async function driftCommand(dir: string, flags: DriftFlags, io: CliIo): Promise<number> {
+  const loaded = loadOrReport(dir, io);
+  if (!loaded) return EXIT_ERROR;
+
+  const requestedSources = flags.source ?? [];
+  for (const id of requestedSources) {
+    if (!SOURCE_ID.test(id)) return fail(io, `--source ${JSON.stringify(id)}: must be a 32-character lowercase hex source id`);
+    if (!loaded.sourceIds.includes(id)) return fail(io, `--source ${id}: no definitions file in ${dir} names this source`);
+  }
+  const sourceIds = requestedSources.length > 0 ? [...new Set(requestedSources)] : loaded.sourceIds;
+
+  const settings = resolveConnectionSettings({ baseUrl: flags.baseUrl, clientId: flags.clientId }, io.env, cliSettingHint);
+  const client = createIscClient(settings);
+  const progress = progressLine(io.stderr, io.isTTY);
+  let report;
+  try {
+    report = await detectDrift(client, loaded.definitions, {
+      sourceIds,
+      includeUnmanaged: flags.includeUnmanaged === true,
+      onProgress: (p) => progress.update(p),
+    });
+  } finally {
+    progress.finish();
+  }
+
+  const render = { includeInSync: flags.all === true };
+  if (flags.json) {
+    io.stdout.write(driftReportJson(report, render));
+  } else {
+    const table = formatDriftTable(report, render);
+    io.stdout.write(`${table}${table ? "\n" : ""}${driftSummaryLine(report)}\n`);
+  }
+  return hasDrift(report) ? EXIT_DRIFT : EXIT_OK;
+}
+
+function fail(io: CliIo, message: string): number {
+  io.stderr.write(`error: ${message}\n`);
+  return EXIT_ERROR;
+}
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command("isc-accounts")
+    .description("GitOps definitions for SailPoint ISC flat-file source accounts: validate them, and detect drift against a tenant.")
+    .version(packageVersion())
+    // Settings below are inherited by the subcommands, so they must come before them.
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError("(add --help for usage)");
+
+  program
+    .command("validate")
+    .summary("check definition files offline")
+    .description("Check definition files offline (syntax, schema, duplicates). Exit 0 when valid, 1 otherwise.")
+    .argument("<dir>", "definitions directory (read recursively) or a single file")
+    .action((dir: string) => setExitCode(validateCommand(dir, io)));
+
+  program
+    .command("drift")
+    .summary("compare the definitions with the tenant")
+    .description(
+      "Compare the definitions with the tenant (no Pulumi state needed). Exit 0: no drift, 2: drift found, 1: error.\n" +
+        `Connection: ${SETTING_ENV_VARS.baseUrl}, ${SETTING_ENV_VARS.clientId}, ${SETTING_ENV_VARS.clientSecret} (the secret only from the ` +
+        "environment: command lines are visible to other users in process lists).",
+    )
+    .argument("<dir>", "definitions directory (read recursively) or a single file")
+    .option("--json", "print the report as JSON (format: docs/drift-json.md)")
+    .option("--source <id>", "only this source (repeatable)", (id: string, ids: string[] = []) => [...ids, id])
+    .option("--include-unmanaged", "also report accounts on the sources that no definition declares (they count as drift)")
+    .option("--all", "also list accounts that are in sync")
+    .option("--base-url <url>", `tenant API base URL (default: $${SETTING_ENV_VARS.baseUrl})`)
+    .option("--client-id <id>", `API client id (default: $${SETTING_ENV_VARS.clientId})`)
+    .action(async (dir: string, flags: DriftFlags) => setExitCode(await driftCommand(dir, flags, io)));
+
+  return program;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (err) {
+    // Help and --version end with exit code 0; usage errors were already printed by commander.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    const message = err instanceof Error ? err.message : String(err);
+    // The client never puts the secret in messages; this is a second line of defence.
+    return fail(io, redactSecrets(message, [io.env[SETTING_ENV_VARS.clientSecret]]));
+  }
+}

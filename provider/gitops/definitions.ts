@@ -1,0 +1,57 @@
+/**
+ * Shapes produced by the GitOps definitions loader (see schema/accounts.schema.json for the file
+ * format) and consumed by the Pulumi program, drift detection and the CLI.
+ */
+import type { DesiredAttributeValue } from "../engine/normalize";
+
+/** Where something was written: file relative to the definitions directory (always `/`-separated), 1-based line. */
+export interface DefinitionLocation {
+  file: string;
+  line: number;
+}
+
+/** One account as declared, with the file's `defaults` already applied. */
+export interface AccountDefinition {
+  sourceId: string;
+  nativeIdentity: string;
+  attributes: Record<string, DesiredAttributeValue>;
+  /** Absent: correlation is not managed. null: the account must be uncorrelated. */
+  identityId?: string | null;
+  manuallyCorrelated?: boolean;
+  /** Desired enabled state (true unless the account or the file's defaults say otherwise). */
+  enabled: boolean;
+  unlock?: boolean;
+  adopt?: boolean;
+  forceProvisioning?: boolean;
+  externalVerificationId?: string;
+  /** Pulumi resource name, derived only from sourceId + nativeIdentity (see naming.ts). */
+  resourceName: string;
+  location: DefinitionLocation;
+}
+
+/** A problem in the definitions. `line` is 0 when it concerns a whole file or directory. */
+export interface DefinitionError {
+  file: string;
+  line: number;
+  column?: number;
+  message: string;
+}
+
+export interface LoadResult {
+  /** Every valid account, in file order then document order. Meaningful only when `errors` is empty. */
+  definitions: AccountDefinition[];
+  errors: DefinitionError[];
+  /** Definition files read, relative to the directory, sorted. */
+  files: string[];
+  /** Every source named by a file (also files with an empty `accounts` list), sorted. */
+  sourceIds: string[];
+}
+
+/** `file:line: message` (or `file: message` for errors without a line), the format editors and CI annotate. */
+export function formatDefinitionError(error: DefinitionError): string {
+  return error.line > 0 ? `${error.file}:${error.line}: ${error.message}` : `${error.file}: ${error.message}`;
+}
+
+export function formatLocation(location: DefinitionLocation): string {
+  return `${location.file}:${location.line}`;
+}

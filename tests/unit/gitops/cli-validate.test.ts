@@ -1,0 +1,67 @@
+import { expect } from "chai";
+import { runCaptured } from "./cli-io";
+import { SOURCE_A, fixturePath } from "./fixtures";
+
+describe("isc-accounts validate", () => {
+  it("exits 0 and prints the counts for valid definitions", async () => {
+    const run = await runCaptured(["validate", fixturePath("valid")]);
+    expect(run).to.deep.equal({ code: 0, stdout: "OK: 4 accounts in 3 files (2 sources)\n", stderr: "" });
+  });
+
+  it("accepts a single file", async () => {
+    const run = await runCaptured(["validate", fixturePath("valid", "contractors.yml")]);
+    expect(run.code).to.equal(0);
+    expect(run.stdout).to.equal("OK: 2 accounts in 1 file (1 source)\n");
+  });
+
+  it("exits 1 and prints every file:line: message on stderr", async () => {
+    const run = await runCaptured(["validate", fixturePath("dup-across")]);
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.equal("");
+    expect(run.stderr).to.equal(
+      `b.yaml:4: duplicate account jdoe on source ${SOURCE_A} (first defined at a.yaml:4)\n1 error in the definitions\n`,
+    );
+    const many = await runCaptured(["validate", fixturePath("errors")]);
+    expect(many.code).to.equal(1);
+    const lines = many.stderr.trimEnd().split("\n");
+    expect(lines.slice(0, -1).every((line) => /^[\w-]+\.yaml:\d+: \S/.test(line))).to.equal(true);
+    expect(lines.at(-1)).to.match(/^\d+ errors in the definitions$/);
+  });
+
+  it("exits 1 for a missing directory, naming it", async () => {
+    const run = await runCaptured(["validate", "/nonexistent/defs"]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.include("/nonexistent/defs: definitions directory not found");
+  });
+
+  it("exits 1 on usage errors and 0 for --help", async () => {
+    expect((await runCaptured(["validate"])).code).to.equal(1);
+    expect((await runCaptured(["frobnicate"])).code).to.equal(1);
+    const help = await runCaptured(["--help"]);
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.include("validate").and.include("drift");
+  });
+
+  it("drift has no flag for the client secret (it comes from the environment only)", async () => {
+    const run = await runCaptured(["drift", fixturePath("valid"), "--client-secret", "s3cr3t-value"]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.include("unknown option '--client-secret'");
+    expect(run.stderr).to.not.include("s3cr3t-value");
+  });
+
+  it("drift reports missing connection settings with the client's texts and exit 1", async () => {
+    const run = await runCaptured(["drift", fixturePath("valid")], { SAIL_BASE_URL: "http://127.0.0.1:9", SAIL_CLIENT_ID: "id" });
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.match(/Missing ISC setting "clientSecret" \(set SAIL_CLIENT_SECRET; it has no command-line flag/);
+    const malformed = await runCaptured(["drift", fixturePath("valid"), "--base-url", "ftp://x"], { SAIL_CLIENT_ID: "id", SAIL_CLIENT_SECRET: "s3cr3t-value" });
+    expect(malformed.code).to.equal(1);
+    expect(malformed.stderr).to.match(/Malformed ISC setting "baseUrl".*use --base-url or set SAIL_BASE_URL/);
+    expect(malformed.stderr).to.not.include("s3cr3t-value");
+  });
+
+  it("drift refuses invalid definitions before connecting (exit 1)", async () => {
+    const run = await runCaptured(["drift", fixturePath("dup-across")], {});
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.include("b.yaml:4: duplicate account jdoe");
+  });
+});

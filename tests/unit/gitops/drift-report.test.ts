@@ -1,0 +1,166 @@
+import { expect } from "chai";
+import type { Account } from "../../../provider/client/types";
+import type { AccountDefinition } from "../../../provider/gitops/definitions";
+import { compareWithTenant, hasDrift } from "../../../provider/gitops/drift-report";
+import { driftReportJson, driftSummaryLine, formatDriftTable } from "../../../provider/gitops/drift-format";
+import { accountResourceName } from "../../../provider/gitops/naming";
+import { IDENTITY_1, SOURCE_A, SOURCE_B } from "./fixtures";
+
+const IDENTITY_2 = "2c9180835d2e5168015d32f890ca1582";
+
+function definition(nativeIdentity: string, extra: Partial<AccountDefinition> = {}, sourceId = SOURCE_A): AccountDefinition {
+  return {
+    sourceId,
+    nativeIdentity,
+    attributes: {},
+    enabled: true,
+    resourceName: accountResourceName(sourceId, nativeIdentity),
+    location: { file: "a.yaml", line: 3 },
+    ...extra,
+  };
+}
+
+function account(nativeIdentity: string, extra: Partial<Account> = {}, sourceId = SOURCE_A): Account {
+  return {
+    id: `id-${nativeIdentity}`,
+    name: nativeIdentity,
+    sourceId,
+    sourceName: "HR",
+    identityId: null,
+    attributes: {},
+    authoritative: false,
+    disabled: false,
+    locked: false,
+    nativeIdentity,
+    systemAccount: false,
+    uncorrelated: true,
+    manuallyCorrelated: false,
+    hasEntitlements: false,
+    ...extra,
+  };
+}
+
+const options = { baseUrl: "https://acme.api.identitynow.com", now: new Date("2026-01-02T03:04:05.000Z") };
+
+describe("gitops drift comparison", () => {
+  it("treats values the provider considers equal as in sync (normalize.ts)", () => {
+    const defs = [definition("jdoe", { attributes: { groups: ["vpn", "contractors"], email: "j@x", gone: null, single: ["a"] } })];
+    const tenant = [account("jdoe", { attributes: { groups: ["contractors", "vpn"], email: "j@x", gone: "", single: "a", other: "x" } })];
+    const report = compareWithTenant(defs, [{ sourceId: SOURCE_A, accounts: tenant }], options);
+    expect(report.summary).to.deep.equal({ managed: 1, inSync: 1, drifted: 0, missing: 0, unmanaged: 0 });
+    expect(hasDrift(report)).to.equal(false);
+  });
+
+  it("reports each kind of difference with expected and actual values", () => {
+    const defs = [
+      definition("jdoe", {
+        attributes: { email: "new@x", groups: ["a", "b"], phone: null },
+        identityId: IDENTITY_1,
+        manuallyCorrelated: true,
+        enabled: false,
+        unlock: true,
+      }),
+    ];
+    const tenant = [
+      account("jdoe", {
+        attributes: { email: "old@x", groups: ["b"], phone: "555" },
+        identityId: IDENTITY_2,
+        manuallyCorrelated: false,
+        disabled: false,
+        locked: true,
+      }),
+    ];
+    const report = compareWithTenant(defs, [{ sourceId: SOURCE_A, accounts: tenant }], options);
+    expect(report.accounts).to.deep.equal([
+      {
+        sourceId: SOURCE_A,
+        nativeIdentity: "jdoe",
+        accountId: "id-jdoe",
+        status: "drifted",
+        definedAt: "a.yaml:3",
+        differences: [
+          { field: "attributes.email", expected: "new@x", actual: "old@x" },
+          { field: "attributes.groups", expected: ["a", "b"], actual: ["b"] },
+          { field: "attributes.phone", expected: null, actual: "555" },
+          { field: "identityId", expected: IDENTITY_1, actual: IDENTITY_2 },
+          { field: "manuallyCorrelated", expected: true, actual: false },
+          { field: "enabled", expected: false, actual: true },
+          { field: "locked", expected: false, actual: true },
+        ],
+      },
+    ]);
+  });
+
+  it("compares correlation only when declared; identityId null means uncorrelated", () => {
+    const tenant = [account("a", { identityId: IDENTITY_1 }), account("b", { identityId: IDENTITY_1 })];
+    const defs = [definition("a"), definition("b", { identityId: null })];
+    const report = compareWithTenant(defs, [{ sourceId: SOURCE_A, accounts: tenant }], options);
+    expect(report.accounts.map((a) => [a.nativeIdentity, a.status, a.differences])).to.deep.equal([
+      ["a", "in-sync", []],
+      ["b", "drifted", [{ field: "identityId", expected: null, actual: IDENTITY_1 }]],
+    ]);
+  });
+
+  it("ignores a locked account unless the definition asks to unlock", () => {
+    const report = compareWithTenant([definition("a")], [{ sourceId: SOURCE_A, accounts: [account("a", { locked: true })] }], options);
+    expect(report.summary.inSync).to.equal(1);
+  });
+
+  it("reports missing accounts, and unmanaged ones only when asked, sorted by source then nativeIdentity", () => {
+    const defs = [definition("zed"), definition("amy"), definition("bob", {}, SOURCE_B)];
+    const scans = [
+      { sourceId: SOURCE_B, accounts: [account("bob", {}, SOURCE_B), account("stray", {}, SOURCE_B)] },
+      { sourceId: SOURCE_A, accounts: [account("zed")] },
+    ];
+    const without = compareWithTenant(defs, scans, options);
+    expect(without.summary).to.deep.equal({ managed: 3, inSync: 2, drifted: 0, missing: 1, unmanaged: 0 });
+    const withUnmanaged = compareWithTenant(defs, scans, { ...options, includeUnmanaged: true });
+    expect(withUnmanaged.accounts.map((a) => `${a.sourceId === SOURCE_A ? "A" : "B"} ${a.nativeIdentity} ${a.status} ${a.accountId}`)).to.deep.equal([
+      "A amy missing null",
+      "A zed in-sync id-zed",
+      "B bob in-sync id-bob",
+      "B stray unmanaged id-stray",
+    ]);
+    expect(withUnmanaged.accounts.find((a) => a.status === "unmanaged")!.definedAt).to.equal(null);
+    expect(withUnmanaged.sources).to.deep.equal([
+      { id: SOURCE_A, accountsScanned: 1 },
+      { id: SOURCE_B, accountsScanned: 2 },
+    ]);
+    expect(hasDrift(withUnmanaged)).to.equal(true);
+  });
+
+  describe("rendering", () => {
+    const defs = [definition("jdoe", { attributes: { email: "new@x" } }), definition("gone"), definition("fine")];
+    const tenant = [account("jdoe", { attributes: { email: "old@x" } }), account("fine")];
+    const report = compareWithTenant(defs, [{ sourceId: SOURCE_A, accounts: tenant }], options);
+
+    it("JSON: versioned, documented keys; lists only accounts needing attention unless asked", () => {
+      const json = JSON.parse(driftReportJson(report));
+      expect(Object.keys(json)).to.deep.equal(["version", "generatedAt", "baseUrl", "sources", "summary", "accounts"]);
+      expect(json).to.include({ version: 1, generatedAt: "2026-01-02T03:04:05.000Z", baseUrl: options.baseUrl });
+      expect(json.summary).to.deep.equal({ managed: 3, inSync: 1, drifted: 1, missing: 1, unmanaged: 0 });
+      expect(json.accounts.map((a: { nativeIdentity: string }) => a.nativeIdentity)).to.deep.equal(["gone", "jdoe"]);
+      expect(Object.keys(json.accounts[0])).to.deep.equal(["sourceId", "nativeIdentity", "accountId", "status", "differences", "definedAt"]);
+      const all = JSON.parse(driftReportJson(report, { includeInSync: true }));
+      expect(all.accounts).to.have.lengthOf(3);
+    });
+
+    it("table: aligned columns, one row per difference", () => {
+      const lines = formatDriftTable(report).trimEnd().split("\n");
+      expect(lines).to.have.lengthOf(3);
+      expect(lines[0]).to.match(/^SOURCE\s+NATIVE IDENTITY\s+STATUS\s+FIELD\s+EXPECTED\s+ACTUAL$/);
+      expect(lines[1]).to.match(new RegExp(`^${SOURCE_A}\\s+gone\\s+missing\\s+-\\s+-\\s+-$`));
+      expect(lines[2]).to.match(new RegExp(`^${SOURCE_A}\\s+jdoe\\s+drifted\\s+attributes\\.email\\s+"new@x"\\s+"old@x"$`));
+      const statusColumn = lines[0].indexOf("STATUS");
+      expect(lines[1].indexOf("missing")).to.equal(statusColumn);
+      expect(lines[2].indexOf("drifted")).to.equal(statusColumn);
+    });
+
+    it("summary line for drift and for no drift", () => {
+      expect(driftSummaryLine(report)).to.equal("Drift: 1 drifted, 1 missing, 0 unmanaged, 1 in sync (3 managed accounts on 1 source)");
+      const clean = compareWithTenant([definition("fine")], [{ sourceId: SOURCE_A, accounts: tenant }], options);
+      expect(driftSummaryLine(clean)).to.equal("No drift: 1 managed account on 1 source matches the definitions.");
+      expect(formatDriftTable(clean)).to.equal("");
+    });
+  });
+});
