@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { serializableProvider } from "../shared/serializable-provider";
+import type { AccountArgs } from "./args";
+import type { EntitlementSummary } from "./outputs";
+
+export type { AccountArgs } from "./args";
+export type { AccountOutputs, EntitlementSummary } from "./outputs";
+
+/** The Account resource's provider, as Pulumi serializes it: a shim that loads ./provider at run time. */
+export const accountProvider: pulumi.dynamic.ResourceProvider = serializableProvider(
+  "pulumi-isc-accounts/dist/provider/resources/account/provider.js",
+);
+
+/** One account on a flat-file (DelimitedFile) source, with its attributes, correlation and enabled state. */
+export class Account extends pulumi.dynamic.Resource {
+  /** The ISC account id (also the resource id). */
+  declare public readonly accountId: pulumi.Output<string>;
+  declare public readonly sourceId: pulumi.Output<string>;
+  declare public readonly sourceName: pulumi.Output<string | null>;
+  declare public readonly nativeIdentity: pulumi.Output<string>;
+  declare public readonly name: pulumi.Output<string | null>;
+  /** Current values of the managed attributes. */
+  declare public readonly attributes: pulumi.Output<Record<string, string | string[] | null>>;
+  declare public readonly identityId: pulumi.Output<string | null>;
+  declare public readonly manuallyCorrelated: pulumi.Output<boolean>;
+  declare public readonly uncorrelated: pulumi.Output<boolean>;
+  declare public readonly enabled: pulumi.Output<boolean>;
+  declare public readonly disabled: pulumi.Output<boolean>;
+  declare public readonly locked: pulumi.Output<boolean>;
+  declare public readonly hasEntitlements: pulumi.Output<boolean>;
+  declare public readonly origin: pulumi.Output<string | null>;
+  declare public readonly created: pulumi.Output<string | null>;
+  /** Present when `includeEntitlements` is true. */
+  declare public readonly entitlements: pulumi.Output<EntitlementSummary[] | undefined>;
+
+  constructor(name: string, args: AccountArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      accountProvider,
+      name,
+      {
+        accountId: undefined,
+        sourceName: undefined,
+        name: undefined,
+        uncorrelated: undefined,
+        disabled: undefined,
+        locked: undefined,
+        hasEntitlements: undefined,
+        origin: undefined,
+        created: undefined,
+        entitlements: undefined,
+        identityId: undefined,
+        manuallyCorrelated: undefined,
+        enabled: undefined,
+        attributes: undefined,
+        ...args,
+      },
+      opts,
+      "isc",
+      "Account",
+    );
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Process-wide state of the provider inside the Pulumi plugin: the connection settings from stack
+ * config, and ONE client per process, so every resource shares the token cache, the rate limiter,
+ * coalesced task polls and coalesced account reads. Pulumi knows this module; the client does not.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  createIscClient,
+  getAccountSchema,
+  getSource,
+  resolveConnectionSettings,
+  type ClientOptions,
+  type ConnectionSettings,
+  type IscClient,
+  type SettingHint,
+} from "../../client";
+import type { ApiGeneration } from "../../client/routes";
+import type { Source, SourceSchema } from "../../client/types";
+
+/** Where each setting can be given, for error messages: stack config first, then environment. */
+export const PULUMI_SETTING_HINTS: SettingHint = (setting, envVar) =>
+  setting === "clientSecret"
+    ? `set it with "pulumi config set --secret isc:clientSecret", or set ${envVar}`
+    : `set "isc:${setting}" in stack config, or set ${envVar}`;
+
+let configured: Partial<ConnectionSettings> = {};
+let clientOptions: ClientOptions = {};
+let client: IscClient | undefined;
+const sourceCache = new Map<string, Promise<{ source: Source | undefined; schema: SourceSchema | undefined }>>();
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function positiveInteger(key: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${key} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+/**
+ * Optional tuning from stack config: `isc:apiGeneration` ("versioned" | "per-service"),
+ * `isc:requestsPerWindow` and `isc:rateLimitWindowMs` (client-side budget per API version;
+ * default 95 per 10 000 ms, under ISC's 100).
+ */
+export function clientOptionsFromConfig(get: (key: string) => string | undefined): ClientOptions {
+  const options: ClientOptions = {};
+  const requested = get("isc:apiGeneration");
+  if (requested !== undefined && requested !== "versioned" && requested !== "per-service") {
+    throw new Error(`isc:apiGeneration must be "versioned" or "per-service", got "${requested}"`);
+  }
+  if (requested) options.generation = requested as ApiGeneration;
+  const requests = positiveInteger("isc:requestsPerWindow", get("isc:requestsPerWindow"));
+  const windowMs = positiveInteger("isc:rateLimitWindowMs", get("isc:rateLimitWindowMs"));
+  if (requests !== undefined || windowMs !== undefined) {
+    options.rateLimit = { requestsPerWindow: requests ?? 95, windowMs: windowMs ?? 10_000 };
+  }
+  return options;
+}
+
+/** Called from the dynamic provider's `configure()` with the stack config. */
+export function configureFromStack(config: pulumi.dynamic.Config): void {
+  configured = {
+    baseUrl: nonEmpty(config.get("isc:baseUrl")),
+    clientId: nonEmpty(config.get("isc:clientId")),
+    clientSecret: nonEmpty(config.get("isc:clientSecret")),
+  };
+  clientOptions = clientOptionsFromConfig((key) => nonEmpty(config.get(key)));
+  client = undefined;
+  sourceCache.clear();
+}
+
+/** The shared client; settings are resolved on first use so that offline checks need none. */
+export function iscClient(): IscClient {
+  if (!client) {
+    const settings = resolveConnectionSettings(configured, process.env, PULUMI_SETTING_HINTS);
+    client = createIscClient(settings, clientOptions);
+  }
+  return client;
+}
+
+/** True when enough settings exist to talk to ISC (check-time schema validation is optional). */
+export function hasConnectionSettings(): boolean {
+  try {
+    resolveConnectionSettings(configured, process.env, PULUMI_SETTING_HINTS);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The source and its account schema, read once per source per plugin process (i.e. per run). */
+export function sourceWithSchema(sourceId: string): Promise<{ source: Source | undefined; schema: SourceSchema | undefined }> {
+  let cached = sourceCache.get(sourceId);
+  if (!cached) {
+    const c = iscClient();
+    cached = (async () => {
+      const source = await getSource(c, sourceId);
+      const schema = source ? await getAccountSchema(c, sourceId) : undefined;
+      return { source, schema };
+    })();
+    cached.catch(() => sourceCache.delete(sourceId));
+    sourceCache.set(sourceId, cached);
+  }
+  return cached;
+}

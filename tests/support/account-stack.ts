@@ -1,0 +1,52 @@
+/**
+ * A test stack: the ISC simulator + the real Pulumi dynamic-provider plugin + the small engine that
+ * drives it like `pulumi up`, with the Account provider serialized exactly as dynamic.Resource does.
+ */
+import * as path from "node:path";
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../../simulator";
+import { PluginEngine, type DesiredResource } from "../../harness/engine";
+import { serializeDynamicProvider, startProviderPlugin, type ProviderPlugin } from "../../harness/plugin";
+import { accountProvider } from "../../provider/resources/account";
+
+export const ACCOUNT_TYPE = "pulumi-nodejs:dynamic/isc:Account";
+/** The repository root: the plugin's cwd, where `pulumi-isc-accounts` resolves by self-reference. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+export interface AccountStack {
+  sim: RunningSimulator;
+  plugin: ProviderPlugin;
+  engine: PluginEngine;
+  providerText: string;
+  account(name: string, inputs: Record<string, unknown>): DesiredResource;
+  stop(): Promise<void>;
+}
+
+/** Environment without SAIL_* so that only the stack config configures the provider. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.SAIL_BASE_URL;
+  delete env.SAIL_CLIENT_ID;
+  delete env.SAIL_CLIENT_SECRET;
+  return env;
+}
+
+export async function startAccountStack(simOptions: SimulatorOptions = {}, parallel = 8): Promise<AccountStack> {
+  const sim = await startSimulator({ port: 0, taskDelayMs: 20, ...simOptions });
+  const [client] = sim.clients;
+  const config = { "isc:baseUrl": sim.url, "isc:clientId": client.clientId, "isc:clientSecret": client.clientSecret };
+  const plugin = await startProviderPlugin({ cwd: REPO_ROOT, env: cleanEnv(), project: "isc-test", config });
+  await plugin.configure(config);
+  const engine = new PluginEngine(plugin, { project: "isc-test", stack: "test", parallel });
+  const providerText = await serializeDynamicProvider(accountProvider);
+  return {
+    sim,
+    plugin,
+    engine,
+    providerText,
+    account: (name, inputs) => ({ type: ACCOUNT_TYPE, name, inputs: { ...inputs, __provider: providerText } }),
+    async stop() {
+      await plugin.stop();
+      await sim.stop();
+    },
+  };
+}

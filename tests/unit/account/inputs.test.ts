@@ -1,0 +1,87 @@
+import { expect } from "chai";
+import {
+  desiredAccountFrom,
+  runOptionsFrom,
+  validateAccountInputs,
+  validateAgainstSchema,
+} from "../../../provider/resources/account/inputs";
+import type { SourceSchema } from "../../../provider/client/types";
+import { UNKNOWN } from "../../../provider/resources/shared/unknown";
+
+const SOURCE = "2c9180857df6aa8f017e1a4fb1e20a5b";
+const valid = { sourceId: SOURCE, nativeIdentity: "jdoe" };
+
+function properties(inputs: Record<string, unknown>): string[] {
+  return validateAccountInputs(inputs).map((f) => f.property);
+}
+
+describe("account inputs: check-time validation", () => {
+  it("accepts a minimal valid account", () => {
+    expect(validateAccountInputs(valid)).to.deep.equal([]);
+  });
+
+  it("names the missing or malformed field", () => {
+    expect(properties({ nativeIdentity: "jdoe" })).to.deep.equal(["sourceId"]);
+    expect(properties({ ...valid, sourceId: "not-an-id" })).to.deep.equal(["sourceId"]);
+    expect(properties({ ...valid, nativeIdentity: "" })).to.deep.equal(["nativeIdentity"]);
+    expect(properties({ ...valid, nativeIdentity: " jdoe" })).to.deep.equal(["nativeIdentity"]);
+    expect(properties({ sourceId: SOURCE })).to.deep.equal(["nativeIdentity"]);
+    expect(properties({ ...valid, identityId: "123" })).to.deep.equal(["identityId"]);
+    expect(properties({ ...valid, enabled: "yes" })).to.deep.equal(["enabled"]);
+    expect(properties({ ...valid, taskTimeoutSeconds: -1 })).to.deep.equal(["taskTimeoutSeconds"]);
+    expect(properties({ ...valid, colour: "blue" })).to.deep.equal(["colour"]);
+  });
+
+  it("rejects non-string attribute values and says how to fix a number", () => {
+    const failures = validateAccountInputs({ ...valid, attributes: { employeeNumber: 42, groups: ["a", 1], ok: "x", gone: null } });
+    expect(failures.map((f) => f.property)).to.deep.equal(["attributes.employeeNumber", "attributes.groups"]);
+    expect(failures[0].reason).to.contain('quote it: "42"');
+  });
+
+  it("does not judge values that are unknown during preview", () => {
+    expect(validateAccountInputs({ sourceId: UNKNOWN, nativeIdentity: UNKNOWN, identityId: UNKNOWN, attributes: { a: UNKNOWN } })).to.deep.equal([]);
+  });
+});
+
+describe("account inputs: checks against the source schema", () => {
+  const schema: SourceSchema = {
+    identityAttribute: "id",
+    attributes: [
+      { name: "id", type: "STRING" },
+      { name: "email", type: "STRING" },
+      { name: "groups", type: "STRING", isMulti: true },
+    ],
+  };
+
+  it("fills the identity attribute from nativeIdentity when absent", () => {
+    const { failures, attributes } = validateAgainstSchema({ ...valid, attributes: { email: "a@b" } }, schema, SOURCE);
+    expect(failures).to.deep.equal([]);
+    expect(attributes).to.deep.equal({ email: "a@b", id: "jdoe" });
+  });
+
+  it("reports an identity attribute that conflicts with nativeIdentity", () => {
+    const { failures } = validateAgainstSchema({ ...valid, attributes: { id: "someone-else" } }, schema, SOURCE);
+    expect(failures.map((f) => f.property)).to.deep.equal(["attributes.id"]);
+    expect(failures[0].reason).to.contain("must equal nativeIdentity");
+  });
+
+  it("reports unknown attribute names and lists for single-valued attributes", () => {
+    const { failures } = validateAgainstSchema({ ...valid, attributes: { emial: "x", email: ["a", "b"], groups: ["x", "y"] } }, schema, SOURCE);
+    expect(failures.map((f) => f.property)).to.deep.equal(["attributes.emial", "attributes.email"]);
+    expect(failures[0].reason).to.contain("known attributes: email, groups, id");
+  });
+});
+
+describe("account inputs: defaults", () => {
+  it("defaults enabled to true, leaves correlation unmanaged, and keeps null for uncorrelate", () => {
+    const d = desiredAccountFrom(valid);
+    expect(d.enabled).to.equal(true);
+    expect(d).to.not.have.property("identityId");
+    expect(desiredAccountFrom({ ...valid, identityId: null }).identityId).to.equal(null);
+    expect(desiredAccountFrom({ ...valid, enabled: false }).enabled).to.equal(false);
+  });
+  it("turns the timeout into milliseconds with a 10 minute default", () => {
+    expect(runOptionsFrom(valid)).to.deep.equal({ adopt: false, taskTimeoutMs: 600_000, pollIntervalMs: 500 });
+    expect(runOptionsFrom({ ...valid, taskTimeoutSeconds: 5, adopt: true })).to.deep.include({ adopt: true, taskTimeoutMs: 5000 });
+  });
+});
