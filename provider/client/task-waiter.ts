@@ -1,0 +1,178 @@
+/**
+ * Waits for ISC tasks. Many resources create tasks at once; polling each one separately would
+ * spend the rate-limit budget on status checks. So all waiters of one tenant + client id share a
+ * poller that makes ONE list request per tick (`id in (...)`, chunks of 250) for the tasks that are
+ * due, while each waiter keeps its own backoff and deadline.
+ */
+import { ConfigurationError, TaskFailedError, TaskTimeoutError, type TaskStateSummary } from "./errors";
+import type { IscClient } from "./request";
+import { listTaskStatuses } from "./tasks";
+import type { TaskStatus, TaskStatusMessage } from "./types";
+
+export interface WaitForTaskOptions {
+  /** Give up after this long. Default 600 000 ms. */
+  timeoutMs?: number;
+  /** Delay before the first poll, and the first interval. Default 500 ms. */
+  pollIntervalMs?: number;
+  /** Intervals grow up to this. Default 5 000 ms. */
+  maxPollIntervalMs?: number;
+  /** Called with every status seen for this task (progress reporting). */
+  onPoll?: (task: TaskStatus) => void;
+}
+
+export interface TaskOutcome {
+  task: TaskStatus;
+  /** Texts of the task's WARN messages. */
+  warnings: string[];
+}
+
+const DEFAULTS = { timeoutMs: 600_000, pollIntervalMs: 500, maxPollIntervalMs: 5_000 };
+const BACKOFF_FACTOR = 1.5;
+/** Waiters due within this much of a poll ride along with it instead of causing their own. */
+const COALESCE_MS = 100;
+
+const SUCCESS_STATUSES = new Set(["SUCCESS", "WARNING"]);
+
+export function waitForTask(client: IscClient, taskId: string, options: WaitForTaskOptions = {}): Promise<TaskOutcome> {
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const firstInterval = options.pollIntervalMs ?? DEFAULTS.pollIntervalMs;
+  const maxInterval = Math.max(firstInterval, options.maxPollIntervalMs ?? DEFAULTS.maxPollIntervalMs);
+  if (!(timeoutMs > 0) || !(firstInterval > 0)) throw new ConfigurationError("waitForTask needs a positive timeoutMs and pollIntervalMs");
+  if (taskId === "") throw new ConfigurationError("waitForTask needs a task id");
+  return new Promise<TaskOutcome>((resolve, reject) => {
+    const started = Date.now();
+    const deadline = started + timeoutMs;
+    pollerFor(client).add({
+      taskId,
+      started,
+      deadline,
+      interval: firstInterval,
+      maxInterval,
+      dueAt: Math.min(started + firstInterval, deadline),
+      onPoll: options.onPoll,
+      resolve,
+      reject,
+    });
+  });
+}
+
+interface Waiter {
+  taskId: string;
+  started: number;
+  deadline: number;
+  interval: number;
+  maxInterval: number;
+  dueAt: number;
+  last?: TaskStatus;
+  onPoll?: (task: TaskStatus) => void;
+  resolve: (outcome: TaskOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+/** Finished = `completed` AND `completionStatus` both set; ISC sometimes sets `completed` first. */
+export function taskOutcome(task: TaskStatus): TaskOutcome | TaskFailedError | undefined {
+  if (!task.completed || !task.completionStatus) return undefined;
+  const status = task.completionStatus.toUpperCase();
+  const messages = task.messages ?? [];
+  if (SUCCESS_STATUSES.has(status)) {
+    return { task, warnings: messages.filter((m) => m.type === "WARN").map(messageText) };
+  }
+  // ERROR, TERMINATED, TEMPERROR / TEMP_ERROR, and any status this code does not know.
+  return new TaskFailedError(task.id, status, messages.map(messageText));
+}
+
+function messageText(m: TaskStatusMessage): string {
+  return m.localizedText?.message || m.key || "(message without text)";
+}
+
+function summary(task: TaskStatus | undefined): TaskStateSummary | undefined {
+  if (!task) return undefined;
+  return {
+    completed: task.completed ?? null,
+    completionStatus: task.completionStatus ?? null,
+    percentComplete: typeof task.percentComplete === "number" ? task.percentComplete : null,
+    progress: task.progress ?? null,
+  };
+}
+
+class TaskStatusPoller {
+  private readonly waiters = new Set<Waiter>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+
+  constructor(
+    private readonly client: IscClient,
+    private readonly onIdle: () => void,
+  ) {}
+
+  add(waiter: Waiter): void {
+    this.waiters.add(waiter);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.polling) return; // the running poll reschedules when it ends
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.waiters.size === 0) return this.onIdle();
+    let next = Infinity;
+    for (const w of this.waiters) next = Math.min(next, w.dueAt);
+    this.timer = setTimeout(() => void this.poll(), Math.max(0, next - Date.now()));
+  }
+
+  private async poll(): Promise<void> {
+    this.timer = undefined;
+    this.polling = true;
+    const due = [...this.waiters].filter((w) => w.dueAt <= Date.now() + COALESCE_MS);
+    try {
+      const statuses = await listTaskStatuses(this.client, due.map((w) => w.taskId));
+      const byId = new Map(statuses.map((t) => [t.id, t]));
+      for (const w of due) this.observe(w, byId.get(w.taskId));
+    } catch (err) {
+      // The client already retried what was worth retrying; this poll's waiters get the error.
+      for (const w of due) this.finish(w, () => w.reject(err instanceof Error ? err : new Error(String(err))));
+    } finally {
+      this.polling = false;
+      this.schedule();
+    }
+  }
+
+  private observe(w: Waiter, task: TaskStatus | undefined): void {
+    if (task) {
+      w.last = task;
+      try {
+        w.onPoll?.(task);
+      } catch (err) {
+        return this.finish(w, () => w.reject(err instanceof Error ? err : new Error(String(err))));
+      }
+      const outcome = taskOutcome(task);
+      if (outcome instanceof Error) return this.finish(w, () => w.reject(outcome));
+      if (outcome) return this.finish(w, () => w.resolve(outcome));
+    }
+    // Not finished, or not listed yet (a task can take a moment to show up after creation).
+    const now = Date.now();
+    if (now >= w.deadline) {
+      return this.finish(w, () => w.reject(new TaskTimeoutError(w.taskId, now - w.started, summary(w.last))));
+    }
+    w.interval = Math.min(w.interval * BACKOFF_FACTOR, w.maxInterval);
+    w.dueAt = Math.min(now + w.interval, w.deadline);
+  }
+
+  private finish(w: Waiter, settle: () => void): void {
+    this.waiters.delete(w);
+    settle();
+  }
+}
+
+const pollers = new Map<string, TaskStatusPoller>();
+
+/** One poller per tenant + client id + API generation, dropped again when it has no waiters. */
+function pollerFor(client: IscClient): TaskStatusPoller {
+  const key = JSON.stringify([client.baseUrl, client.clientId, client.generation]);
+  let poller = pollers.get(key);
+  if (!poller) {
+    poller = new TaskStatusPoller(client, () => pollers.delete(key));
+    pollers.set(key, poller);
+  }
+  return poller;
+}

@@ -1,0 +1,94 @@
+import { expect } from "chai";
+import { accountReaderFor, createAccountReader } from "../../../provider/client/account-reader";
+import { clearTokenCache } from "../../../provider/client/auth";
+import { createIscClient, type IscClient } from "../../../provider/client/request";
+import type { Account } from "../../../provider/client/types";
+import { FakeIsc, json, settingsFor } from "./fixtures/fake-isc";
+
+function account(id: string, sourceId: string, nativeIdentity: string): Account {
+  return {
+    id,
+    name: nativeIdentity,
+    sourceId,
+    sourceName: "Flat",
+    attributes: {},
+    authoritative: false,
+    disabled: false,
+    locked: false,
+    nativeIdentity,
+    systemAccount: false,
+    uncorrelated: true,
+    manuallyCorrelated: false,
+    hasEntitlements: false,
+  };
+}
+
+/** Values inside the filter's quotes, unescaped. */
+function quoted(filter: string): string[] {
+  return [...filter.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, "$1"));
+}
+
+describe("client account reader", () => {
+  let fake: FakeIsc;
+  let client: IscClient;
+  const store: Account[] = [];
+  before(async () => (fake = await FakeIsc.start()));
+  after(() => fake.stop());
+  beforeEach(() => {
+    clearTokenCache();
+    fake.reset();
+    store.length = 0;
+    for (let i = 0; i < 400; i++) store.push(account(`acc${i}`, i % 2 === 0 ? "srcA" : "srcB", `user "${i}"\\x`));
+    fake.on("GET", "/v3/accounts", (req, res) => {
+      const filter = req.query.get("filters") ?? "";
+      const [first, ...rest] = quoted(filter);
+      const matches = filter.startsWith("id in")
+        ? store.filter((a) => [first, ...rest].includes(a.id))
+        : store.filter((a) => a.sourceId === first && rest.includes(a.nativeIdentity));
+      json(res, 200, matches.slice(0, Number(req.query.get("limit"))));
+    });
+    client = createIscClient(settingsFor(fake), { rateLimit: false });
+  });
+
+  it("turns 50 concurrent getById calls into one request", async () => {
+    const reader = createAccountReader(client);
+    const ids = [...Array.from({ length: 49 }, (_, i) => `acc${i}`), "nope"];
+    const found = await Promise.all(ids.map((id) => reader.getById(id)));
+    expect(found.slice(0, 49).map((a) => a?.id)).to.deep.equal(ids.slice(0, 49));
+    expect(found[49]).to.equal(undefined);
+    expect(fake.api()).to.have.length(1);
+    expect(fake.api()[0]!.query.get("filters")).to.match(/^id in \("acc0","acc1",/);
+  });
+
+  it("groups findByNativeIdentity per source, with escaped values", async () => {
+    const reader = createAccountReader(client);
+    const wanted = store.slice(0, 30);
+    const found = await Promise.all(wanted.map((a) => reader.findByNativeIdentity(a.sourceId, a.nativeIdentity)));
+    expect(found.map((a) => a?.id)).to.deep.equal(wanted.map((a) => a.id));
+    const filters = fake.api().map((r) => r.query.get("filters")!).sort();
+    expect(filters).to.have.length(2);
+    expect(filters[0]).to.match(/^sourceId eq "srcA" and nativeIdentity in \("user \\"0\\"\\\\x",/);
+    expect(await reader.findByNativeIdentity("srcA", "nobody")).to.equal(undefined);
+  });
+
+  it("splits big batches to at most 250 values and URLs under 8 KB", async () => {
+    const reader = createAccountReader(client, { maxBatch: 250 });
+    const found = await Promise.all(store.map((a) => reader.findByNativeIdentity(a.sourceId, a.nativeIdentity)));
+    expect(found.every((a, i) => a?.id === store[i]!.id)).to.equal(true);
+    for (const req of fake.api()) {
+      expect(quoted(req.query.get("filters")!).length - 1).to.be.at.most(250);
+      expect(fake.url.length + req.url.length).to.be.lessThan(8_192);
+    }
+    expect(fake.api()).to.have.length(4); // two batches (250 + 150), each split per source
+    const ids = await Promise.all(store.map((a) => reader.getById(a.id)));
+    expect(ids.every(Boolean)).to.equal(true);
+  });
+
+  it("does not cache: a later call asks again", async () => {
+    const reader = accountReaderFor(client);
+    expect(accountReaderFor(client)).to.equal(reader);
+    await reader.getById("acc1");
+    await reader.getById("acc1");
+    expect(fake.api()).to.have.length(2);
+  });
+});

@@ -1,0 +1,90 @@
+import { expect } from "chai";
+import { clearTokenCache } from "../../../provider/client/auth";
+import { ConfigurationError } from "../../../provider/client/errors";
+import { createIscClient, type ClientOptions } from "../../../provider/client/request";
+import { FakeIsc, json, settingsFor } from "./fixtures/fake-isc";
+
+const options: ClientOptions = { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 2 } };
+
+describe("client request path", () => {
+  let fake: FakeIsc;
+  before(async () => (fake = await FakeIsc.start()));
+  after(() => fake.stop());
+  beforeEach(() => {
+    clearTokenCache();
+    fake.reset();
+  });
+
+  function serveItems(path: string, total: number) {
+    fake.on("GET", path, (req, res) => {
+      const limit = Number(req.query.get("limit"));
+      const offset = Number(req.query.get("offset"));
+      const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => ({ id: `a${offset + i}` }));
+      json(res, 200, items);
+    });
+  }
+
+  it("paginates with limit 250 and growing offsets, stopping on a short page", async () => {
+    serveItems("/v3/accounts", 600);
+    const pages: number[] = [];
+    const items = await createIscClient(settingsFor(fake), options).paginate<{ id: string }>("listAccounts", {
+      query: { filters: 'sourceId eq "s1"' },
+      onPage: (n) => pages.push(n),
+    });
+    expect(items).to.have.length(600);
+    expect(items[599]!.id).to.equal("a599");
+    expect(fake.api().map((r) => [r.query.get("limit"), r.query.get("offset"), r.query.get("filters")])).to.deep.equal([
+      ["250", "0", 'sourceId eq "s1"'],
+      ["250", "250", 'sourceId eq "s1"'],
+      ["250", "500", 'sourceId eq "s1"'],
+    ]);
+    expect(pages).to.deep.equal([250, 500, 600]);
+  });
+
+  it("ends on an empty page when the total is a multiple of the page size, and honours pageSize", async () => {
+    serveItems("/v3/accounts", 20);
+    const items = await createIscClient(settingsFor(fake), options).paginate("listAccounts", { pageSize: 10 });
+    expect(items).to.have.length(20);
+    expect(fake.api().map((r) => r.query.get("offset"))).to.deep.equal(["0", "10", "20"]);
+    const err = await createIscClient(settingsFor(fake), options)
+      .paginate("listAccounts", { pageSize: 251 })
+      .catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(ConfigurationError);
+  });
+
+  it("percent-encodes filters (spaces as %20) and path parameters", async () => {
+    fake.on("GET", /^\/v3\/accounts/, (_req, res) => json(res, 200, []));
+    const client = createIscClient(settingsFor(fake), options);
+    await client.request("listAccounts", { query: { filters: 'name eq "a b&c"', count: true, skip: undefined } });
+    await client.request("getAccount", { params: { id: "a/b c" } });
+    const [list, get] = fake.api();
+    expect(list!.url).to.equal("/v3/accounts?filters=name%20eq%20%22a%20b%26c%22&count=true");
+    expect(get!.url).to.equal("/v3/accounts/a%2Fb%20c");
+  });
+
+  it("sends X-SailPoint-Experimental only on experimental routes", async () => {
+    fake.on("GET", "/v2025/sources/s1/classify", (_req, res) => json(res, 200, { status: "STARTED" }));
+    fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 200, {}));
+    const client = createIscClient(settingsFor(fake), options);
+    await client.request("getClassification", { params: { sourceId: "s1" } });
+    await client.request("getSource", { params: { id: "s1" } });
+    expect(fake.api().map((r) => r.headers["x-sailpoint-experimental"])).to.deep.equal(["true", undefined]);
+  });
+
+  it("uses per-service paths and budgets when asked to", async () => {
+    fake.on("GET", "/accounts/v1/a1", (_req, res) => json(res, 200, { id: "a1" }));
+    fake.on("GET", "/task-status/v1/t1", (_req, res) => json(res, 200, { id: "t1" }));
+    const client = createIscClient(settingsFor(fake), { ...options, generation: "per-service" });
+    await client.request("getAccount", { params: { id: "a1" } });
+    await client.request("getTaskStatus", { params: { id: "t1" } });
+    expect(client.stats().requests).to.deep.equal({ "accounts/v1": 1, "task-status/v1": 1 });
+  });
+
+  it("returns status, data and lower-case headers", async () => {
+    fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 200, { id: "s1" }, { "X-Total-Count": "7" }));
+    const res = await createIscClient(settingsFor(fake), options).request<{ id: string }>("getSource", { params: { id: "s1" } });
+    expect(res.status).to.equal(200);
+    expect(res.data).to.deep.equal({ id: "s1" });
+    expect(res.headers["x-total-count"]).to.equal("7");
+  });
+});

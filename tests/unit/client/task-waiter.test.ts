@@ -1,0 +1,161 @@
+import { expect } from "chai";
+import { clearTokenCache } from "../../../provider/client/auth";
+import { TaskFailedError, TaskTimeoutError } from "../../../provider/client/errors";
+import { createIscClient, type IscClient } from "../../../provider/client/request";
+import { waitForTask } from "../../../provider/client/task-waiter";
+import type { TaskStatus, TaskStatusMessage } from "../../../provider/client/types";
+import { FakeIsc, json, settingsFor } from "./fixtures/fake-isc";
+
+/** One state per poll of that task (the last one repeats); `null` = not listed (yet). */
+type Script = Record<string, Array<Partial<TaskStatus> | null>>;
+
+function task(id: string, state: Partial<TaskStatus>): TaskStatus {
+  return {
+    id,
+    type: "QUARTZ",
+    uniqueName: "Cloud Account Create",
+    description: "Create account",
+    parentName: null,
+    launcher: "client-1",
+    created: "2026-01-01T00:00:00Z",
+    modified: null,
+    launched: null,
+    completed: null,
+    completionStatus: null,
+    messages: [],
+    returns: [],
+    attributes: {},
+    progress: null,
+    percentComplete: 0,
+    ...state,
+  };
+}
+
+const done = (completionStatus: TaskStatus["completionStatus"], messages: TaskStatusMessage[] = []): Partial<TaskStatus> => ({
+  completed: "2026-01-01T00:00:05Z",
+  completionStatus,
+  messages,
+  percentComplete: 100,
+});
+const msg = (type: TaskStatusMessage["type"], message: string): TaskStatusMessage => ({
+  type,
+  key: `key.${type.toLowerCase()}`,
+  localizedText: { locale: "en-US", message },
+  parameters: null,
+});
+const running: Partial<TaskStatus> = { percentComplete: 40, progress: "Provisioning" };
+const fast = { pollIntervalMs: 20, maxPollIntervalMs: 40, timeoutMs: 5_000 };
+
+describe("client task waiter", () => {
+  let fake: FakeIsc;
+  let client: IscClient;
+  let script: Script;
+  before(async () => (fake = await FakeIsc.start()));
+  after(() => fake.stop());
+  beforeEach(() => {
+    clearTokenCache();
+    fake.reset();
+    script = {};
+    const polls = new Map<string, number>();
+    fake.on("GET", "/v2025/task-status", (req, res) => {
+      const ids = [...(req.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+      const listed: TaskStatus[] = [];
+      for (const id of ids) {
+        const states = script[id] ?? [null];
+        const n = polls.get(id) ?? 0;
+        polls.set(id, n + 1);
+        const state = states[Math.min(n, states.length - 1)];
+        if (state) listed.push(task(id, state));
+      }
+      json(res, 200, listed);
+    });
+    client = createIscClient(settingsFor(fake), { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 2 } });
+  });
+
+  const idsPerPoll = () => fake.api("/v2025/task-status").map((r) => [...(r.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].length);
+
+  it("resolves on SUCCESS", async () => {
+    script.t1 = [running, done("SUCCESS")];
+    const seen: number[] = [];
+    const outcome = await waitForTask(client, "t1", { ...fast, onPoll: (t) => seen.push(t.percentComplete) });
+    expect(outcome.task.completionStatus).to.equal("SUCCESS");
+    expect(outcome.warnings).to.deep.equal([]);
+    expect(seen).to.deep.equal([40, 100]);
+    expect(fake.api("/v2025/task-status")[0]!.query.get("filters")).to.equal('id in ("t1")');
+  });
+
+  it("resolves on WARNING and returns the WARN texts", async () => {
+    script.t1 = [done("WARNING", [msg("INFO", "started"), msg("WARN", "attribute x ignored"), msg("WARN", "slow source")])];
+    const outcome = await waitForTask(client, "t1", fast);
+    expect(outcome.warnings).to.deep.equal(["attribute x ignored", "slow source"]);
+  });
+
+  for (const status of ["ERROR", "TERMINATED", "TEMPERROR", "TEMP_ERROR"] as const) {
+    it(`rejects on ${status} with the task's messages`, async () => {
+      script.t1 = [running, done(status, [msg("ERROR", "Account already exists"), msg("INFO", "rolled back")])];
+      const err = await waitForTask(client, "t1", fast).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(TaskFailedError);
+      expect(err).to.include({ taskId: "t1", completionStatus: status });
+      expect((err as TaskFailedError).messages).to.deep.equal(["Account already exists", "rolled back"]);
+      expect((err as Error).message).to.equal(`ISC task t1 finished with ${status}: Account already exists; rolled back`);
+    });
+  }
+
+  it("keeps polling while completed is set but completionStatus is not", async () => {
+    script.t1 = [{ completed: "2026-01-01T00:00:05Z", completionStatus: null }, { completed: "2026-01-01T00:00:05Z" }, done("SUCCESS")];
+    const outcome = await waitForTask(client, "t1", fast);
+    expect(outcome.task.completionStatus).to.equal("SUCCESS");
+    expect(fake.api("/v2025/task-status")).to.have.length(3);
+  });
+
+  it("polls again when the task is not listed yet right after creation", async () => {
+    script.t1 = [null, null, done("SUCCESS")];
+    expect((await waitForTask(client, "t1", fast)).task.id).to.equal("t1");
+  });
+
+  it("times out with the task id and its last state", async () => {
+    script.t1 = [running];
+    const started = Date.now();
+    const err = await waitForTask(client, "t1", { ...fast, timeoutMs: 250 }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(TaskTimeoutError);
+    expect(Date.now() - started).to.be.within(240, 1_000);
+    const timeout = err as TaskTimeoutError;
+    expect(timeout.taskId).to.equal("t1");
+    expect(timeout.lastState).to.deep.equal({ completed: null, completionStatus: null, percentComplete: 40, progress: "Provisioning" });
+    expect(timeout.message).to.contain("t1").and.contain("percentComplete=40");
+  });
+
+  it("times out saying so when the task never appeared", async () => {
+    const err = (await waitForTask(client, "ghost", { ...fast, timeoutMs: 100 }).catch((e: unknown) => e)) as TaskTimeoutError;
+    expect(err).to.be.instanceOf(TaskTimeoutError);
+    expect(err.lastState).to.equal(undefined);
+    expect(err.message).to.contain("ghost").and.contain("never appeared");
+  });
+
+  it("coalesces concurrent waiters into one list poll per tick", async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    for (const id of ids) script[id] = [running, running, done("SUCCESS")];
+    const outcomes = await Promise.all(ids.map((id) => waitForTask(client, id, fast)));
+    expect(outcomes.map((o) => o.task.id)).to.deep.equal(ids);
+    const polls = fake.api("/v2025/task-status");
+    expect(polls.length).to.be.at.most(4); // 3 ticks, not 60 requests
+    expect(idsPerPoll()[0]).to.equal(20);
+  });
+
+  it("coalesces waiters from separate client objects of the same tenant and client id", async () => {
+    const other = createIscClient(settingsFor(fake), { rateLimit: false });
+    script.a = [done("SUCCESS")];
+    script.b = [done("SUCCESS")];
+    await Promise.all([waitForTask(client, "a", fast), waitForTask(other, "b", fast)]);
+    expect(fake.api("/v2025/task-status")).to.have.length(1);
+  });
+
+  it("polls only the tasks that are due, each with its own backoff", async () => {
+    script.quick = [running, running, done("SUCCESS")];
+    script.slow = [done("SUCCESS")];
+    await Promise.all([waitForTask(client, "quick", fast), waitForTask(client, "slow", { ...fast, pollIntervalMs: 400 })]);
+    const [first, second, third, fourth] = fake.api("/v2025/task-status").map((r) => r.query.get("filters"));
+    expect([first, second, third]).to.deep.equal(['id in ("quick")', 'id in ("quick")', 'id in ("quick")']);
+    expect(fourth).to.equal('id in ("slow")');
+  });
+});
