@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/**
+ * `npm run simulator -- [--port <p>] [--seed <file.json>] [--client-id X --client-secret Y] [--task-delay-ms N]`
+ *
+ * Prints `ISC simulator listening on http://127.0.0.1:<port>` once it listens (with --port 0, the
+ * real port). Without --seed it also prints the demo tenant (sources, identities, the fake client
+ * credentials and an `export SAIL_...` line): it is a local fake tenant, so printing them is intended.
+ */
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { demoSeed, startSimulator } from "./index";
+import type { SeedData, SimulatorOptions } from "./types";
+
+function nonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a non-negative integer");
+  return Number(value);
+}
+
+interface CliOptions {
+  port: number;
+  seed?: string;
+  clientId?: string;
+  clientSecret?: string;
+  taskDelayMs?: number;
+  rateLimit: boolean;
+  verbose?: boolean;
+}
+
+function loadSeed(options: CliOptions): SeedData {
+  let seed: SeedData;
+  if (options.seed) {
+    try {
+      seed = JSON.parse(readFileSync(options.seed, "utf8")) as SeedData;
+    } catch (error) {
+      throw new Error(`cannot read seed file ${options.seed}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } else {
+    seed = demoSeed();
+  }
+  if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
+    throw new Error("--client-id and --client-secret go together");
+  }
+  if (options.clientId !== undefined && options.clientSecret !== undefined) {
+    seed = { ...seed, clients: [{ clientId: options.clientId, clientSecret: options.clientSecret }] };
+  }
+  return seed;
+}
+
+function printDemoTenant(seed: SeedData, url: string): void {
+  const lines = ["", "Demo tenant:"];
+  for (const source of seed.sources ?? []) {
+    lines.push(`  source   ${source.id}  ${source.name} (${source.type}, identity attribute "${source.identityAttribute}")`);
+  }
+  for (const identity of seed.identities ?? []) lines.push(`  identity ${identity.id}  ${identity.name}`);
+  const client = seed.clients?.[0];
+  if (client) {
+    lines.push(`  client   id ${client.clientId}  secret ${client.clientSecret}`, "");
+    lines.push(`export SAIL_BASE_URL=${url} SAIL_CLIENT_ID=${client.clientId} SAIL_CLIENT_SECRET=${client.clientSecret}`);
+  }
+  console.log(lines.join("\n"));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name("isc-simulator")
+    .description("Local SailPoint ISC simulator (accounts, sources, task-status, load-uncorrelated-accounts, classify)")
+    .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", nonNegativeInteger, 0)
+    .option("--seed <file>", "seed file (JSON SeedData); default: the demo tenant")
+    .option("--client-id <id>", "API client id (replaces the seed's clients; needs --client-secret)")
+    .option("--client-secret <secret>", "API client secret")
+    .option("--task-delay-ms <ms>", "how long async tasks take", nonNegativeInteger)
+    .option("--no-rate-limit", "turn off the 100 requests / 10 s rate limit")
+    .option("--verbose", "print an access log line per request to stderr")
+    .parse(argv);
+  const options = program.opts<CliOptions>();
+  const seed = loadSeed(options);
+  const simulatorOptions: SimulatorOptions = {
+    port: options.port,
+    seed,
+    taskDelayMs: options.taskDelayMs,
+    rateLimit: options.rateLimit ? undefined : false,
+    log: options.verbose ? (line) => console.error(line) : undefined,
+  };
+  const simulator = await startSimulator(simulatorOptions);
+  console.log(`ISC simulator listening on ${simulator.url}`);
+  if (!options.seed) printDemoTenant(seed, simulator.url);
+
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void simulator.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main(process.argv).catch((error: unknown) => {
+  console.error(`isc-simulator: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

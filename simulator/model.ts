@@ -1,0 +1,66 @@
+/** Internal records of the simulated tenant (what the API views are built from). */
+import type { AttributeDefinitionType } from "../provider/client/types";
+
+export const DELIMITED_FILE = "DelimitedFile";
+
+export interface AttributeSpec {
+  name: string;
+  type: AttributeDefinitionType;
+  isMulti: boolean;
+  isEntitlement: boolean;
+  isGroup: boolean;
+  description: string;
+}
+
+export interface SourceRecord {
+  id: string;
+  name: string;
+  description: string;
+  type: string;
+  identityAttribute: string;
+  displayAttribute: string;
+  attributes: AttributeSpec[];
+  ownerIdentityId: string | null;
+  created: string;
+  modified: string;
+}
+
+export interface IdentityRecord {
+  id: string;
+  name: string;
+}
+
+export interface ClientRecord {
+  clientId: string;
+  clientSecret: string;
+  readOnly: boolean;
+}
+
+/** Stored attribute values: one string, or a list for multi-valued attributes. Absent keys mean "no value". */
+export type StoredAttributeValue = string | string[];
+export type StoredAttributes = Record<string, StoredAttributeValue>;
+
+export interface AccountRecord {
+  id: string;
+  sourceId: string;
+  nativeIdentity: string;
+  attributes: StoredAttributes;
+  identityId: string | null;
+  manuallyCorrelated: boolean;
+  disabled: boolean;
+  locked: boolean;
+  origin: "AGGREGATED" | "PROVISIONED";
+  created: string;
+  modified: string;
+}
+
+export interface TenantData {
+  clients: ClientRecord[];
+  sources: SourceRecord[];
+  identities: IdentityRecord[];
+  accounts: AccountRecord[];
+}
+
+export function isEntitlementAttribute(spec: AttributeSpec): boolean {
+  return spec.isEntitlement || spec.isGroup;
+}

@@ -1,0 +1,265 @@
+/**
+ * The simulator's HTTP server. Every ISC API request passes the same gate, in ISC's order:
+ * fault (reset, latency) -> bearer token (401) -> route (404/405) -> rate limit (429) ->
+ * fault (500/503) -> authority (403) -> operation -> fault (applied, then 500).
+ * /oauth/token and the /__sim admin API sit outside that gate.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { RouteName } from "../provider/client/routes";
+import { createAdmin } from "./admin";
+import type { ApiHandler, ApiResponse } from "./api";
+import { ClassificationTracker } from "./classify";
+import { ApiError, errorResponseBody } from "./errors";
+import { FaultInjector } from "./faults";
+import { accountHandlers } from "./handlers/accounts";
+import { handleAdminRequest } from "./handlers/admin";
+import { handleTokenRequest } from "./handlers/oauth";
+import { sourceHandlers } from "./handlers/sources";
+import { taskHandlers } from "./handlers/tasks";
+import { retryAfterSeconds, SlidingWindowRateLimiter } from "./rate-limiter";
+import { accessLogLine, loggableQuery, RequestLog } from "./request-log";
+import { budgetOfPath, lookupRoute } from "./routing";
+import { demoSeed, normalizeSeed } from "./seed";
+import { PendingLocks, type SimulatorServices } from "./services";
+import { TaskRunner } from "./tasks";
+import { TenantStore } from "./tenant";
+import { TokenStore } from "./tokens";
+import type { RequestLogEntry, SimulatorAdmin, SimulatorOptions } from "./types";
+
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
+const DEFAULT_TASK_DELAY_MS = 200;
+const DEFAULT_TOKEN_TTL_SECONDS = 749;
+const DEFAULT_RATE_LIMIT = { requestsPerWindow: 100, windowMs: 10_000 };
+
+class BodyTooLargeError extends Error {}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLargeError());
+        request.destroy();
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+function errorAnswer(status: number, message: string, detailCode?: string): ApiResponse {
+  const error = new ApiError(status, message, detailCode);
+  return { status, body: errorResponseBody(error.message, error.detailCode) };
+}
+
+function bearerToken(headers: IncomingHttpHeaders): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? "");
+  return match ? match[1] : undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function send(response: ServerResponse, answer: ApiResponse): void {
+  if (response.destroyed || response.headersSent) return;
+  const headers: Record<string, string | number> = { ...answer.headers };
+  if (answer.body === undefined) {
+    response.writeHead(answer.status, headers);
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(answer.body);
+  headers["Content-Type"] = "application/json";
+  headers["Content-Length"] = Buffer.byteLength(text);
+  response.writeHead(answer.status, headers);
+  response.end(text);
+}
+
+const RESET = Symbol("reset");
+
+export class SimulatorServer {
+  readonly services: SimulatorServices;
+  readonly admin: SimulatorAdmin;
+  readonly requestLog = new RequestLog();
+  private readonly tokens = new TokenStore();
+  private readonly limiter: SlidingWindowRateLimiter | undefined;
+  private readonly handlers: Record<RouteName, ApiHandler>;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly tokenTtlSeconds: number;
+  private stopped = false;
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    const faults = new FaultInjector(options.faults ?? {});
+    const taskDelayMs = options.taskDelayMs ?? DEFAULT_TASK_DELAY_MS;
+    this.services = {
+      tenant: new TenantStore(normalizeSeed(options.seed ?? demoSeed())),
+      tasks: new TaskRunner({ delayMs: taskDelayMs, faults }),
+      faults,
+      classifications: new ClassificationTracker(() => taskDelayMs),
+      pending: new PendingLocks(),
+    };
+    this.admin = createAdmin(this.services);
+    this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+    const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
+    this.limiter = rateLimit === false ? undefined : new SlidingWindowRateLimiter(rateLimit.requestsPerWindow, rateLimit.windowMs * (options.timeScale ?? 1));
+    this.handlers = { ...accountHandlers(this.services), ...sourceHandlers(this.services), ...taskHandlers(this.services) };
+    this.server = createServer((request, response) => void this.onRequest(request, response));
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Listens on 127.0.0.1; resolves to the port. */
+  listen(port: number = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, "127.0.0.1", () => {
+        this.server.off("error", reject);
+        const address = this.server.address();
+        resolve(typeof address === "object" && address ? address.port : port);
+      });
+    });
+  }
+
+  expireAllTokens(): void {
+    this.tokens.expireAll();
+  }
+
+  /** Closes the server, destroys open connections and cancels every task timer. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.services.tasks.clear();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startedAt = Date.now();
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const method = request.method ?? "GET";
+    const entry: RequestLogEntry = {
+      time: new Date(startedAt).toISOString(),
+      method,
+      path: url.pathname,
+      query: loggableQuery(url.searchParams),
+      status: 0,
+      budget: "unknown",
+      durationMs: 0,
+    };
+    let answer: ApiResponse | typeof RESET;
+    try {
+      if (url.pathname === "/__sim" || url.pathname.startsWith("/__sim/")) {
+        entry.budget = "admin";
+        const body = await readBody(request);
+        answer = handleAdminRequest(
+          { method, path: url.pathname.slice("/__sim".length), query: url.searchParams, body },
+          { admin: this.admin, faults: this.services.faults, requestLog: this.requestLog, expireAllTokens: () => this.expireAllTokens() },
+        );
+      } else if (url.pathname === "/oauth/token") {
+        entry.budget = "oauth";
+        const body = await readBody(request);
+        const faults = this.services.faults;
+        answer = handleTokenRequest(
+          { method, query: url.searchParams, headers: request.headers, body },
+          {
+            tenant: this.services.tenant,
+            tokens: this.tokens,
+            tokenTtlSeconds: this.tokenTtlSeconds,
+            tokenLifetimeMs: () => (faults.config.tokenExpiryMs > 0 ? faults.config.tokenExpiryMs : this.tokenTtlSeconds * 1000),
+          },
+        );
+      } else {
+        answer = await this.handleApi(request, url, method, entry);
+      }
+    } catch (error) {
+      answer =
+        error instanceof BodyTooLargeError
+          ? errorAnswer(413, `The request body is larger than ${MAX_BODY_BYTES} bytes`, "413 Payload Too Large")
+          : errorAnswer(500, `Simulator fault: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (answer === RESET) {
+      request.socket.destroy();
+    } else {
+      entry.status = answer.status;
+      send(response, answer);
+    }
+    entry.durationMs = Date.now() - startedAt;
+    this.requestLog.add(entry);
+    this.options.log?.(accessLogLine(entry));
+  }
+
+  private async handleApi(request: IncomingMessage, url: URL, method: string, entry: RequestLogEntry): Promise<ApiResponse | typeof RESET> {
+    const { faults, tenant } = this.services;
+    const lookup = lookupRoute(method, url.pathname);
+    entry.budget = lookup.kind === "match" ? lookup.match.budget : lookup.kind === "method-not-allowed" ? lookup.budget : budgetOfPath(url.pathname);
+
+    if (faults.roll(faults.config.resetRate)) return RESET;
+    if (faults.config.latencyMs > 0) await sleep(faults.config.latencyMs);
+    if (this.stopped) return RESET;
+
+    const token = bearerToken(request.headers);
+    const clientId = token === undefined ? undefined : this.tokens.verify(token);
+    const client = clientId === undefined ? undefined : tenant.client(clientId);
+    if (!client) {
+      return {
+        status: 401,
+        body: { error: token === undefined ? "Full authentication is required to access this resource" : "JWT is expired or invalid" },
+        headers: { "WWW-Authenticate": 'Bearer realm="isc-simulator", error="invalid_token"' },
+      };
+    }
+    entry.clientId = client.clientId;
+
+    if (lookup.kind === "not-found") return errorAnswer(404, `No ISC operation at ${method} ${url.pathname}`);
+    if (lookup.kind === "method-not-allowed") {
+      return { ...errorAnswer(405, `${method} is not allowed on ${url.pathname}`), headers: { Allow: lookup.allowed.join(", ") } };
+    }
+
+    if (faults.takeRateLimitBurst()) return this.tooManyRequests(1000);
+    const decision = this.limiter?.tryAcquire(`${client.clientId}\u0000${lookup.match.budget}`);
+    if (decision && !decision.allowed) return this.tooManyRequests(decision.retryAfterMs);
+
+    if (faults.roll(faults.config.errorRate)) {
+      return Math.random() < 0.5
+        ? errorAnswer(500, "An internal fault occurred (injected)")
+        : errorAnswer(503, "The service is temporarily unavailable (injected)");
+    }
+    if (client.readOnly && method !== "GET") return errorAnswer(403, "This API client lacks the authority for this operation");
+
+    const body = await readBody(request);
+    let answer: ApiResponse;
+    try {
+      answer = await this.handlers[lookup.match.name]({
+        route: lookup.match.name,
+        generation: lookup.match.generation,
+        method,
+        params: lookup.match.params,
+        query: url.searchParams,
+        headers: request.headers,
+        body,
+        clientId: client.clientId,
+      });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      answer = errorAnswer(error.status, error.message, error.detailCode);
+    }
+    if (method !== "GET" && answer.status < 300 && faults.roll(faults.config.errorAfterApplyRate)) {
+      return errorAnswer(500, "An internal fault occurred after the request was applied (injected)");
+    }
+    return answer;
+  }
+
+  private tooManyRequests(waitMs: number): ApiResponse {
+    return { status: 429, body: { message: "Rate Limit Exceeded" }, headers: { "Retry-After": String(retryAfterSeconds(waitMs)) } };
+  }
+}

@@ -1,0 +1,39 @@
+/** Bearer tokens issued by POST /oauth/token. Opaque random strings, kept only in memory. */
+import { randomBytes } from "node:crypto";
+
+interface IssuedToken {
+  clientId: string;
+  expiresAt: number;
+}
+
+export class TokenStore {
+  private readonly tokens = new Map<string, IssuedToken>();
+
+  /** A new token for `clientId` that stops working `lifetimeMs` from now. */
+  issue(clientId: string, lifetimeMs: number, now: number = Date.now()): string {
+    if (this.tokens.size >= 10_000) this.sweep(now);
+    const token = randomBytes(32).toString("base64url");
+    this.tokens.set(token, { clientId, expiresAt: now + lifetimeMs });
+    return token;
+  }
+
+  /** The client id the token belongs to, or undefined when it is unknown or expired. */
+  verify(token: string, now: number = Date.now()): string | undefined {
+    const issued = this.tokens.get(token);
+    if (!issued) return undefined;
+    if (issued.expiresAt <= now) {
+      this.tokens.delete(token);
+      return undefined;
+    }
+    return issued.clientId;
+  }
+
+  /** Every token issued so far stops working (clients must fetch a new one). */
+  expireAll(): void {
+    this.tokens.clear();
+  }
+
+  private sweep(now: number): void {
+    for (const [token, issued] of this.tokens) if (issued.expiresAt <= now) this.tokens.delete(token);
+  }
+}
