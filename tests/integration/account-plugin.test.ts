@@ -217,10 +217,17 @@ describe("Account through the real Pulumi plugin", function () {
     });
     after(async () => stack?.stop());
 
-    it("absorbs 429 bursts, 5xx, resets and token expiry without duplicates", async () => {
+    it("absorbs 429 bursts, 5xx, resets and token expiry without duplicates", async function () {
+      this.timeout(150_000);
       stack.sim.setFaults({ errorRate: 0.1, resetRate: 0.05, rateLimitBurst: 5, tokenExpiryMs: 400 });
       const desired = Array.from({ length: 12 }, (_v, i) =>
-        stack.account(`f${i}`, { sourceId: CONTRACTORS, nativeIdentity: `fault.${i}`, attributes: { email: `f${i}@example.com` } }),
+        stack.account(`f${i}`, {
+          sourceId: CONTRACTORS,
+          nativeIdentity: `fault.${i}`,
+          attributes: { email: `f${i}@example.com` },
+          // Bounds the wait for an account whose create outcome was unknown (a 5xx after the POST).
+          taskTimeoutSeconds: 8,
+        }),
       );
       let result = await stack.engine.up(desired);
       // A create answered 5xx after it may have been applied is never blindly repeated; the next up converges.
