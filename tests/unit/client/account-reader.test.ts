@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import { accountReaderFor, createAccountReader } from "../../../provider/client/account-reader";
-import { clearTokenCache } from "../../../provider/client/auth";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import type { Account } from "../../../provider/client/types";
-import { FakeIsc, json, settingsFor } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
 function account(id: string, sourceId: string, nativeIdentity: string): Account {
   return {
@@ -32,11 +31,9 @@ describe("client account reader", () => {
   let fake: FakeIsc;
   let client: IscClient;
   const store: Account[] = [];
-  before(async () => (fake = await FakeIsc.start()));
-  after(() => fake.stop());
+  const fakeIsc = useFakeIsc();
   beforeEach(() => {
-    clearTokenCache();
-    fake.reset();
+    fake = fakeIsc();
     store.length = 0;
     for (let i = 0; i < 400; i++) store.push(account(`acc${i}`, i % 2 === 0 ? "srcA" : "srcB", `user "${i}"\\x`));
     fake.on("GET", "/v3/accounts", (req, res) => {

@@ -3,7 +3,7 @@ import * as sinon from "sinon";
 import { clearTokenCache, renewalMarginMs, tokenSourceFor, type TokenGrant } from "../../../provider/client/auth";
 import { IscApiError } from "../../../provider/client/errors";
 import { createIscClient } from "../../../provider/client/request";
-import { FakeIsc, json, settingsFor, TEST_SECRET } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor, TEST_SECRET , useFakeIsc } from "./fixtures/fake-isc";
 
 const settings = { baseUrl: "https://auth-test.example", clientId: "c1", clientSecret: "s" };
 
@@ -84,11 +84,9 @@ describe("client token cache", () => {
 
 describe("client authentication against a server", () => {
   let fake: FakeIsc;
-  before(async () => (fake = await FakeIsc.start()));
-  after(() => fake.stop());
+  const fakeIsc = useFakeIsc();
   beforeEach(() => {
-    clearTokenCache();
-    fake.reset();
+    fake = fakeIsc();
     fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 200, { id: "s1", name: "Flat", connector: "delimited-file", owner: null }));
   });
 

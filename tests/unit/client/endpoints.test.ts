@@ -1,21 +1,18 @@
 import { expect } from "chai";
 import * as accounts from "../../../provider/client/accounts";
-import { clearTokenCache } from "../../../provider/client/auth";
 import { IscApiError } from "../../../provider/client/errors";
 import * as jobs from "../../../provider/client/jobs";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import * as sources from "../../../provider/client/sources";
 import * as tasks from "../../../provider/client/tasks";
-import { FakeIsc, json, settingsFor } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
 describe("client endpoint functions", () => {
   let fake: FakeIsc;
   let client: IscClient;
-  before(async () => (fake = await FakeIsc.start()));
-  after(() => fake.stop());
+  const fakeIsc = useFakeIsc();
   beforeEach(() => {
-    clearTokenCache();
-    fake.reset();
+    fake = fakeIsc();
     client = createIscClient(settingsFor(fake), { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 2 } });
   });
 

@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import * as sinon from "sinon";
-import { clearTokenCache } from "../../../provider/client/auth";
 import { limiterFor, SlidingWindowLimiter } from "../../../provider/client/rate-limit";
 import { createIscClient } from "../../../provider/client/request";
-import { FakeIsc, json, settingsFor } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
 describe("client rate limiter", () => {
   describe("sliding window", () => {
@@ -64,12 +63,8 @@ describe("client rate limiter", () => {
 
   describe("in the client", () => {
     let fake: FakeIsc;
-    before(async () => (fake = await FakeIsc.start()));
-    after(() => fake.stop());
-    beforeEach(() => {
-      clearTokenCache();
-      fake.reset();
-    });
+    const fakeIsc = useFakeIsc();
+    beforeEach(() => (fake = fakeIsc()));
 
     it("keeps each budget under its limit (v3 and v2025 counted separately)", async () => {
       fake.on("GET", "/v3/sources/s", (_req, res) => json(res, 200, {}));

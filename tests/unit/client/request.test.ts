@@ -1,19 +1,14 @@
 import { expect } from "chai";
-import { clearTokenCache } from "../../../provider/client/auth";
 import { ConfigurationError } from "../../../provider/client/errors";
 import { createIscClient, type ClientOptions } from "../../../provider/client/request";
-import { FakeIsc, json, settingsFor } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
 const options: ClientOptions = { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 2 } };
 
 describe("client request path", () => {
   let fake: FakeIsc;
-  before(async () => (fake = await FakeIsc.start()));
-  after(() => fake.stop());
-  beforeEach(() => {
-    clearTokenCache();
-    fake.reset();
-  });
+  const fakeIsc = useFakeIsc();
+  beforeEach(() => (fake = fakeIsc()));
 
   function serveItems(path: string, total: number) {
     fake.on("GET", path, (req, res) => {

@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import type * as http from "node:http";
-import { clearTokenCache } from "../../../provider/client/auth";
 import { AmbiguousCreateError, IscApiError, IscNetworkError } from "../../../provider/client/errors";
 import { createIscClient, type ClientOptions } from "../../../provider/client/request";
 import { backoffDelayMs, classifyFailure } from "../../../provider/client/retry";
-import { FakeIsc, json, reset, settingsFor } from "./fixtures/fake-isc";
+import { FakeIsc, json, reset, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
 const fastRetry: ClientOptions = { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 5 } };
 const createBody = { attributes: { sourceId: "src-1", name: "jdoe" } };
@@ -61,12 +60,8 @@ describe("client retry policy", () => {
 
   describe("against a server", () => {
     let fake: FakeIsc;
-    before(async () => (fake = await FakeIsc.start()));
-    after(() => fake.stop());
-    beforeEach(() => {
-      clearTokenCache();
-      fake.reset();
-    });
+    const fakeIsc = useFakeIsc();
+    beforeEach(() => (fake = fakeIsc()));
 
     it("absorbs transient 5xx and resets on reads, and counts the retries", async () => {
       fake.on("GET", "/v3/sources/s1", sequence([503, -1, 502]));

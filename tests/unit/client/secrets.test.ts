@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { inspect } from "node:util";
 import { clearTokenCache } from "../../../provider/client/auth";
 import { createIscClient, type ClientOptions } from "../../../provider/client/request";
-import { FakeIsc, json, reset, settingsFor, TEST_SECRET } from "./fixtures/fake-isc";
+import { FakeIsc, json, reset, settingsFor, TEST_SECRET , useFakeIsc } from "./fixtures/fake-isc";
 
 /** Every way an error reaches a user or a log. */
 function renderings(err: unknown): string[] {
@@ -29,12 +29,8 @@ describe("client secrets never leak", () => {
   let fake: FakeIsc;
   const logged: string[] = [];
   const options: ClientOptions = { rateLimit: false, retry: { attempts: 2, minDelayMs: 1, maxDelayMs: 2 }, timeoutMs: 200, logger: (l) => logged.push(l) };
-  before(async () => (fake = await FakeIsc.start()));
-  after(() => fake.stop());
-  beforeEach(() => {
-    clearTokenCache();
-    fake.reset();
-  });
+  const fakeIsc = useFakeIsc();
+  beforeEach(() => (fake = fakeIsc()));
   afterEach(() => expectNoSecrets(logged));
 
   async function errorOf(p: Promise<unknown>): Promise<unknown> {

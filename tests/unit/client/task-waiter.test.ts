@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { clearTokenCache } from "../../../provider/client/auth";
 import { TaskFailedError, TaskTimeoutError } from "../../../provider/client/errors";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import { waitForTask } from "../../../provider/client/task-waiter";
 import type { TaskStatus, TaskStatusMessage } from "../../../provider/client/types";
-import { FakeIsc, json, settingsFor } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
 /** One state per poll of that task (the last one repeats); `null` = not listed (yet). */
 type Script = Record<string, Array<Partial<TaskStatus> | null>>;
@@ -50,11 +49,9 @@ describe("client task waiter", () => {
   let fake: FakeIsc;
   let client: IscClient;
   let script: Script;
-  before(async () => (fake = await FakeIsc.start()));
-  after(() => fake.stop());
+  const fakeIsc = useFakeIsc();
   beforeEach(() => {
-    clearTokenCache();
-    fake.reset();
+    fake = fakeIsc();
     script = {};
     const polls = new Map<string, number>();
     fake.on("GET", "/v2025/task-status", (req, res) => {
