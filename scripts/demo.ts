@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { captureProgram } from "../harness/program";
 import { PluginEngine, type Step } from "../harness/engine";
-import { startProviderPlugin } from "../harness/plugin";
+import { startProviderPlugin, type ProviderPlugin } from "../harness/plugin";
 import { runCli } from "../provider/cli/run";
 import { startSimulator, DEMO_IDS, type RunningSimulator } from "../simulator";
 
@@ -71,7 +71,7 @@ function applyWithPulumiCli(sim: RunningSimulator): void {
 }
 
 /** Without a CLI: the real dynamic-provider plugin, driven through Check/Diff/Create/Update/Read like the engine. */
-async function applyWithPlugin(sim: RunningSimulator): Promise<PluginEngine> {
+async function applyWithPlugin(sim: RunningSimulator, plugin: ProviderPlugin): Promise<PluginEngine> {
   const cwd = process.cwd();
   process.chdir(PROJECT_DIR); // Pulumi runs a program in its project directory
   const program = await captureProgram(() => require(path.join(REPO_ROOT, "dist", "examples", "gitops", "index.js")), {
@@ -80,21 +80,17 @@ async function applyWithPlugin(sim: RunningSimulator): Promise<PluginEngine> {
   }).finally(() => process.chdir(cwd));
   console.log(`  program registered ${program.resources.length} accounts from ${path.relative(REPO_ROOT, DEFINITIONS)}/*.yaml`);
 
-  const [client] = sim.clients;
-  const config = { "isc:baseUrl": sim.url, "isc:clientId": client.clientId, "isc:clientSecret": client.clientSecret };
-  // The plugin's working directory is the repository root, where `pulumi-isc-accounts` resolves to
-  // this checkout (a user's program directory has it in node_modules instead).
-  const plugin = await startProviderPlugin({ cwd: REPO_ROOT, project: "isc-accounts-gitops", config });
   const engine = new PluginEngine(plugin, { project: "isc-accounts-gitops", stack: "demo", parallel: 8 });
-  await plugin.configure(config);
 
   heading("pulumi up");
+  const existedBefore = new Set([DEMO_IDS.hrSource, DEMO_IDS.contractorsSource].flatMap((id) => sim.admin.listAccounts(id).map((a) => a.id)));
   const first = await engine.up(program.resources);
   printSteps(first.steps, first.errors);
   if (first.errors.length > 0) throw new Error(`${first.errors.length} resource(s) failed`);
   for (const r of engine.state()) {
     const o = r.outputs as { accountId: string; enabled: boolean; identityId: string | null };
-    console.log(`    ${label(r.name).padEnd(34)} id ${o.accountId}  ${o.enabled ? "enabled " : "disabled"}  ${o.identityId ? "correlated" : "uncorrelated"}`);
+    const how = existedBefore.has(o.accountId) ? "existing account adopted" : "created";
+    console.log(`    ${label(r.name).padEnd(34)} id ${o.accountId}  ${o.enabled ? "enabled " : "disabled"}  ${(o.identityId ? "correlated" : "uncorrelated").padEnd(12)}  ${how}`);
   }
 
   heading("pulumi up (again: nothing should change)");
@@ -102,13 +98,13 @@ async function applyWithPlugin(sim: RunningSimulator): Promise<PluginEngine> {
   const unchanged = second.steps.filter((s) => s.op === "same").length;
   console.log(`  ${unchanged} of ${second.steps.length} unchanged, ${second.errors.length} errors`);
   if (unchanged !== second.steps.length) throw new Error("a second up planned changes");
-  (engine as PluginEngine & { stopPlugin?: () => Promise<void> }).stopPlugin = () => plugin.stop();
   return engine;
 }
 
 async function main(): Promise<void> {
   const sim = await startSimulator({ port: 0, taskDelayMs: 100 });
-  let engine: (PluginEngine & { stopPlugin?: () => Promise<void> }) | undefined;
+  let plugin: ProviderPlugin | undefined;
+  let engine: PluginEngine | undefined;
   try {
     heading(`ISC simulator listening on ${sim.url} (demo tenant: "HR Flat File", "Contractors CSV")`);
     const viaCli = pulumiCliAvailable();
@@ -117,8 +113,17 @@ async function main(): Promise<void> {
         ? "  Pulumi CLI found: applying examples/gitops with `pulumi up` on a local file backend"
         : "  No Pulumi CLI on PATH: applying examples/gitops through the real @pulumi/pulumi dynamic-provider plugin,\n  driven over gRPC the way the Pulumi engine drives it (Configure, Check, Diff, Create, Update, Read)",
     );
-    if (viaCli) applyWithPulumiCli(sim);
-    else engine = await applyWithPlugin(sim);
+    if (viaCli) {
+      applyWithPulumiCli(sim);
+    } else {
+      const [client] = sim.clients;
+      const config = { "isc:baseUrl": sim.url, "isc:clientId": client.clientId, "isc:clientSecret": client.clientSecret };
+      // The plugin's working directory is the repository root, where `pulumi-isc-accounts` resolves
+      // to this checkout (a user's program directory has it in node_modules instead).
+      plugin = await startProviderPlugin({ cwd: REPO_ROOT, project: "isc-accounts-gitops", config });
+      await plugin.configure(config);
+      engine = await applyWithPlugin(sim, plugin);
+    }
 
     heading("Out-of-band changes in the tenant (as an admin in the UI or an aggregation would)");
     const find = (sourceId: string, nativeIdentity: string) =>
@@ -159,7 +164,7 @@ async function main(): Promise<void> {
     }
     heading(`Done in ${elapsed()}; simulator and plugin stopped`);
   } finally {
-    await engine?.stopPlugin?.();
+    await plugin?.stop();
     await sim.stop();
   }
 }
