@@ -1,0 +1,275 @@
+/**
+ * `npm run bench`: what N Account resources cost against ISC's rate limit, through the real
+ * dynamic-provider plugin with Pulumi-like parallelism. Phases: create all, refresh all, update a
+ * share, delete all; each is one "Pulumi command" (a fresh plugin process). Prints requests per API
+ * version (from the simulator's request log), 429s, wall time against the phase's lower bound
+ * (scripts/lib/bounds.ts says how it is computed), peak memory, the serialized provider's size,
+ * and PASS/FAIL per target. Exits non-zero only when something errored, not when a target is missed.
+ *
+ *   node dist/scripts/bench.js [--accounts 500] [--parallel 16] [--time-scale 0.1] [--json]
+ */
+import type { RefreshResult, UpResult } from "../harness/engine";
+import { budgetTimeMs, lowerBound, parallelismFloorMs, type LowerBound, type PhaseName, type Workload } from "./lib/bounds";
+import { megabytes, ownPeakRss, peakRssOfProcess } from "./lib/memory";
+import { parseBenchOptions, scaledTimings, type BenchOptions } from "./lib/options";
+import { summarizeRequests, type RequestFigures } from "./lib/request-stats";
+import { ISC_RATE_LIMIT, PROVIDER_REQUESTS_PER_WINDOW, sleep, startScaledStack, type ScaledStack } from "./lib/stack";
+import { createTimeTarget, refreshRequestsTarget, roundTo, throttledShareTarget, type TargetResult } from "./lib/targets";
+import { DEMO_SOURCES, accountSpecs, accountsPerSource, withChangedEmail, type AccountSpec } from "./lib/workload";
+
+interface PhaseFigures {
+  phase: PhaseName;
+  /** Resources the phase acted on. */
+  operations: number;
+  wallMs: number;
+  requests: RequestFigures;
+  bound: LowerBound;
+  /** wall / bound; null when the bound is 0 (nothing in the phase has to wait). */
+  ratio: number | null;
+  /** Context only: the floor set by --parallel and the task duration. */
+  parallelismFloorMs: number;
+  /** Context only: how long the v3 requests actually sent need at the provider's own limit. */
+  sentV3FloorMs: number;
+  pluginPeakRssBytes?: number;
+  /** Resource errors and unexpected outcomes (first few). */
+  problems: string[];
+}
+
+interface PhaseRun {
+  operations: number;
+  problems: string[];
+}
+
+const MAX_PROBLEMS_SHOWN = 5;
+const TOP_OPERATIONS = 4;
+
+function problemsOf(result: UpResult | RefreshResult): string[] {
+  return result.errors.map((e) => `${e.name}: ${e.message}`);
+}
+
+function countOps(result: UpResult | RefreshResult, op: string): number {
+  return result.steps.filter((s) => s.op === op).length;
+}
+
+function expectCount(problems: string[], what: string, actual: number, expected: number): void {
+  if (actual !== expected) problems.push(`${what}: expected ${expected}, got ${actual}`);
+}
+
+async function runPhase(
+  stack: ScaledStack,
+  phase: PhaseName,
+  workload: Workload,
+  options: BenchOptions,
+  taskDelayMs: number,
+  run: () => Promise<PhaseRun>,
+): Promise<PhaseFigures> {
+  // Each phase starts with a full budget, as separate commands a while apart would.
+  await sleep(stack.windowMs);
+  const pid = await stack.nextCommand();
+  stack.sim.clearRequests();
+  const started = performance.now();
+  const outcome = await run();
+  const wallMs = Math.round(performance.now() - started);
+  const pluginPeakRssBytes = peakRssOfProcess(pid);
+  const requests = summarizeRequests(stack.sim.requests());
+  const bound = lowerBound(phase, workload, { ...ISC_RATE_LIMIT, windowMs: stack.windowMs }, taskDelayMs);
+  return {
+    phase,
+    operations: outcome.operations,
+    wallMs,
+    requests,
+    bound,
+    ratio: bound.ms > 0 ? roundTo(wallMs / bound.ms, 2) : null,
+    parallelismFloorMs: phase === "refresh" ? 0 : parallelismFloorMs(outcome.operations, options.parallel, taskDelayMs),
+    sentV3FloorMs: budgetTimeMs(requests.perBudget.v3 ?? 0, { requestsPerWindow: PROVIDER_REQUESTS_PER_WINDOW, windowMs: stack.windowMs }),
+    pluginPeakRssBytes,
+    problems: outcome.problems,
+  };
+}
+
+function providerFigures(stack: ScaledStack, accounts: number) {
+  const bytesPerCopy = Buffer.byteLength(stack.providerText);
+  // Measured, not assumed: how many copies of `__provider` the state holds per resource (inputs and outputs).
+  let stateBytes = 0;
+  let copies = 0;
+  for (const r of stack.engine.state()) {
+    for (const bag of [r.inputs, r.outputs]) {
+      if (typeof bag.__provider === "string") {
+        stateBytes += Buffer.byteLength(bag.__provider);
+        copies++;
+      }
+    }
+  }
+  return { bytesPerResource: bytesPerCopy, totalBytes: bytesPerCopy * accounts, copiesInState: copies, bytesInState: stateBytes };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+
+function printPhase(f: PhaseFigures): void {
+  const r = f.requests.perBudget;
+  console.log(
+    `${f.phase.padEnd(8)} ${String(f.operations).padStart(5)}  ${seconds(f.wallMs).padStart(8)}  ${seconds(f.bound.ms).padStart(7)}` +
+      `  ${(f.ratio === null ? "-" : f.ratio.toFixed(2)).padStart(5)}  ${String(r.v3 ?? 0).padStart(5)}  ${String(r.v2025 ?? 0).padStart(5)}  ${String(r.oauth ?? 0).padStart(5)}` +
+      `  ${String(f.requests.throttled).padStart(4)}  ${megabytes(f.pluginPeakRssBytes).padStart(7)}`,
+  );
+}
+
+function printDetails(f: PhaseFigures): void {
+  const need = Object.entries(f.bound.required).map(([b, n]) => `${b} ${n}`).join(", ");
+  const bound =
+    f.bound.binding === "tasks"
+      ? `every budget fits in its first window, so the bound is ${f.bound.taskMs > 0 ? `one task, ${seconds(f.bound.taskMs)}` : "0"}`
+      : `bound = ${f.bound.binding} budget ${seconds(f.bound.budgetMs[f.bound.binding] ?? 0)} + one task ${seconds(f.bound.taskMs)}`;
+  const floors = [
+    f.parallelismFloorMs > 0 ? `--parallel floor ${seconds(f.parallelismFloorMs)}` : undefined,
+    `the ${f.requests.perBudget.v3 ?? 0} v3 requests sent need ${seconds(f.sentV3FloorMs)} at ${PROVIDER_REQUESTS_PER_WINDOW} per window`,
+  ].filter((x) => x !== undefined);
+  console.log(`  ${f.phase}: must make ${need}; ${bound}; ${floors.join("; ")}`);
+  for (const op of f.requests.operations.slice(0, TOP_OPERATIONS)) {
+    const inList = op.meanInValues !== undefined ? `, ${op.meanInValues} values per list` : "";
+    const throttled = op.throttled > 0 ? `, ${op.throttled} x 429` : "";
+    console.log(`    ${String(op.count).padStart(5)}  ${op.operation}${inList}${throttled}`);
+  }
+  for (const p of f.problems.slice(0, MAX_PROBLEMS_SHOWN)) console.log(`    PROBLEM ${p}`);
+  if (f.problems.length > MAX_PROBLEMS_SHOWN) console.log(`    ... and ${f.problems.length - MAX_PROBLEMS_SHOWN} more problems`);
+}
+
+async function main(options: BenchOptions): Promise<number> {
+  const { taskDelayMs, pollIntervalMs } = scaledTimings(options);
+  const stack = await startScaledStack({ timeScale: options.timeScale, taskDelayMs, parallel: options.parallel });
+  try {
+    const specs = accountSpecs(options.accounts, "bench");
+    // Every k-th account, k = 1/share (updates read by id, so which source they are on costs nothing).
+    const every = options.updateShare > 0 ? Math.max(1, Math.round(1 / options.updateShare)) : 0;
+    const { specs: changedSpecs, changed: updated } = withChangedEmail(specs, (_s, i) => every > 0 && i % every === 0, "v2");
+    const workload: Workload = { accountsPerSource: accountsPerSource(specs, DEMO_SOURCES.map((s) => s.id)), updated };
+    const inputs = { pollIntervalMs };
+    const desired = (list: readonly AccountSpec[]) => list.map((s) => stack.desired(s, inputs));
+    const phase = (name: PhaseName, run: () => Promise<PhaseRun>) => runPhase(stack, name, workload, options, taskDelayMs, run);
+
+    console.log(
+      `bench: ${options.accounts} accounts, --parallel ${options.parallel}, time scale ${options.timeScale} ` +
+        `(rate limit ${ISC_RATE_LIMIT.requestsPerWindow} per ${stack.windowMs} ms per API version, task ${taskDelayMs} ms, poll ${pollIntervalMs} ms)`,
+    );
+    const phases: PhaseFigures[] = [];
+    phases.push(
+      await phase("create", async () => {
+        const result = await stack.engine.up(desired(specs));
+        const problems = problemsOf(result);
+        expectCount(problems, "created", countOps(result, "create") - result.errors.length, specs.length);
+        return { operations: specs.length, problems };
+      }),
+    );
+    const provider = providerFigures(stack, options.accounts);
+    phases.push(
+      await phase("refresh", async () => {
+        const result = await stack.engine.refresh();
+        const problems = problemsOf(result);
+        expectCount(problems, "unchanged on refresh", countOps(result, "same") - result.errors.length, specs.length);
+        return { operations: result.steps.length, problems };
+      }),
+    );
+    if (updated > 0) {
+      phases.push(
+        await phase("update", async () => {
+          const result = await stack.engine.up(desired(changedSpecs));
+          const problems = problemsOf(result);
+          expectCount(problems, "updated", countOps(result, "update"), updated);
+          return { operations: updated, problems };
+        }),
+      );
+    }
+    phases.push(
+      await phase("delete", async () => {
+        const before = stack.engine.state().length;
+        const result = await stack.engine.destroy();
+        const problems = problemsOf(result);
+        expectCount(problems, "left in state", stack.engine.state().length, 0);
+        return { operations: before, problems };
+      }),
+    );
+
+    const totalRequests = phases.reduce((n, f) => n + f.requests.total, 0);
+    const totalThrottled = phases.reduce((n, f) => n + f.requests.throttled, 0);
+    const refresh = phases.find((f) => f.phase === "refresh")!;
+    const create = phases.find((f) => f.phase === "create")!;
+    const targets: TargetResult[] = [
+      refreshRequestsTarget(options.accounts, refresh.requests.perBudget.v3 ?? 0),
+      throttledShareTarget(totalThrottled, totalRequests),
+      createTimeTarget(create.wallMs, create.bound.ms),
+    ];
+    const memory = {
+      benchRssBytes: process.memoryUsage().rss,
+      benchPeakRssBytes: ownPeakRss(),
+      pluginPeakRssBytes: Math.max(0, ...phases.map((f) => f.pluginPeakRssBytes ?? 0)) || undefined,
+    };
+
+    console.log(`\nphase      ops      wall    bound  ratio     v3  v2025  oauth   429  plugin peak`);
+    phases.forEach(printPhase);
+    console.log("");
+    phases.forEach(printDetails);
+    console.log(
+      `\nprovider: __provider is ${provider.bytesPerResource} bytes per resource, ${provider.totalBytes} bytes for ${options.accounts}` +
+        ` (state holds ${provider.copiesInState} copies, ${provider.bytesInState} bytes)`,
+    );
+    console.log(`memory: bench peak ${megabytes(memory.benchPeakRssBytes)} (now ${megabytes(memory.benchRssBytes)}), plugin peak ${megabytes(memory.pluginPeakRssBytes)}`);
+    console.log(`requests: ${totalRequests} in all, ${totalThrottled} answered 429`);
+    for (const t of targets) console.log(`${t.pass ? "PASS" : "FAIL"}  ${t.name}: ${t.actual} (limit ${t.limit})`);
+    const problems = phases.flatMap((f) => f.problems.map((p) => `${f.phase}: ${p}`));
+    if (options.json) {
+      console.log(
+        JSON.stringify({
+          accounts: options.accounts,
+          parallel: options.parallel,
+          timeScale: options.timeScale,
+          rateLimit: { requestsPerWindow: ISC_RATE_LIMIT.requestsPerWindow, windowMs: stack.windowMs },
+          taskDelayMs,
+          pollIntervalMs,
+          phases: phases.map((f) => ({
+            phase: f.phase,
+            operations: f.operations,
+            wallMs: f.wallMs,
+            boundMs: f.bound.ms,
+            ratio: f.ratio,
+            binding: f.bound.binding,
+            required: f.bound.required,
+            requests: f.requests.perBudget,
+            totalRequests: f.requests.total,
+            throttled: f.requests.throttled,
+            topOperations: f.requests.operations.slice(0, TOP_OPERATIONS),
+            parallelismFloorMs: f.parallelismFloorMs,
+            sentV3FloorMs: f.sentV3FloorMs,
+            pluginPeakRssBytes: f.pluginPeakRssBytes ?? null,
+            problems: f.problems.length,
+          })),
+          provider,
+          memory: { ...memory, pluginPeakRssBytes: memory.pluginPeakRssBytes ?? null },
+          totalRequests,
+          throttled: totalThrottled,
+          targets,
+          problems,
+        }),
+      );
+    }
+    return problems.length > 0 ? 1 : 0;
+  } finally {
+    await stack.stop();
+  }
+}
+
+let options: BenchOptions;
+try {
+  options = parseBenchOptions(process.argv.slice(2));
+} catch (err) {
+  // commander has printed the help or the usage error
+  process.exit((err as { exitCode?: number }).exitCode ?? 2);
+}
+main(options).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

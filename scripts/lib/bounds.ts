@@ -1,0 +1,101 @@
+/**
+ * The least a phase could cost under ISC's rate limit, to compare wall times against.
+ *
+ * "Requests that must be made" per phase (N accounts, n_s of them on source s, k updated; one list
+ * call answers at most 250 values, ISC's page limit):
+ * - create:  v3    N POSTs + per source ceil(n_s/250) lookups before the POSTs (an existing account
+ *                  must not be taken over silently) + ceil(n_s/250) lookups after the tasks (POST
+ *                  answers a task id; the account id is only found by sourceId + nativeIdentity)
+ *                  + 2 per source (source and its account schema, read once per run for Check);
+ *            v2025 ceil(N/250) task-status lists (every task must be seen finished at least once).
+ * - refresh: v3    ceil(N/250) account lists (`id in (...)`).
+ * - update:  v3    k PUTs + ceil(k/250) reads of the results + 2 per source (Check);
+ *            v2025 ceil(k/250) task-status lists.
+ * - delete:  v3    N DELETEs; v2025 ceil(N/250) task-status lists.
+ * One token request per phase (a Pulumi command is one plugin process) is not rate limited.
+ *
+ * A budget of R requests per window W (sliding) lets M requests through in no less than
+ * floor((M-1)/R)*W: the first R go at once, each later R one window after. The bound of a phase is
+ * that time for its binding budget, plus one task duration when it waits for tasks (the last task
+ * still has to run after the last request that started one).
+ */
+export type PhaseName = "create" | "refresh" | "update" | "delete";
+
+export interface Workload {
+  /** Accounts per source (the sum is N). */
+  accountsPerSource: readonly number[];
+  /** Accounts changed by the update phase (k). */
+  updated: number;
+}
+
+export interface RateBudget {
+  requestsPerWindow: number;
+  windowMs: number;
+}
+
+/** ISC's maximum page size, and so the most values one `in (...)` list call can answer. */
+export const LIST_LIMIT = 250;
+/** Budgets ISC does not rate-limit. */
+const UNLIMITED_BUDGETS = new Set(["oauth"]);
+
+const lists = (n: number) => Math.ceil(n / LIST_LIMIT);
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+export function requiredRequests(phase: PhaseName, workload: Workload): Record<string, number> {
+  const perSource = workload.accountsPerSource.filter((n) => n > 0);
+  const total = sum(perSource);
+  const sourceLookups = sum(perSource.map(lists));
+  const schemaReads = 2 * perSource.length;
+  switch (phase) {
+    case "create":
+      return { v3: total + 2 * sourceLookups + schemaReads, v2025: lists(total), oauth: 1 };
+    case "refresh":
+      return { v3: lists(total), v2025: 0, oauth: 1 };
+    case "update":
+      return { v3: workload.updated + lists(workload.updated) + schemaReads, v2025: lists(workload.updated), oauth: 1 };
+    case "delete":
+      return { v3: total, v2025: lists(total), oauth: 1 };
+  }
+}
+
+/** The least time M requests take through a sliding window of R per W. */
+export function budgetTimeMs(requests: number, budget: RateBudget): number {
+  if (requests <= 0) return 0;
+  return Math.floor((requests - 1) / budget.requestsPerWindow) * budget.windowMs;
+}
+
+export interface LowerBound {
+  ms: number;
+  /** The budget whose time dominates ("v3", "v2025"), or "tasks" when no budget is a constraint. */
+  binding: string;
+  required: Record<string, number>;
+  /** Time each rate-limited budget needs on its own. */
+  budgetMs: Record<string, number>;
+  /** Added task duration (0 for refresh). */
+  taskMs: number;
+}
+
+export function lowerBound(phase: PhaseName, workload: Workload, budget: RateBudget, taskDelayMs: number): LowerBound {
+  const required = requiredRequests(phase, workload);
+  const budgetMs: Record<string, number> = {};
+  let binding = "tasks";
+  let slowest = 0;
+  for (const [name, count] of Object.entries(required)) {
+    if (UNLIMITED_BUDGETS.has(name)) continue;
+    budgetMs[name] = budgetTimeMs(count, budget);
+    if (budgetMs[name] > slowest) {
+      slowest = budgetMs[name];
+      binding = name;
+    }
+  }
+  const taskMs = phase === "refresh" ? 0 : taskDelayMs;
+  return { ms: slowest + taskMs, binding, required, budgetMs, taskMs };
+}
+
+/**
+ * A second floor, not part of the target: with P operations at once, each holding its slot for at
+ * least one task duration, `ops` operations cannot finish before ceil(ops/P) task durations.
+ */
+export function parallelismFloorMs(operations: number, parallel: number, taskDelayMs: number): number {
+  return Math.ceil(operations / parallel) * taskDelayMs;
+}

@@ -1,0 +1,96 @@
+/**
+ * Figures from the simulator's request log: requests per rate-limit budget, 429s, and which calls
+ * dominate (with the average size of `in (...)` lists, which shows whether reads and task polls
+ * were coalesced).
+ */
+import type { RequestLogEntry } from "../../simulator/types";
+
+export interface OperationFigures {
+  /** e.g. `GET /v3/accounts [id in]`, `POST /v3/accounts`, `GET /v2025/task-status/{id}`. */
+  operation: string;
+  count: number;
+  throttled: number;
+  /** Mean number of values in the filter's `in (...)` list, for list calls that have one. */
+  meanInValues?: number;
+}
+
+export interface RequestFigures {
+  /** Every API and token request (the simulator's /__sim admin calls are not counted). */
+  total: number;
+  /** Per budget: "v3", "v2025", "oauth", ... */
+  perBudget: Record<string, number>;
+  /** 429 answers. */
+  throttled: number;
+  /** 5xx answers and connection resets (status 0). */
+  failed: number;
+  /** 401 answers (expired or revoked tokens). */
+  unauthorized: number;
+  /** Most frequent first. */
+  operations: OperationFigures[];
+}
+
+const ISC_ID_SEGMENT = /\/[0-9a-f]{32}(?=\/|$)/gi;
+const QUOTED = /"(?:[^"\\]|\\.)*"/g;
+
+/** Number of values in the `in (...)` list of a filter expression, or undefined when it has none. */
+export function inListSize(filters: string | undefined): number | undefined {
+  if (!filters) return undefined;
+  const match = / in \((.*)\)/.exec(filters);
+  if (!match) return undefined;
+  return (match[1].match(QUOTED) ?? []).length;
+}
+
+/** The field an `in` list filters on ("id", "nativeIdentity"), if any. */
+function inListField(filters: string | undefined): string | undefined {
+  return filters ? /(\w+) in \(/.exec(filters)?.[1] : undefined;
+}
+
+/** A stable name for what a request did: method, path with ids replaced, and the `in` field. */
+export function operationOf(entry: Pick<RequestLogEntry, "method" | "path" | "query">): string {
+  const path = entry.path.replace(ISC_ID_SEGMENT, "/{id}");
+  const field = inListField(entry.query.filters);
+  const filter = field ? ` [${field} in]` : entry.query.filters ? " [filtered]" : "";
+  return `${entry.method} ${path}${filter}`;
+}
+
+export function summarizeRequests(entries: readonly RequestLogEntry[]): RequestFigures {
+  const perBudget: Record<string, number> = {};
+  const operations = new Map<string, { count: number; throttled: number; inValues: number; inLists: number }>();
+  let throttled = 0;
+  let failed = 0;
+  let unauthorized = 0;
+  let total = 0;
+  for (const entry of entries) {
+    if (entry.budget === "admin") continue;
+    total++;
+    perBudget[entry.budget] = (perBudget[entry.budget] ?? 0) + 1;
+    if (entry.status === 429) throttled++;
+    if (entry.status === 0 || entry.status >= 500) failed++;
+    if (entry.status === 401) unauthorized++;
+    const name = operationOf(entry);
+    const figures = operations.get(name) ?? { count: 0, throttled: 0, inValues: 0, inLists: 0 };
+    figures.count++;
+    if (entry.status === 429) figures.throttled++;
+    const size = inListSize(entry.query.filters);
+    if (size !== undefined) {
+      figures.inValues += size;
+      figures.inLists++;
+    }
+    operations.set(name, figures);
+  }
+  return {
+    total,
+    perBudget,
+    throttled,
+    failed,
+    unauthorized,
+    operations: [...operations]
+      .map(([operation, f]) => ({
+        operation,
+        count: f.count,
+        throttled: f.throttled,
+        ...(f.inLists > 0 ? { meanInValues: Math.round((f.inValues / f.inLists) * 10) / 10 } : {}),
+      }))
+      .sort((a, b) => b.count - a.count || a.operation.localeCompare(b.operation)),
+  };
+}

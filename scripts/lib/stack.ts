@@ -1,0 +1,147 @@
+/**
+ * The stack a benchmark or soak drives: the ISC simulator with ISC's rate-limit shape on a scaled
+ * clock, the real @pulumi/pulumi dynamic-provider plugin, and the harness engine. Like the Pulumi
+ * CLI, every command (up, refresh, destroy) runs in a FRESH plugin process while the state carries
+ * over, so per-command costs (token, source schema reads) and per-command memory are real.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { PluginEngine, type DesiredResource } from "../../harness/engine";
+import { serializeDynamicProvider, startProviderPlugin, type ProviderPlugin } from "../../harness/plugin";
+import { accountProvider } from "../../provider/resources/account";
+import { startSimulator, type FaultConfig, type RunningSimulator } from "../../simulator";
+import type { AccountSpec } from "./workload";
+
+export const ACCOUNT_TYPE = "pulumi-nodejs:dynamic/isc:Account";
+/** ISC's limit: 100 requests per client id per API version per 10 s. */
+export const ISC_RATE_LIMIT = { requestsPerWindow: 100, windowMs: 10_000 } as const;
+/** The provider's own limiter, given explicitly (it is also the provider's default): a little under ISC's. */
+export const PROVIDER_REQUESTS_PER_WINDOW = 95;
+const PROJECT = "isc-scale";
+
+export interface ScaledStackOptions {
+  /** 0.1: ISC's 10 s window lasts 1 s, for the simulator and for the provider's own limiter. */
+  timeScale: number;
+  /** Simulator task duration (already scaled). */
+  taskDelayMs: number;
+  parallel: number;
+  faults?: Partial<FaultConfig>;
+}
+
+export interface ScaledStack {
+  sim: RunningSimulator;
+  engine: PluginEngine;
+  /** The serialized provider, as `pulumi.dynamic.Resource` stores it in `__provider`. */
+  providerText: string;
+  /** The rate-limit window both sides use. */
+  windowMs: number;
+  /** Starts the plugin process for the next command (stopping the previous one); returns its pid. */
+  nextCommand(): Promise<number>;
+  desired(spec: AccountSpec, extraInputs?: Record<string, unknown>): DesiredResource;
+  stop(): Promise<void>;
+}
+
+/** The repository root: the plugin's cwd, where `pulumi-isc-accounts` resolves by self-reference. */
+export function repositoryRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-isc-accounts") return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no pulumi-isc-accounts package.json above ${from}`);
+  }
+}
+
+/** Environment without SAIL_* so that only the stack config configures the provider. */
+function pluginEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.SAIL_BASE_URL;
+  delete env.SAIL_CLIENT_ID;
+  delete env.SAIL_CLIENT_SECRET;
+  return env;
+}
+
+/** A plugin handle whose process can be replaced between commands while the engine keeps its state. */
+class CommandPlugin implements ProviderPlugin {
+  private current: ProviderPlugin | undefined;
+
+  constructor(private readonly start: () => Promise<ProviderPlugin>) {}
+
+  async restart(): Promise<number> {
+    await this.stop();
+    this.current = await this.start();
+    return this.current.pid;
+  }
+
+  private get live(): ProviderPlugin {
+    if (!this.current) throw new Error("no plugin process: call nextCommand() first");
+    return this.current;
+  }
+
+  get port() {
+    return this.live.port;
+  }
+  get pid() {
+    return this.live.pid;
+  }
+  get configured() {
+    return this.current?.configured ?? false;
+  }
+  outputTail() {
+    return this.current?.outputTail() ?? [];
+  }
+  configure: ProviderPlugin["configure"] = (v) => this.live.configure(v);
+  check: ProviderPlugin["check"] = (...a) => this.live.check(...a);
+  diff: ProviderPlugin["diff"] = (...a) => this.live.diff(...a);
+  create: ProviderPlugin["create"] = (...a) => this.live.create(...a);
+  read: ProviderPlugin["read"] = (...a) => this.live.read(...a);
+  update: ProviderPlugin["update"] = (...a) => this.live.update(...a);
+  delete: ProviderPlugin["delete"] = (...a) => this.live.delete(...a);
+
+  async stop(): Promise<void> {
+    const plugin = this.current;
+    this.current = undefined;
+    await plugin?.stop();
+  }
+}
+
+export async function startScaledStack(options: ScaledStackOptions): Promise<ScaledStack> {
+  const windowMs = Math.round(ISC_RATE_LIMIT.windowMs * options.timeScale);
+  const sim = await startSimulator({
+    port: 0,
+    taskDelayMs: options.taskDelayMs,
+    rateLimit: { ...ISC_RATE_LIMIT },
+    timeScale: options.timeScale,
+    faults: options.faults ?? {},
+  });
+  const [client] = sim.clients;
+  const config = {
+    "isc:baseUrl": sim.url,
+    "isc:clientId": client.clientId,
+    "isc:clientSecret": client.clientSecret,
+    "isc:requestsPerWindow": String(PROVIDER_REQUESTS_PER_WINDOW),
+    "isc:rateLimitWindowMs": String(windowMs),
+  };
+  const root = repositoryRoot();
+  const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: root, env: pluginEnv(), project: PROJECT, config }));
+  const engine = new PluginEngine(plugin, { project: PROJECT, stack: "scale", parallel: options.parallel, config });
+  const providerText = await serializeDynamicProvider(accountProvider);
+  return {
+    sim,
+    engine,
+    providerText,
+    windowMs,
+    nextCommand: () => plugin.restart(),
+    desired: (spec, extraInputs = {}) => ({
+      type: ACCOUNT_TYPE,
+      name: spec.name,
+      inputs: { sourceId: spec.sourceId, nativeIdentity: spec.nativeIdentity, attributes: spec.attributes, ...extraInputs, __provider: providerText },
+    }),
+    async stop() {
+      await plugin.stop();
+      await sim.stop();
+    },
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
