@@ -2,34 +2,60 @@
  * Coalesced account reads. A refresh of 1 000 account resources would otherwise be 1 000 GETs
  * against a budget of 100 per 10 s; reads arriving within a short window become list calls with
  * `id in (...)` or `sourceId eq "S" and nativeIdentity in (...)`, up to 250 values each.
+ *
+ * A batch is sealed only once its request could be sent at once (the rate-limit budget has a free
+ * slot and nobody is queued for it): while 500 creates queue their POSTs, their lookups pile up
+ * into a few large list calls instead of queueing as many small ones. With no pressure, a batch
+ * goes after `windowMs`.
  */
 import DataLoader from "dataloader";
+import { matchNativeIdentity, type NativeKey } from "./account-match";
 import { and, chunkInValues, eq, isIn } from "./filters";
 import { MAX_PAGE_SIZE, type IscClient } from "./request";
+import { createSourceReadAhead, type ReadAheadOptions } from "./source-read-ahead";
 import type { Account } from "./types";
 
 export interface AccountReaderOptions {
-  /** How long to collect calls before sending a batch. Default 15 ms. */
+  /** How long to collect calls before sending a batch, at least. Default 15 ms. */
   windowMs?: number;
+  /** The longest a batch waits for a free rate-limit slot before it queues like any request. Default 10 000 ms. */
+  maxHoldMs?: number;
   /** Most keys per batch (also split further to keep URLs short). Default 250. */
   maxBatch?: number;
+  readAhead?: ReadAheadOptions;
 }
 
 export interface AccountReader {
+  /** The account as it is now (fresh: for reads after writes and polling). */
   getById(id: string): Promise<Account | undefined>;
+  /** For refresh: may be answered from a read-ahead page of the source listed moments ago. */
+  getForRefresh(id: string, sourceId: string): Promise<Account | undefined>;
+  /** The account as it is now. */
   findByNativeIdentity(sourceId: string, nativeIdentity: string): Promise<Account | undefined>;
-}
-
-interface NativeKey {
-  sourceId: string;
-  nativeIdentity: string;
+  /** For the check before a create: may be answered from a read-ahead listing (see source-read-ahead.ts). */
+  findExisting(sourceId: string, nativeIdentity: string): Promise<Account | undefined>;
+  /**
+   * Call before changing an account, so that no later answer predates the change; with its
+   * sourceId when creating or deleting it (pass undefined as id before a create).
+   */
+  forget(id: string | undefined, sourceId?: string): void;
 }
 
 export function createAccountReader(client: IscClient, options: AccountReaderOptions = {}): AccountReader {
   const windowMs = options.windowMs ?? 15;
+  const maxHoldMs = options.maxHoldMs ?? 10_000;
   const maxBatchSize = Math.min(options.maxBatch ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  const sealWhenSendable = (run: () => void) =>
+    setTimeout(() => {
+      let hold: NodeJS.Timeout | undefined;
+      const held = new Promise<void>((resolve) => (hold = setTimeout(resolve, maxHoldMs)));
+      void Promise.race([client.whenIdle("listAccounts"), held]).then(() => {
+        clearTimeout(hold);
+        run();
+      });
+    }, windowMs);
   // No cache: callers want the state of now (refresh, polling until a change shows), not a memo.
-  const loaderOptions = { cache: false, maxBatchSize, batchScheduleFn: (run: () => void) => setTimeout(run, windowMs) } as const;
+  const loaderOptions = { cache: false, maxBatchSize, batchScheduleFn: sealWhenSendable } as const;
 
   const byId = new DataLoader<string, Account | undefined>(async (ids) => {
     const found = new Map<string, Account>();
@@ -56,9 +82,15 @@ export function createAccountReader(client: IscClient, options: AccountReaderOpt
     return keys.map((k) => matchNativeIdentity(found.get(k.sourceId) ?? [], k));
   }, loaderOptions);
 
+  const readAhead = createSourceReadAhead(client, options.readAhead);
+  const getById = (id: string) => byId.load(id);
+  const findByNativeIdentity = (sourceId: string, nativeIdentity: string) => byNativeIdentity.load({ sourceId, nativeIdentity });
   return {
-    getById: (id) => byId.load(id),
-    findByNativeIdentity: (sourceId, nativeIdentity) => byNativeIdentity.load({ sourceId, nativeIdentity }),
+    getById,
+    getForRefresh: (id, sourceId) => readAhead.read(id, sourceId, getById),
+    findByNativeIdentity,
+    findExisting: (sourceId, nativeIdentity) => readAhead.findByNativeIdentity(sourceId, nativeIdentity, findByNativeIdentity),
+    forget: (id, sourceId) => readAhead.forget(id, sourceId),
   };
 }
 
@@ -75,15 +107,6 @@ async function listMatching(client: IscClient, filters: string, expectedAtMost: 
     if (data.length < MAX_PAGE_SIZE || items.length >= expectedAtMost) return items;
     offset += data.length;
   }
-}
-
-/** Exact match first; in case the tenant matched the filter case-insensitively, accept a unique case-insensitive match. */
-function matchNativeIdentity(accounts: Account[], key: NativeKey): Account | undefined {
-  const exact = accounts.find((a) => a.sourceId === key.sourceId && a.nativeIdentity === key.nativeIdentity);
-  if (exact) return exact;
-  const lower = key.nativeIdentity.toLowerCase();
-  const loose = accounts.filter((a) => a.sourceId === key.sourceId && a.nativeIdentity?.toLowerCase() === lower);
-  return loose.length === 1 ? loose[0] : undefined;
 }
 
 const readers = new WeakMap<IscClient, AccountReader>();

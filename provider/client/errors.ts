@@ -198,13 +198,18 @@ export class TaskTimeoutError extends Error {
     readonly waitedMs: number,
     /** Undefined when the task was never seen in a status listing. */
     readonly lastState: TaskStateSummary | undefined,
+    /** Set when the last status poll itself failed (the task may well have finished). */
+    readonly lastPollError?: string,
   ) {
     super(
       `ISC task ${taskId} did not finish within ${Math.round(waitedMs / 1000)} s; ` +
         (lastState
           ? `last state: completed=${lastState.completed ?? "null"}, completionStatus=${lastState.completionStatus ?? "null"}, ` +
             `percentComplete=${lastState.percentComplete ?? "null"}, progress=${JSON.stringify(lastState.progress)}`
-          : "the task never appeared in the task status list"),
+          : lastPollError
+            ? "its status could not be read"
+            : "the task never appeared in the task status list") +
+        (lastPollError ? `; the last status poll failed: ${lastPollError}` : ""),
     );
   }
 }

@@ -38,6 +38,7 @@ export class SlidingWindowLimiter {
   private config: RateLimitConfig;
   private slots: Slot[] = [];
   private readonly waiting: Array<(release: ReleaseSlot) => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -59,6 +60,18 @@ export class SlidingWindowLimiter {
     });
   }
 
+  /**
+   * Resolves when a request would be granted at once: nobody is queued and a slot is free. Batching
+   * callers wait for this before they seal a batch, so that the time a batch would have spent queued
+   * is spent collecting more keys instead (the batch grows with the pressure on the budget).
+   */
+  whenIdle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.pump();
+    });
+  }
+
   /** ISC said "429, Retry-After": hold every caller of this budget until `untilEpochMs`. */
   pauseUntil(untilEpochMs: number): void {
     if (untilEpochMs <= this.pausedUntil) return;
@@ -72,7 +85,7 @@ export class SlidingWindowLimiter {
   }
 
   private pump(): void {
-    while (this.waiting.length > 0) {
+    while (this.waiting.length > 0 || this.idleWaiters.length > 0) {
       const now = Date.now();
       if (now < this.pausedUntil) return this.reschedule(this.pausedUntil - now);
       const windowStart = now - this.config.windowMs;
@@ -81,6 +94,10 @@ export class SlidingWindowLimiter {
         const ended = this.slots.filter((s) => s.endedAt !== undefined).map((s) => s.endedAt!);
         // With every slot in flight, the next release pumps; otherwise the oldest end frees one.
         if (ended.length > 0) this.reschedule(Math.min(...ended) + this.config.windowMs - now);
+        return;
+      }
+      if (this.waiting.length === 0) {
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
         return;
       }
       const slot: Slot = {};

@@ -9,7 +9,7 @@ import { apiErrorFromResponse, ConfigurationError, networkErrorFrom, redactSecre
 import { createHttp, flatHeaders, FRESH_CONNECTION, queryString, type QueryValues } from "./http";
 import { DEFAULT_RATE_LIMIT, limiterFor, type RateLimitConfig, type SlidingWindowLimiter } from "./rate-limit";
 import { DEFAULT_RETRY_POLICY, validateRetryPolicy, withRetry, type RetryCounters, type RetryPolicy } from "./retry";
-import { resolveRoute, type ApiGeneration, type ResolvedRoute, type RouteName } from "./routes";
+import { budgetOf, resolveRoute, type ApiGeneration, type ResolvedRoute, type RouteName } from "./routes";
 import type { ConnectionSettings } from "./settings";
 
 export interface ClientOptions {
@@ -60,10 +60,13 @@ export interface IscClient {
   readonly generation: ApiGeneration;
   request<T>(route: RouteName, opts?: RequestOptions): Promise<IscResponse<T>>;
   paginate<T>(route: RouteName, opts?: PaginateOptions): Promise<T[]>;
+  /** Resolves when a request on this route's rate-limit budget would be sent at once (see SlidingWindowLimiter.whenIdle). */
+  whenIdle(route: RouteName): Promise<void>;
   stats(): ClientStats;
 }
 
 export const MAX_PAGE_SIZE = 250;
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_USER_AGENT = `pulumi-isc-accounts (node ${process.version})`;
 
@@ -170,6 +173,7 @@ export function createIscClient(settings: ConnectionSettings, options: ClientOpt
     generation,
     request,
     paginate,
+    whenIdle: async (name) => limiter(budgetOf(name, generation))?.whenIdle(),
     stats: () => ({ requests: { ...requestsPerBudget }, throttled: counters.throttled, retries: counters.retries }),
   };
 }

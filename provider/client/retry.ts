@@ -8,7 +8,11 @@ import pRetry, { AbortError } from "p-retry";
 import { AmbiguousCreateError, IscApiError, IscNetworkError } from "./errors";
 
 export interface RetryPolicy {
-  /** Total tries including the first. */
+  /**
+   * Total tries including the first, counting failures only: a 429 is ISC asking to wait, not a
+   * failure, so throttled tries are bounded by `maxElapsedMs` alone (a 429 burst must not use up
+   * the attempts meant for 5xx and resets).
+   */
   attempts: number;
   /** No retry starts after this much time since the first try. */
   maxElapsedMs: number;
@@ -88,6 +92,7 @@ export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T
   const { request, policy, counters, log } = options;
   const random = options.random ?? Math.random;
   const started = Date.now();
+  let failures = 0;
   return pRetry(
     async (attemptNumber) => {
       try {
@@ -104,12 +109,14 @@ export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T
       }
     },
     {
-      retries: policy.attempts - 1,
+      retries: Infinity,
       // p-retry only counts and bounds; this module decides the delay (full jitter, Retry-After).
       minTimeout: 0,
       factor: 1,
       maxRetryTime: policy.maxElapsedMs,
       shouldRetry: async ({ error, retriesConsumed }) => {
+        const throttled = error instanceof IscApiError && error.status === 429;
+        if (!throttled && ++failures >= policy.attempts) return false;
         const delay = delayBeforeRetry(error, retriesConsumed, policy, random);
         const remaining = policy.maxElapsedMs - (Date.now() - started);
         // Waiting past the time budget only to give up afterwards helps no one: fail now.

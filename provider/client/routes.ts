@@ -113,6 +113,12 @@ export interface ResolvedRoute {
 }
 
 /** Fills a route's path template; each parameter is URI-encoded. Throws if one is missing. */
+/** The rate-limit budget a route counts against: its API version (`v3`), or its service (`accounts/v1`). */
+export function budgetOf(name: RouteName, generation: ApiGeneration = "versioned"): string {
+  const route = ROUTES[name];
+  return generation === "versioned" ? route.versioned.apiVersion : route.perService.split("/").slice(1, 3).join("/");
+}
+
 export function resolveRoute(
   name: RouteName,
   params: Readonly<Record<string, string>> = {},
@@ -125,7 +131,5 @@ export function resolveRoute(
     if (value === undefined || value === "") throw new Error(`route ${name}: missing path parameter "${key}"`);
     return encodeURIComponent(value);
   });
-  const budget =
-    generation === "versioned" ? route.versioned.apiVersion : route.perService.split("/").slice(1, 3).join("/");
-  return { method: route.method, path, budget, experimental: route.experimental === true, creates: route.creates === true };
+  return { method: route.method, path, budget: budgetOf(name, generation), experimental: route.experimental === true, creates: route.creates === true };
 }

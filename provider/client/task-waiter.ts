@@ -6,6 +6,7 @@
  */
 import { ConfigurationError, TaskFailedError, TaskTimeoutError, type TaskStateSummary } from "./errors";
 import type { IscClient } from "./request";
+import { classifyFailure } from "./retry";
 import { listTaskStatuses } from "./tasks";
 import type { TaskStatus, TaskStatusMessage } from "./types";
 
@@ -64,6 +65,7 @@ interface Waiter {
   maxInterval: number;
   dueAt: number;
   last?: TaskStatus;
+  lastPollError?: string;
   onPoll?: (task: TaskStatus) => void;
   resolve: (outcome: TaskOutcome) => void;
   reject: (error: Error) => void;
@@ -129,15 +131,22 @@ class TaskStatusPoller {
       const byId = new Map(statuses.map((t) => [t.id, t]));
       for (const w of due) this.observe(w, byId.get(w.taskId));
     } catch (err) {
-      // The client already retried what was worth retrying; this poll's waiters get the error.
-      for (const w of due) this.finish(w, () => w.reject(err instanceof Error ? err : new Error(String(err))));
+      const error = err instanceof Error ? err : new Error(String(err));
+      // The client already retried; a poll failing even so says nothing about the tasks, which run
+      // on in ISC: keep waiting (until each waiter's deadline) unless ISC refused the poll itself.
+      if (classifyFailure(error, { method: "GET", path: "", creates: false }) !== "retry") {
+        for (const w of due) this.finish(w, () => w.reject(error));
+      } else {
+        for (const w of due) this.observe(w, undefined, error.message);
+      }
     } finally {
       this.polling = false;
       this.schedule();
     }
   }
 
-  private observe(w: Waiter, task: TaskStatus | undefined): void {
+  private observe(w: Waiter, task: TaskStatus | undefined, pollError?: string): void {
+    w.lastPollError = pollError;
     if (task) {
       w.last = task;
       try {
@@ -152,7 +161,7 @@ class TaskStatusPoller {
     // Not finished, or not listed yet (a task can take a moment to show up after creation).
     const now = Date.now();
     if (now >= w.deadline) {
-      return this.finish(w, () => w.reject(new TaskTimeoutError(w.taskId, now - w.started, summary(w.last))));
+      return this.finish(w, () => w.reject(new TaskTimeoutError(w.taskId, now - w.started, summary(w.last), w.lastPollError)));
     }
     w.interval = Math.min(w.interval * BACKOFF_FACTOR, w.maxInterval);
     w.dueAt = Math.min(now + w.interval, w.deadline);

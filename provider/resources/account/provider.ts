@@ -117,8 +117,9 @@ async function awaitVisible(client: IscClient, desired: DesiredAccount, run: Acc
 
 /** An existing account with this nativeIdentity, ignoring one this process just deleted. */
 async function existingAccount(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<Account | undefined> {
+  const reader = accountReaderFor(client);
   const { value } = await pollUntil(
-    () => findOnSource(client, desired.sourceId, desired.nativeIdentity),
+    () => reader.findExisting(desired.sourceId, desired.nativeIdentity),
     (a) => a === undefined || !recentlyDeleted.has(a.id),
     { timeoutMs: Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS), initialDelayMs: Math.min(run.pollIntervalMs, 250) },
   );
@@ -138,6 +139,7 @@ async function createOnTenant(client: IscClient, desired: DesiredAccount, run: A
   const what = label(desired);
   let taskId: string | undefined;
   try {
+    accountReaderFor(client).forget(undefined, desired.sourceId);
     taskId = await createAccount(client, createBody(desired));
     await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs });
   } catch (err) {
@@ -210,7 +212,12 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     const client = iscClient();
     const desired = await desiredForApi(inputs);
 
-    let account = await existingAccount(client, desired, run);
+    let account: Account | undefined;
+    try {
+      account = await existingAccount(client, desired, run);
+    } catch (err) {
+      throw new Error(`${label(desired)}: could not look for an existing account, nothing was created: ${messageOf(err)}`);
+    }
     if (account && !run.adopt) {
       throw new Error(
         `${label(desired, account.id)} already exists (name "${account.name ?? account.nativeIdentity}"). ` +
@@ -218,11 +225,14 @@ export const provider: pulumi.dynamic.ResourceProvider = {
       );
     }
     if (!account) account = await createOnTenant(client, desired, run);
+    accountReaderFor(client).forget(account.id);
 
     const ctx = applyContext(client, run, label(desired, account.id));
     try {
-      await applySteps(ctx, planAccountChanges(desired, currentFromAccount(account)));
-      const settled = await settledAccount(ctx, account.id, desired);
+      const steps = planAccountChanges(desired, currentFromAccount(account));
+      await applySteps(ctx, steps);
+      // The account was just looked up: read it again only when something was changed since.
+      const settled = steps.length > 0 ? await settledAccount(ctx, account.id, desired) : account;
       return { id: account.id, outs: await outputsFor(client, settled, inputs) };
     } catch (err) {
       // The account exists: hand Pulumi its id and last known state so the next up converges it.
@@ -233,7 +243,9 @@ export const provider: pulumi.dynamic.ResourceProvider = {
 
   async read(id: string, props: Raw): Promise<pulumi.dynamic.ReadResult> {
     const client = iscClient();
-    const account = await accountReaderFor(client).getById(id);
+    const reader = accountReaderFor(client);
+    // Refresh reads every account of the stack: answer from read-ahead pages of its source when it has one.
+    const account = typeof props.sourceId === "string" && props.sourceId !== "" ? await reader.getForRefresh(id, props.sourceId) : await reader.getById(id);
     if (!account || recentlyDeleted.has(account.id)) return { id: "", props: {} };
     return { id, props: await outputsFor(client, account, props) };
   },
@@ -243,6 +255,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     const client = iscClient();
     const desired = await desiredForApi(news);
     const ctx = applyContext(client, run, label(desired, id));
+    accountReaderFor(client).forget(id);
     const account = await ctx.readAccount(id);
     if (!account) {
       throw new Error(
@@ -258,19 +271,21 @@ export const provider: pulumi.dynamic.ResourceProvider = {
       const message = err instanceof PlanStepError ? err.message : `${ctx.label}: ${messageOf(err)}`;
       throw new PartiallyAppliedError(message, id, accountOutputs(latest, managedNames(news), settingsOf(olds)), news);
     }
-    const settled = await settledAccount(ctx, id, desired);
+    const settled = steps.length > 0 ? await settledAccount(ctx, id, desired) : account;
     return { outs: await outputsFor(client, settled, news) };
   },
 
   async delete(id: string, props: Raw): Promise<void> {
     const run = runOptionsFrom(props);
     const client = iscClient();
-    const taskId = await deleteAccount(client, id);
-    if (taskId === undefined) return; // 404: already gone
+    const what = label({ nativeIdentity: String(props.nativeIdentity), sourceId: String(props.sourceId) }, id);
+    accountReaderFor(client).forget(id, typeof props.sourceId === "string" ? props.sourceId : undefined);
     try {
+      const taskId = await deleteAccount(client, id);
+      if (taskId === undefined) return; // 404: already gone
       await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs });
     } catch (err) {
-      throw new Error(`${label({ nativeIdentity: String(props.nativeIdentity), sourceId: String(props.sourceId) }, id)}: delete failed: ${messageOf(err)}`);
+      throw new Error(`${what}: delete failed: ${messageOf(err)}`);
     }
     recentlyDeleted.add(id);
   },

@@ -81,6 +81,25 @@ describe("client account reader", () => {
     expect(ids.every(Boolean)).to.equal(true);
   });
 
+  it("while the rate budget is exhausted, lookups arriving one by one pile up into one list call", async () => {
+    fake.on("GET", "/v3/sources/s", (_req, res) => json(res, 200, {}));
+    const limited = createIscClient(settingsFor(fake), { rateLimit: { requestsPerWindow: 2, windowMs: 300 } });
+    const reader = createAccountReader(limited);
+    // Other requests (creates' POSTs, say) fill the budget for the next ~600 ms.
+    const busy = Promise.all(Array.from({ length: 6 }, () => limited.request("getSource", { params: { id: "s" } })));
+    const lookups: Array<Promise<Account | undefined>> = [];
+    for (const a of store.slice(0, 20).filter((x) => x.sourceId === "srcA")) {
+      lookups.push(reader.findByNativeIdentity(a.sourceId, a.nativeIdentity));
+      await new Promise((r) => setTimeout(r, 30)); // one every 30 ms: each would be its own 15 ms batch
+    }
+    const found = await Promise.all(lookups);
+    await busy;
+    expect(found.every(Boolean)).to.equal(true);
+    const lists = fake.api("/v3/accounts");
+    expect(lists, "list calls for 10 lookups").to.have.length(1);
+    expect(quoted(lists[0]!.query.get("filters")!)).to.have.length(11);
+  });
+
   it("does not cache: a later call asks again", async () => {
     const reader = accountReaderFor(client);
     expect(accountReaderFor(client)).to.equal(reader);

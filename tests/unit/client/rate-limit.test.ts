@@ -54,6 +54,26 @@ describe("client rate limiter", () => {
       expect(times).to.deep.equal([3_000, 3_000, 3_000]);
     });
 
+    it("whenIdle resolves only once nobody is queued and a slot is free", async () => {
+      const limiter = new SlidingWindowLimiter({ requestsPerWindow: 2, windowMs: 1_000 });
+      let idleAt: number | undefined;
+      await limiter.whenIdle().then(() => (idleAt = Date.now()));
+      expect(idleAt, "free budget: at once").to.equal(0);
+
+      (await limiter.acquire())();
+      (await limiter.acquire())();
+      let queuedGrantedAt: number | undefined;
+      const queued = limiter.acquire().then((release) => ((queuedGrantedAt = Date.now()), release));
+      idleAt = undefined;
+      const idle = limiter.whenIdle().then(() => (idleAt = Date.now()));
+      await clock.tickAsync(999);
+      expect(idleAt, "window full, one caller queued").to.equal(undefined);
+      await clock.tickAsync(1);
+      await Promise.all([queued, idle]);
+      expect(queuedGrantedAt).to.equal(1_000);
+      expect(idleAt, "after the queued caller, not before it").to.equal(1_000);
+    });
+
     it("shares one limiter per tenant, client id and budget across the process", () => {
       const key = { baseUrl: "https://x.example", clientId: "c", budget: "v3" };
       expect(limiterFor(key)).to.equal(limiterFor({ ...key }));

@@ -92,6 +92,15 @@ describe("client retry policy", () => {
       expect(fake.api()).to.have.length(3);
     });
 
+    it("does not count 429s against the attempts: a throttling burst leaves them for real failures", async () => {
+      fake.on("GET", "/v3/sources/s1", sequence([429, 429, 429, 429, 429, 503]));
+      const client = createIscClient(settingsFor(fake), { rateLimit: false, retry: { attempts: 2, minDelayMs: 1, maxDelayMs: 2 } });
+      const res = await client.request<{ id: string }>("getSource", { params: { id: "s1" } });
+      expect(res.data.id).to.equal("s1");
+      expect(fake.api()).to.have.length(7);
+      expect(client.stats()).to.deep.include({ throttled: 5, retries: 6 });
+    });
+
     it("gives up when the total time budget is spent", async () => {
       fake.on("GET", "/v3/sources/s1", sequence(Array(500).fill(500)));
       const client = createIscClient(settingsFor(fake), { rateLimit: false, retry: { attempts: 500, maxElapsedMs: 300, minDelayMs: 40, maxDelayMs: 40 } });

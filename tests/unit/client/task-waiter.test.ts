@@ -129,6 +129,37 @@ describe("client task waiter", () => {
     expect(err.message).to.contain("ghost").and.contain("never appeared");
   });
 
+  it("keeps waiting through status polls that fail even after the client's retries (the task runs on)", async () => {
+    script.t1 = [running, done("SUCCESS")];
+    const failing = createIscClient(settingsFor(fake), { rateLimit: false, retry: { attempts: 1 } });
+    let failuresLeft = 3;
+    const listed = fake.api.bind(fake);
+    fake.on("GET", "/v2025/task-status", (req, res) => {
+      if (failuresLeft-- > 0) return json(res, 503, { messages: [{ locale: "en-US", text: "busy" }], trackingId: "t-503" });
+      const n = listed("/v2025/task-status").length - 3;
+      json(res, 200, [task(String(req.query.get("filters")).match(/"([^"]+)"/)![1]!, n <= 1 ? running : done("SUCCESS"))]);
+    });
+    const outcome = await waitForTask(failing, "t1", fast);
+    expect(outcome.task.completionStatus).to.equal("SUCCESS");
+    expect(fake.api("/v2025/task-status").length).to.be.at.least(4);
+  });
+
+  it("times out naming the failing status poll when no poll succeeds", async () => {
+    fake.on("GET", "/v2025/task-status", (_req, res) => json(res, 503, { messages: [{ locale: "en-US", text: "status service down" }], trackingId: "t-down" }));
+    const failing = createIscClient(settingsFor(fake), { rateLimit: false, retry: { attempts: 1 } });
+    const err = (await waitForTask(failing, "t9", { ...fast, timeoutMs: 150 }).catch((e: unknown) => e)) as TaskTimeoutError;
+    expect(err).to.be.instanceOf(TaskTimeoutError);
+    expect(err.message).to.contain("t9").and.contain("could not be read").and.contain("status service down").and.contain("t-down");
+  });
+
+  it("fails at once when ISC refuses the status poll itself (403)", async () => {
+    fake.on("GET", "/v2025/task-status", (_req, res) => json(res, 403, { detailCode: "403 Forbidden", trackingId: "t-403", messages: [{ locale: "en-US", text: "insufficient scope" }] }));
+    const started = Date.now();
+    const err = (await waitForTask(client, "t1", fast).catch((e: unknown) => e)) as Error;
+    expect(err.message).to.contain("403").and.contain("insufficient scope");
+    expect(Date.now() - started).to.be.lessThan(1_000);
+  });
+
   it("coalesces concurrent waiters into one list poll per tick", async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
     for (const id of ids) script[id] = [running, running, done("SUCCESS")];

@@ -1,0 +1,161 @@
+/**
+ * Read-ahead for refresh. A refresh reads every account of a stack, but the caller (Pulumi) only
+ * has `--parallel` reads in flight at a time (16 by default), so coalescing alone cannot make list
+ * calls of more than ~16 ids: 1 000 accounts would still cost ~60 requests. Reading the source's
+ * accounts page by page (250 a call, sorted by id) answers them all in ceil(size/250) calls.
+ *
+ * A source may hold far more accounts than the stack manages, so the read-ahead is rationed like
+ * ski rental: it may fetch one page per `readsPerPage` reads asked of that source (the first read
+ * allows the first page). It therefore never costs more than about one extra request per batch of
+ * reads, and on a source the stack manages mostly, it replaces almost all of them.
+ *
+ * By id (refresh), what the pages say is only trusted for accounts they contain: an id not found
+ * is read by id, so a deletion is never concluded from a listing. By nativeIdentity (the check
+ * before a create), "not there" is trusted only from a listing that was complete before this
+ * process created or deleted anything on the source: offset paging over a source that changes
+ * underneath can skip accounts. Otherwise the lookup goes to ISC. Writes through this process
+ * call `forget`, and a scan older than `maxAgeMs` is started afresh.
+ */
+import { matchNativeIdentity } from "./account-match";
+import { eq } from "./filters";
+import { MAX_PAGE_SIZE, type IscClient } from "./request";
+import type { Account } from "./types";
+
+export interface ReadAheadOptions {
+  /** One page of read-ahead per this many reads of a source. Default 16 (Pulumi's default --parallel). */
+  readsPerPage?: number;
+  /** A source's scan is started again when it is older than this. Default 60 000 ms. */
+  maxAgeMs?: number;
+}
+
+export interface SourceReadAhead {
+  /** The account as listed by a recent page of its source, else as read by `fallback`. */
+  read(id: string, sourceId: string, fallback: (id: string) => Promise<Account | undefined>): Promise<Account | undefined>;
+  /**
+   * The account with this nativeIdentity per a listing of its source (undefined: it has none),
+   * else as found by `fallback`.
+   */
+  findByNativeIdentity(
+    sourceId: string,
+    nativeIdentity: string,
+    fallback: (sourceId: string, nativeIdentity: string) => Promise<Account | undefined>,
+  ): Promise<Account | undefined>;
+  /**
+   * Call before changing an account: drops what the pages said about it. With `sourceId`, for a
+   * create or delete there, a listing of that source not yet complete stops vouching for absence.
+   */
+  forget(id: string | undefined, sourceId?: string): void;
+}
+
+class SourceScan {
+  readonly startedAt = Date.now();
+  readonly accounts = new Map<string, Account>();
+  /** The same accounts by lowercased nativeIdentity. */
+  readonly byName = new Map<string, Account[]>();
+  reads = 0;
+  pages = 0;
+  nextOffset = 0;
+  /** Every page has been read (or reading failed: then everything goes by id). */
+  done = false;
+  /** All pages were read, and nothing was created or deleted on the source while they were. */
+  vouchesForAbsence = false;
+  /** This process created or deleted an account on the source while the scan was not done. */
+  changedDuringScan = false;
+  inFlight: Promise<void> | undefined;
+}
+
+function remember(scan: SourceScan, account: Account): void {
+  scan.accounts.set(account.id, account);
+  const name = (account.nativeIdentity ?? "").toLowerCase();
+  scan.byName.set(name, [...(scan.byName.get(name) ?? []), account]);
+}
+
+function drop(scan: SourceScan, id: string): void {
+  const account = scan.accounts.get(id);
+  if (!account) return;
+  scan.accounts.delete(id);
+  const name = (account.nativeIdentity ?? "").toLowerCase();
+  scan.byName.set(name, (scan.byName.get(name) ?? []).filter((a) => a.id !== id));
+}
+
+export function createSourceReadAhead(client: IscClient, options: ReadAheadOptions = {}): SourceReadAhead {
+  const readsPerPage = options.readsPerPage ?? 16;
+  const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const scans = new Map<string, SourceScan>();
+
+  const scanOf = (sourceId: string): SourceScan => {
+    let scan = scans.get(sourceId);
+    if (!scan || Date.now() - scan.startedAt > maxAgeMs) {
+      scan = new SourceScan();
+      scans.set(sourceId, scan);
+    }
+    return scan;
+  };
+
+  const fetchPage = async (scan: SourceScan, sourceId: string): Promise<void> => {
+    scan.pages++;
+    try {
+      const first = scan.nextOffset === 0;
+      const res = await client.request<Account[]>("listAccounts", {
+        query: { filters: eq("sourceId", sourceId), sorters: "id", limit: MAX_PAGE_SIZE, offset: scan.nextOffset, count: first ? true : undefined },
+      });
+      if (!Array.isArray(res.data)) throw new Error("ISC listAccounts did not answer with a JSON array");
+      for (const account of res.data) remember(scan, account);
+      scan.nextOffset += res.data.length;
+      const total = Number(res.headers["x-total-count"]);
+      if (res.data.length < MAX_PAGE_SIZE || (Number.isFinite(total) && scan.nextOffset >= total)) {
+        scan.done = true;
+        scan.vouchesForAbsence = !scan.changedDuringScan;
+      }
+    } catch {
+      // Read-ahead is an optimisation: when it fails, reads go by id and report their own errors.
+      scan.done = true;
+    }
+  };
+
+  /**
+   * Waits for pages while the ration allows them, until `answer` has one; else asks `fallback`.
+   * `answer` returns undefined when the pages so far cannot tell.
+   */
+  const consult = async <T>(sourceId: string, answer: (scan: SourceScan) => { value: T } | undefined, fallback: () => Promise<T>): Promise<T> => {
+    const scan = scanOf(sourceId);
+    scan.reads++;
+    for (;;) {
+      const known = answer(scan);
+      if (known) return known.value;
+      if (scan.inFlight) {
+        await scan.inFlight;
+        continue;
+      }
+      if (scan.done || scan.pages >= Math.ceil(scan.reads / readsPerPage)) return fallback();
+      scan.inFlight = fetchPage(scan, sourceId).finally(() => (scan.inFlight = undefined));
+    }
+  };
+
+  return {
+    read: (id, sourceId, fallback) =>
+      consult(
+        sourceId,
+        (scan) => {
+          const listed = scan.accounts.get(id);
+          return listed ? { value: listed } : undefined;
+        },
+        () => fallback(id),
+      ),
+    findByNativeIdentity: (sourceId, nativeIdentity, fallback) =>
+      consult(
+        sourceId,
+        (scan) => {
+          const listed = matchNativeIdentity(scan.byName.get(nativeIdentity.toLowerCase()) ?? [], { sourceId, nativeIdentity });
+          if (listed) return { value: listed };
+          return scan.vouchesForAbsence ? { value: undefined } : undefined;
+        },
+        () => fallback(sourceId, nativeIdentity),
+      ),
+    forget(id, sourceId) {
+      if (id !== undefined) for (const scan of scans.values()) drop(scan, id);
+      const scan = sourceId === undefined ? undefined : scans.get(sourceId);
+      if (scan && !scan.done) scan.changedDuringScan = true;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { expect } from "chai";
+import { createAccountReader } from "../../../provider/client/account-reader";
+import { createIscClient, type IscClient } from "../../../provider/client/request";
+import type { Account } from "../../../provider/client/types";
+import { FakeIsc, json, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
+
+function account(id: string, sourceId: string, nativeIdentity: string, displayName = nativeIdentity): Account {
+  return {
+    id,
+    name: nativeIdentity,
+    sourceId,
+    sourceName: "Flat",
+    attributes: { displayName },
+    authoritative: false,
+    disabled: false,
+    locked: false,
+    nativeIdentity,
+    systemAccount: false,
+    uncorrelated: true,
+    manuallyCorrelated: false,
+    hasEntitlements: false,
+  };
+}
+
+const quoted = (filter: string) => [...filter.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+
+/** Pulumi refreshes with --parallel reads in flight: `parallel` workers, each reading one id after another. */
+async function withParallelism<T>(items: readonly T[], parallel: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+describe("client source read-ahead (refresh and pre-create lookups)", () => {
+  let fake: FakeIsc;
+  let client: IscClient;
+  let tenant: Account[];
+  const fakeIsc = useFakeIsc();
+
+  const sourceListings = () => fake.api("/v3/accounts").filter((r) => /^sourceId eq "[^"]+"$/.test(r.query.get("filters") ?? ""));
+  const otherCalls = () => fake.api("/v3/accounts").filter((r) => !/^sourceId eq "[^"]+"$/.test(r.query.get("filters") ?? ""));
+
+  beforeEach(() => {
+    fake = fakeIsc();
+    tenant = [];
+    for (let i = 0; i < 300; i++) tenant.push(account(`a${String(i).padStart(4, "0")}`, "small", `user${i}`));
+    for (let i = 0; i < 5_000; i++) tenant.push(account(`b${String(i).padStart(5, "0")}`, "huge", `big${i}`));
+    fake.on("GET", "/v3/accounts", (req, res) => {
+      const filter = req.query.get("filters") ?? "";
+      const values = quoted(filter);
+      let matches: Account[];
+      if (filter.startsWith("id in")) matches = tenant.filter((a) => values.includes(a.id));
+      else if (filter.includes("nativeIdentity in")) matches = tenant.filter((a) => a.sourceId === values[0] && values.slice(1).includes(a.nativeIdentity));
+      else matches = tenant.filter((a) => a.sourceId === values[0]).sort((a, b) => a.id.localeCompare(b.id));
+      const offset = Number(req.query.get("offset") ?? 0);
+      const limit = Number(req.query.get("limit") ?? 250);
+      const headers: Record<string, string> = req.query.get("count") === "true" ? { "X-Total-Count": String(matches.length) } : {};
+      json(res, 200, matches.slice(offset, offset + limit), headers);
+    });
+    client = createIscClient(settingsFor(fake), { rateLimit: false });
+  });
+
+  it("refreshes 300 accounts of a 300-account source at --parallel 16 with its 2 listing pages and nothing else", async () => {
+    const reader = createAccountReader(client);
+    const small = tenant.filter((a) => a.sourceId === "small");
+    const read = new Map<string, Account | undefined>();
+    await withParallelism(small, 16, async (a) => read.set(a.id, await reader.getForRefresh(a.id, "small")));
+    expect([...read.values()].every((a, i) => a?.id === small[i]!.id)).to.equal(true);
+    expect(sourceListings().map((r) => r.query.get("offset"))).to.deep.equal(["0", "250"]);
+    expect(sourceListings()[0]!.query.get("sorters")).to.equal("id");
+    expect(otherCalls()).to.have.length(0);
+  });
+
+  it("on a 5 000-account source that the stack barely uses, reads at most one page per 16 reads and the rest by id", async () => {
+    const reader = createAccountReader(client);
+    const wanted = tenant.filter((a) => a.sourceId === "huge").filter((_a, i) => i % 100 === 7); // 50 accounts spread over 20 pages
+    await withParallelism(wanted, 16, async (a) => expect((await reader.getForRefresh(a.id, "huge"))?.id).to.equal(a.id));
+    expect(sourceListings().length, "pages read ahead").to.be.at.most(Math.ceil(wanted.length / 16));
+    // Reading the whole source would have cost 20 requests; by id alone at least ceil(50/16) = 4.
+    expect(sourceListings().length + otherCalls().length).to.be.at.most(2 * Math.ceil(wanted.length / 16) + 1);
+  });
+
+  it("never concludes a deletion from a listing: an id the pages lack is read by id", async () => {
+    const reader = createAccountReader(client);
+    const gone = tenant.find((a) => a.id === "a0005")!;
+    tenant = tenant.filter((a) => a !== gone);
+    expect(await reader.getForRefresh("a0001", "small")).to.have.property("id", "a0001");
+    expect(await reader.getForRefresh("a0005", "small")).to.equal(undefined);
+    expect(otherCalls().map((r) => r.query.get("filters"))).to.deep.equal(['id in ("a0005")']);
+  });
+
+  it("after forget(id) (the provider changes that account), reads it fresh by id", async () => {
+    const reader = createAccountReader(client);
+    await reader.getForRefresh("a0001", "small");
+    tenant[2] = account("a0002", "small", "user2", "Changed");
+    reader.forget("a0002");
+    expect((await reader.getForRefresh("a0002", "small"))?.attributes?.displayName).to.equal("Changed");
+    expect(otherCalls()).to.have.length(1);
+  });
+
+  it("before a create: a listing complete before any write vouches that a nativeIdentity is absent, with no lookup", async () => {
+    const reader = createAccountReader(client);
+    // A wave of 40 creates checks its nativeIdentities, two of which exist already.
+    const names = ["user7", "user299", ...Array.from({ length: 38 }, (_v, i) => `newcomer${i}`)];
+    const found = await Promise.all(names.map((n) => reader.findExisting("small", n)));
+    expect(found.slice(0, 2).map((a) => a?.id)).to.deep.equal(["a0007", "a0299"]);
+    expect(found.slice(2).every((a) => a === undefined)).to.equal(true);
+    expect(otherCalls(), "no nativeIdentity lookups").to.have.length(0);
+    expect(sourceListings()).to.have.length(2);
+  });
+
+  it("before a create: a listing still incomplete when this process created on the source no longer vouches for absence", async () => {
+    const reader = createAccountReader(client, { readAhead: { readsPerPage: 1_000 } }); // one page only: stays incomplete
+    expect((await reader.findExisting("small", "user3"))?.id).to.equal("a0003");
+    reader.forget(undefined, "small"); // a create is about to be sent
+    tenant.push(account("a0000x", "small", "latecomer"));
+    expect((await reader.findExisting("small", "latecomer"))?.id).to.equal("a0000x");
+    expect(otherCalls().map((r) => r.query.get("filters"))).to.deep.equal(['sourceId eq "small" and nativeIdentity in ("latecomer")']);
+  });
+
+  it("fresh reads (getById, findByNativeIdentity) never use the listing", async () => {
+    const reader = createAccountReader(client);
+    await reader.getForRefresh("a0001", "small");
+    const before = fake.api().length;
+    await reader.getById("a0001");
+    await reader.findByNativeIdentity("small", "user1");
+    expect(fake.api().length - before).to.equal(2);
+  });
+
+  it("falls back to reads by id when a listing page fails", async () => {
+    fake.on("GET", "/v3/accounts", (req, res) => {
+      if (/^sourceId eq/.test(req.query.get("filters") ?? "") && !req.query.get("filters")!.includes(" and ")) {
+        return json(res, 400, { detailCode: "400.1 Bad Request", trackingId: "t-400", messages: [{ locale: "en-US", text: "sorting not supported" }] });
+      }
+      json(res, 200, tenant.filter((a) => quoted(req.query.get("filters")!).includes(a.id)));
+    });
+    const reader = createAccountReader(client);
+    expect((await reader.getForRefresh("a0009", "small"))?.id).to.equal("a0009");
+    expect(otherCalls()).to.have.length(1);
+  });
+});
