@@ -24,6 +24,11 @@ export interface StartPluginOptions {
   cwd: string;
   /** Extra environment for the plugin process (on top of this process's environment). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Keep this process's SAIL_BASE_URL / SAIL_CLIENT_ID / SAIL_CLIENT_SECRET away from the plugin,
+   * so that only the stack config configures the provider (as in a test of that config).
+   */
+  withoutSailEnv?: boolean;
   /** Deadline of every gRPC call. Default 120000 ms. */
   callTimeoutMs?: number;
   /** How long to wait for the plugin to print its port. Default 30000 ms. */
@@ -363,6 +368,7 @@ class GrpcProviderPlugin implements ProviderPlugin {
 /** Starts the plugin, waits for its port and connects to it. */
 export async function startProviderPlugin(opts: StartPluginOptions): Promise<ProviderPlugin> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  if (opts.withoutSailEnv) for (const name of ["SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET"]) delete env[name];
   if (opts.project !== undefined) {
     env.PULUMI_NODEJS_PROJECT = opts.project;
     env.PULUMI_PROJECT = opts.project;

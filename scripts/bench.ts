@@ -12,6 +12,7 @@ import type { RefreshResult, UpResult } from "../harness/engine";
 import { budgetTimeMs, lowerBound, parallelismFloorMs, type LowerBound, type PhaseName, type Workload } from "./lib/bounds";
 import { megabytes, ownPeakRss, peakRssOfProcess } from "./lib/memory";
 import { parseBenchOptions, scaledTimings, type BenchOptions } from "./lib/options";
+import { runScript } from "./lib/run-script";
 import { summarizeRequests, type RequestFigures } from "./lib/request-stats";
 import { ISC_RATE_LIMIT, PROVIDER_REQUESTS_PER_WINDOW, sleep, startScaledStack, type ScaledStack } from "./lib/stack";
 import { createTimeTarget, refreshRequestsTarget, roundTo, throttledShareTarget, type TargetResult } from "./lib/targets";
@@ -257,19 +258,4 @@ async function main(options: BenchOptions): Promise<number> {
   }
 }
 
-let options: BenchOptions;
-try {
-  options = parseBenchOptions(process.argv.slice(2));
-} catch (err) {
-  // commander has printed the help or the usage error
-  process.exit((err as { exitCode?: number }).exitCode ?? 2);
-}
-main(options).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
-  },
-);
+if (require.main === module) runScript("bench", parseBenchOptions, main);

@@ -12,6 +12,7 @@ import type { UpResult } from "../harness/engine";
 import { reconcile } from "./lib/accounting";
 import { failureKinds, failuresLeaking, unclearFailures, type ReportedFailure } from "./lib/failures";
 import { parseSoakOptions, scaledTimings, type SoakOptions } from "./lib/options";
+import { runScript } from "./lib/run-script";
 import { summarizeRequests, type RequestFigures } from "./lib/request-stats";
 import { soakChecks, soakFaults } from "./lib/soak-checks";
 import { startScaledStack } from "./lib/stack";
@@ -209,21 +210,4 @@ async function main(options: SoakOptions): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  let options: SoakOptions;
-  try {
-    options = parseSoakOptions(process.argv.slice(2));
-  } catch (err) {
-    // commander has printed the help or the usage error
-    process.exit((err as { exitCode?: number }).exitCode ?? 2);
-  }
-  main(options).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      console.error(`soak failed: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runScript("soak", parseSoakOptions, main);

@@ -50,15 +50,6 @@ export function repositoryRoot(from: string = __dirname): string {
   }
 }
 
-/** Environment without SAIL_* so that only the stack config configures the provider. */
-function pluginEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.SAIL_BASE_URL;
-  delete env.SAIL_CLIENT_ID;
-  delete env.SAIL_CLIENT_SECRET;
-  return env;
-}
-
 /** A plugin handle whose process can be replaced between commands while the engine keeps its state. */
 class CommandPlugin implements ProviderPlugin {
   private current: ProviderPlugin | undefined;
@@ -121,7 +112,7 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
     "isc:rateLimitWindowMs": String(windowMs),
   };
   const root = repositoryRoot();
-  const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: root, env: pluginEnv(), project: PROJECT, config }));
+  const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: root, withoutSailEnv: true, project: PROJECT, config }));
   const engine = new PluginEngine(plugin, { project: PROJECT, stack: "scale", parallel: options.parallel, config });
   const providerText = await serializeDynamicProvider(accountProvider);
   return {

@@ -75,11 +75,7 @@ async function startJobsStack(taskDelayMs: number): Promise<JobsStack> {
   const proxy = await startRecordingProxy(sim.url);
   const [client] = sim.clients;
   const config = { "isc:baseUrl": proxy.url, "isc:clientId": client!.clientId, "isc:clientSecret": client!.clientSecret };
-  const env = { ...process.env };
-  delete env.SAIL_BASE_URL;
-  delete env.SAIL_CLIENT_ID;
-  delete env.SAIL_CLIENT_SECRET;
-  const plugin = await startProviderPlugin({ cwd: REPO_ROOT, env, project: "isc-test", config });
+  const plugin = await startProviderPlugin({ cwd: REPO_ROOT, withoutSailEnv: true, project: "isc-test", config });
   await plugin.configure(config);
   const engine = new PluginEngine(plugin, { project: "isc-test", stack: "test" });
   const loadText = await serializeDynamicProvider(uncorrelatedAccountsLoadProvider);

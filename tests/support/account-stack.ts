@@ -21,20 +21,11 @@ export interface AccountStack {
   stop(): Promise<void>;
 }
 
-/** Environment without SAIL_* so that only the stack config configures the provider. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.SAIL_BASE_URL;
-  delete env.SAIL_CLIENT_ID;
-  delete env.SAIL_CLIENT_SECRET;
-  return env;
-}
-
 export async function startAccountStack(simOptions: SimulatorOptions = {}, parallel = 8): Promise<AccountStack> {
   const sim = await startSimulator({ port: 0, taskDelayMs: 20, ...simOptions });
   const [client] = sim.clients;
   const config = { "isc:baseUrl": sim.url, "isc:clientId": client.clientId, "isc:clientSecret": client.clientSecret };
-  const plugin = await startProviderPlugin({ cwd: REPO_ROOT, env: cleanEnv(), project: "isc-test", config });
+  const plugin = await startProviderPlugin({ cwd: REPO_ROOT, withoutSailEnv: true, project: "isc-test", config });
   await plugin.configure(config);
   const engine = new PluginEngine(plugin, { project: "isc-test", stack: "test", parallel });
   const providerText = await serializeDynamicProvider(accountProvider);

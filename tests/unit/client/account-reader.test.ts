@@ -2,25 +2,9 @@ import { expect } from "chai";
 import { accountReaderFor, createAccountReader } from "../../../provider/client/account-reader";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import type { Account } from "../../../provider/client/types";
+import { iscAccount as account } from "../../support/accounts";
 import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
-function account(id: string, sourceId: string, nativeIdentity: string): Account {
-  return {
-    id,
-    name: nativeIdentity,
-    sourceId,
-    sourceName: "Flat",
-    attributes: {},
-    authoritative: false,
-    disabled: false,
-    locked: false,
-    nativeIdentity,
-    systemAccount: false,
-    uncorrelated: true,
-    manuallyCorrelated: false,
-    hasEntitlements: false,
-  };
-}
 
 /** Values inside the filter's quotes, unescaped. */
 function quoted(filter: string): string[] {

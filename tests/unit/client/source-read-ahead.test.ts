@@ -2,25 +2,12 @@ import { expect } from "chai";
 import { createAccountReader } from "../../../provider/client/account-reader";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import type { Account } from "../../../provider/client/types";
+import { iscAccount } from "../../support/accounts";
+
+const account = (id: string, sourceId: string, nativeIdentity: string, displayName = nativeIdentity): Account =>
+  iscAccount(id, sourceId, nativeIdentity, { attributes: { displayName } });
 import { FakeIsc, json, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
 
-function account(id: string, sourceId: string, nativeIdentity: string, displayName = nativeIdentity): Account {
-  return {
-    id,
-    name: nativeIdentity,
-    sourceId,
-    sourceName: "Flat",
-    attributes: { displayName },
-    authoritative: false,
-    disabled: false,
-    locked: false,
-    nativeIdentity,
-    systemAccount: false,
-    uncorrelated: true,
-    manuallyCorrelated: false,
-    hasEntitlements: false,
-  };
-}
 
 const quoted = (filter: string) => [...filter.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
 
@@ -119,6 +106,15 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
     tenant.push(account("a0000x", "small", "latecomer"));
     expect((await reader.findExisting("small", "latecomer"))?.id).to.equal("a0000x");
     expect(otherCalls().map((r) => r.query.get("filters"))).to.deep.equal(['sourceId eq "small" and nativeIdentity in ("latecomer")']);
+  });
+
+  it("a later refresh in the same process (after a pause) lists afresh instead of using the earlier pages", async () => {
+    const reader = createAccountReader(client, { readAhead: { idleMs: 50 } });
+    expect((await reader.getForRefresh("a0003", "small"))?.attributes?.displayName).to.equal("user3");
+    tenant[3] = account("a0003", "small", "user3", "Renamed in the UI");
+    await new Promise((r) => setTimeout(r, 80));
+    expect((await reader.getForRefresh("a0003", "small"))?.attributes?.displayName).to.equal("Renamed in the UI");
+    expect(sourceListings()).to.have.length(2);
   });
 
   it("fresh reads (getById, findByNativeIdentity) never use the listing", async () => {

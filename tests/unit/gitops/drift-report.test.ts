@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { Account } from "../../../provider/client/types";
+import { iscAccount } from "../../support/accounts";
 import type { AccountDefinition } from "../../../provider/gitops/definitions";
 import { compareWithTenant, hasDrift } from "../../../provider/gitops/drift-report";
 import { driftReportJson, driftSummaryLine, formatDriftTable } from "../../../provider/gitops/drift-format";
@@ -21,23 +22,7 @@ function definition(nativeIdentity: string, extra: Partial<AccountDefinition> = 
 }
 
 function account(nativeIdentity: string, extra: Partial<Account> = {}, sourceId = SOURCE_A): Account {
-  return {
-    id: `id-${nativeIdentity}`,
-    name: nativeIdentity,
-    sourceId,
-    sourceName: "HR",
-    identityId: null,
-    attributes: {},
-    authoritative: false,
-    disabled: false,
-    locked: false,
-    nativeIdentity,
-    systemAccount: false,
-    uncorrelated: true,
-    manuallyCorrelated: false,
-    hasEntitlements: false,
-    ...extra,
-  };
+  return iscAccount(`id-${nativeIdentity}`, sourceId, nativeIdentity, { sourceName: "HR", ...extra });
 }
 
 const options = { baseUrl: "https://acme.api.identitynow.com", now: new Date("2026-01-02T03:04:05.000Z") };

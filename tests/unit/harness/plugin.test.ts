@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import { startProviderPlugin, serializeDynamicProvider, urnFor, PluginCallError, UNKNOWN, type ProviderPlugin } from "../../../harness/plugin";
 import { makeRecordingProvider, type RecordingProvider } from "./recording-provider";
 
@@ -147,5 +148,27 @@ describe("harness/plugin: deadlines and plugin death", function () {
 
     const later = await rejectionOf(plugin.check(urn("x"), {}, { __provider: providerText, key: "x" }));
     expect(later.message).to.contain("exited with code 3");
+  });
+});
+
+describe("harness/plugin: withoutSailEnv", function () {
+  it("keeps this process's SAIL_* connection variables out of the plugin's environment, and passes the rest", async function () {
+    const saved = { url: process.env.SAIL_BASE_URL, extra: process.env.HARNESS_PROBE };
+    process.env.SAIL_BASE_URL = "https://leaked.api.identitynow.com";
+    process.env.HARNESS_PROBE = "kept";
+    const recorder = makeRecordingProvider();
+    const plugin = await startProviderPlugin({ cwd: recorder.dir, withoutSailEnv: true });
+    try {
+      const environ = readFileSync(`/proc/${plugin.pid}/environ`, "utf8").split("\0");
+      expect(environ).to.include("HARNESS_PROBE=kept");
+      expect(environ.filter((e) => e.startsWith("SAIL_"))).to.deep.equal([]);
+    } finally {
+      await plugin.stop();
+      recorder.remove();
+      if (saved.url === undefined) delete process.env.SAIL_BASE_URL;
+      else process.env.SAIL_BASE_URL = saved.url;
+      if (saved.extra === undefined) delete process.env.HARNESS_PROBE;
+      else process.env.HARNESS_PROBE = saved.extra;
+    }
   });
 });
