@@ -42,7 +42,7 @@ export interface AccountReader {
 }
 
 export function createAccountReader(client: IscClient, options: AccountReaderOptions = {}): AccountReader {
-  const windowMs = options.windowMs ?? 15;
+  const windowMs = options.windowMs ?? 5;
   const maxHoldMs = options.maxHoldMs ?? 10_000;
   const maxBatchSize = Math.min(options.maxBatch ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const sealWhenSendable = (run: () => void) =>

@@ -14,9 +14,8 @@
  * before a create), "not there" is trusted only from a listing that was complete before this
  * process created or deleted anything on the source: offset paging over a source that changes
  * underneath can skip accounts. Otherwise the lookup goes to ISC. Writes through this process
- * call `forget`. A scan serves one burst of reads (a refresh, a wave of creates): it is started
- * afresh once unused for `idleMs` or older than `maxAgeMs`, so a later refresh in a long-lived
- * process never sees an earlier one's pages.
+ * call `forget`. A scan older than `maxAgeMs` is started afresh. (Pulumi runs every command in a
+ * new plugin process, so one scan never serves two refreshes; the age bounds a long-lived process.)
  */
 import { matchNativeIdentity } from "./account-match";
 import { eq } from "./filters";
@@ -28,8 +27,6 @@ export interface ReadAheadOptions {
   readsPerPage?: number;
   /** A source's scan is started again when it is older than this. Default 30 000 ms. */
   maxAgeMs?: number;
-  /** ... or when no read has asked it for this long. Default 1 000 ms. */
-  idleMs?: number;
 }
 
 export interface SourceReadAhead {
@@ -53,7 +50,6 @@ export interface SourceReadAhead {
 
 class SourceScan {
   readonly startedAt = Date.now();
-  lastUsed = Date.now();
   readonly accounts = new Map<string, Account>();
   /** The same accounts by lowercased nativeIdentity. */
   readonly byName = new Map<string, Account[]>();
@@ -86,13 +82,11 @@ function drop(scan: SourceScan, id: string): void {
 export function createSourceReadAhead(client: IscClient, options: ReadAheadOptions = {}): SourceReadAhead {
   const readsPerPage = options.readsPerPage ?? 16;
   const maxAgeMs = options.maxAgeMs ?? 30_000;
-  const idleMs = options.idleMs ?? 1_000;
   const scans = new Map<string, SourceScan>();
 
   const scanOf = (sourceId: string): SourceScan => {
     let scan = scans.get(sourceId);
-    const now = Date.now();
-    if (!scan || now - scan.startedAt > maxAgeMs || (!scan.inFlight && now - scan.lastUsed > idleMs)) {
+    if (!scan || (!scan.inFlight && Date.now() - scan.startedAt > maxAgeMs)) {
       scan = new SourceScan();
       scans.set(sourceId, scan);
     }
@@ -127,7 +121,7 @@ export function createSourceReadAhead(client: IscClient, options: ReadAheadOptio
   const consult = async <T>(sourceId: string, answer: (scan: SourceScan) => { value: T } | undefined, fallback: () => Promise<T>): Promise<T> => {
     const scan = scanOf(sourceId);
     scan.reads++;
-    for (;; scan.lastUsed = Date.now()) {
+    for (;;) {
       const known = answer(scan);
       if (known) return known.value;
       if (scan.inFlight) {

@@ -140,11 +140,12 @@ class TaskStatusPoller {
   private async poll(): Promise<void> {
     this.timer = undefined;
     this.polling = true;
-    const due = [...this.waiters].filter((w) => w.dueAt <= Date.now() + COALESCE_MS);
+    const polledAt = Date.now();
+    const due = [...this.waiters].filter((w) => w.dueAt <= polledAt + COALESCE_MS);
     try {
       const statuses = await listTaskStatuses(this.client, due.map((w) => w.taskId));
       const byId = new Map(statuses.map((t) => [t.id, t]));
-      for (const w of due) this.observe(w, byId.get(w.taskId));
+      for (const w of due) this.observe(w, byId.get(w.taskId), undefined, w.dueAt > polledAt);
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       // The client already retried; a poll failing even so says nothing about the tasks, which run
@@ -160,7 +161,8 @@ class TaskStatusPoller {
     }
   }
 
-  private observe(w: Waiter, task: TaskStatus | undefined, pollError?: string): void {
+  /** `early`: the waiter rode along on a poll made before it was due. */
+  private observe(w: Waiter, task: TaskStatus | undefined, pollError?: string, early = false): void {
     w.lastPollError = pollError;
     if (task) {
       w.last = task;
@@ -179,6 +181,9 @@ class TaskStatusPoller {
     if (now >= w.deadline) {
       return this.finish(w, () => w.reject(new TaskTimeoutError(w.taskId, now - w.started, summary(w.last), w.lastPollError)));
     }
+    // A ride-along poll before the waiter's own time is a bonus, not one of its backoff steps: an early
+    // "still running" must not push the next poll further out than the waiter had planned.
+    if (early) return;
     w.interval = Math.min(w.interval * BACKOFF_FACTOR, w.maxInterval);
     w.dueAt = Math.min(now + w.interval, w.deadline);
   }

@@ -108,8 +108,8 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
     expect(otherCalls().map((r) => r.query.get("filters"))).to.deep.equal(['sourceId eq "small" and nativeIdentity in ("latecomer")']);
   });
 
-  it("a later refresh in the same process (after a pause) lists afresh instead of using the earlier pages", async () => {
-    const reader = createAccountReader(client, { readAhead: { idleMs: 50 } });
+  it("a scan older than maxAgeMs is not used: a later refresh in a long-lived process lists afresh", async () => {
+    const reader = createAccountReader(client, { readAhead: { maxAgeMs: 50 } });
     expect((await reader.getForRefresh("a0003", "small"))?.attributes?.displayName).to.equal("user3");
     tenant[3] = account("a0003", "small", "user3", "Renamed in the UI");
     await new Promise((r) => setTimeout(r, 80));

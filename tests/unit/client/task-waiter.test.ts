@@ -189,6 +189,22 @@ describe("client task waiter", () => {
     expect(fake.api("/v2025/task-status").length - before).to.be.at.least(4);
   });
 
+  it("a waiter polled early along with others keeps its own schedule (an early 'still running' does not back it off)", async () => {
+    const started = Date.now();
+    fake.on("GET", "/v2025/task-status", (req, res) => {
+      const ids = [...(req.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+      const elapsed = Date.now() - started;
+      // "busy" keeps polling every 20-40 ms for 600 ms; "patient" (first poll at 300 ms) is done at 300 ms.
+      json(res, 200, ids.map((id) => task(id, (id === "busy" ? elapsed >= 600 : elapsed >= 300) ? done("SUCCESS") : running)));
+    });
+    let patientDoneAt = 0;
+    await Promise.all([
+      waitForTask(client, "busy", fast),
+      waitForTask(client, "patient", { pollIntervalMs: 300, maxPollIntervalMs: 5_000, timeoutMs: 5_000 }).then(() => (patientDoneAt = Date.now() - started)),
+    ]);
+    expect(patientDoneAt).to.be.within(290, 400);
+  });
+
   it("coalesces concurrent waiters into one list poll per tick", async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
     for (const id of ids) script[id] = [running, running, done("SUCCESS")];
