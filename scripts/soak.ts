@@ -35,9 +35,15 @@ const UPDATE_SHARE = 1 / 3;
 const DELETE_SHARE = 1 / 4;
 /** An ISC task timeout of 100 s at time scale 1 keeps waits for tasks that never show bounded. */
 const TASK_TIMEOUT_SECONDS_UNSCALED = 100;
-/** A 429 burst of this many requests is armed every few rate windows while faults are on. */
+/**
+ * A 429 burst of this many requests is armed every few rate windows while faults are on, and never
+ * more often than every 2 s per request of the burst: Retry-After is whole seconds (at least 1) and
+ * does not shrink with the time scale, so denser bursts would throttle a lone request forever,
+ * which the real ISC, counting its own window, never does.
+ */
 const BURST_REQUESTS = 5;
 const BURST_EVERY_WINDOWS = 3;
+const BURST_MIN_SPACING_MS = BURST_REQUESTS * 2_000;
 const MAX_LISTED = 5;
 
 const percent = (share: number | undefined) => `${Math.round((share ?? 0) * 1000) / 10}%`;
@@ -58,9 +64,10 @@ async function main(options: SoakOptions): Promise<number> {
   }, options.timeLimit * 1000);
   watchdog.unref();
   let bursts: NodeJS.Timeout | undefined;
+  const burstEveryMs = Math.max(stack.windowMs * BURST_EVERY_WINDOWS, BURST_MIN_SPACING_MS);
   const faultsOn = () => {
     stack.sim.setFaults(faults);
-    bursts = setInterval(() => stack.sim.setFaults({ rateLimitBurst: BURST_REQUESTS }), stack.windowMs * BURST_EVERY_WINDOWS);
+    bursts = setInterval(() => stack.sim.setFaults({ rateLimitBurst: BURST_REQUESTS }), burstEveryMs);
   };
   const faultsOff = () => {
     clearInterval(bursts);
@@ -104,7 +111,7 @@ async function main(options: SoakOptions): Promise<number> {
       `soak: ${options.accounts} accounts, --parallel ${options.parallel}, time scale ${options.timeScale}; faults: ` +
         `${percent(faults.errorRate)} of requests 5xx before applying, ${percent(faults.errorAfterApplyRate)} of writes applied then 500, ` +
         `${percent(faults.resetRate)} resets, ${BURST_REQUESTS}x429 every ` +
-        `${BURST_EVERY_WINDOWS * stack.windowMs} ms, tokens expire after ${faults.tokenExpiryMs} ms, ` +
+        `${burstEveryMs} ms, tokens expire after ${faults.tokenExpiryMs} ms, ` +
         `visibility delay ${faults.visibilityDelayMs} ms, ${percent(faults.taskErrorRate)} of tasks end in ERROR`,
     );
     await run("create", true, `create ${created.length}`, created);

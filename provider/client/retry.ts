@@ -117,7 +117,8 @@ export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T
       shouldRetry: async ({ error, retriesConsumed }) => {
         const throttled = error instanceof IscApiError && error.status === 429;
         if (!throttled && ++failures >= policy.attempts) return false;
-        const delay = delayBeforeRetry(error, retriesConsumed, policy, random);
+        // The backoff grows with failures, not with 429s (whose wait ISC states in Retry-After).
+        const delay = delayBeforeRetry(error, Math.max(0, failures - 1), policy, random);
         const remaining = policy.maxElapsedMs - (Date.now() - started);
         // Waiting past the time budget only to give up afterwards helps no one: fail now.
         if (delay >= remaining) return false;
