@@ -22,7 +22,10 @@ export interface AccountReaderOptions {
   maxHoldMs?: number;
   /** Most keys per batch (also split further to keep URLs short). Default 250. */
   maxBatch?: number;
-  readAhead?: ReadAheadOptions;
+  /** For refresh reads; default: a listing serves one refresh (unused for 2 s, it is dropped). */
+  refreshReadAhead?: ReadAheadOptions;
+  /** For the checks before creates; default: unused for 10 s (longer than a wave of creates' tasks), it is dropped. */
+  createReadAhead?: ReadAheadOptions;
 }
 
 export interface AccountReader {
@@ -82,15 +85,20 @@ export function createAccountReader(client: IscClient, options: AccountReaderOpt
     return keys.map((k) => matchNativeIdentity(found.get(k.sourceId) ?? [], k));
   }, loaderOptions);
 
-  const readAhead = createSourceReadAhead(client, options.readAhead);
+  // Two listings, so that the checks of a later `up` never extend the life of a refresh's pages.
+  const refreshAhead = createSourceReadAhead(client, { idleMs: 2_000, ...options.refreshReadAhead });
+  const createAhead = createSourceReadAhead(client, { idleMs: 10_000, ...options.createReadAhead });
   const getById = (id: string) => byId.load(id);
   const findByNativeIdentity = (sourceId: string, nativeIdentity: string) => byNativeIdentity.load({ sourceId, nativeIdentity });
   return {
     getById,
-    getForRefresh: (id, sourceId) => readAhead.read(id, sourceId, getById),
+    getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, getById),
     findByNativeIdentity,
-    findExisting: (sourceId, nativeIdentity) => readAhead.findByNativeIdentity(sourceId, nativeIdentity, findByNativeIdentity),
-    forget: (id, sourceId) => readAhead.forget(id, sourceId),
+    findExisting: (sourceId, nativeIdentity) => createAhead.findByNativeIdentity(sourceId, nativeIdentity, findByNativeIdentity),
+    forget: (id, sourceId) => {
+      refreshAhead.forget(id, sourceId);
+      createAhead.forget(id, sourceId);
+    },
   };
 }
 

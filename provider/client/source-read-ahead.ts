@@ -14,8 +14,9 @@
  * before a create), "not there" is trusted only from a listing that was complete before this
  * process created or deleted anything on the source: offset paging over a source that changes
  * underneath can skip accounts. Otherwise the lookup goes to ISC. Writes through this process
- * call `forget`. A scan older than `maxAgeMs` is started afresh. (Pulumi runs every command in a
- * new plugin process, so one scan never serves two refreshes; the age bounds a long-lived process.)
+ * call `forget`. A scan older than `maxAgeMs`, or unused for `idleMs`, is started afresh. (Pulumi
+ * runs every command in a new plugin process, so a scan never serves two commands there; these
+ * bound what a long-lived process could see.)
  */
 import { matchNativeIdentity } from "./account-match";
 import { eq } from "./filters";
@@ -27,6 +28,8 @@ export interface ReadAheadOptions {
   readsPerPage?: number;
   /** A source's scan is started again when it is older than this. Default 30 000 ms. */
   maxAgeMs?: number;
+  /** ... or when no read has asked it for this long. Default: no limit. */
+  idleMs?: number;
 }
 
 export interface SourceReadAhead {
@@ -50,6 +53,7 @@ export interface SourceReadAhead {
 
 class SourceScan {
   readonly startedAt = Date.now();
+  lastAsked = Date.now();
   readonly accounts = new Map<string, Account>();
   /** The same accounts by lowercased nativeIdentity. */
   readonly byName = new Map<string, Account[]>();
@@ -82,11 +86,13 @@ function drop(scan: SourceScan, id: string): void {
 export function createSourceReadAhead(client: IscClient, options: ReadAheadOptions = {}): SourceReadAhead {
   const readsPerPage = options.readsPerPage ?? 16;
   const maxAgeMs = options.maxAgeMs ?? 30_000;
+  const idleMs = options.idleMs ?? Infinity;
   const scans = new Map<string, SourceScan>();
 
   const scanOf = (sourceId: string): SourceScan => {
     let scan = scans.get(sourceId);
-    if (!scan || (!scan.inFlight && Date.now() - scan.startedAt > maxAgeMs)) {
+    const now = Date.now();
+    if (!scan || (!scan.inFlight && (now - scan.startedAt > maxAgeMs || now - scan.lastAsked > idleMs))) {
       scan = new SourceScan();
       scans.set(sourceId, scan);
     }
@@ -121,6 +127,7 @@ export function createSourceReadAhead(client: IscClient, options: ReadAheadOptio
   const consult = async <T>(sourceId: string, answer: (scan: SourceScan) => { value: T } | undefined, fallback: () => Promise<T>): Promise<T> => {
     const scan = scanOf(sourceId);
     scan.reads++;
+    scan.lastAsked = Date.now();
     for (;;) {
       const known = answer(scan);
       if (known) return known.value;

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PluginEngine, type DesiredResource } from "../../harness/engine";
-import { serializeDynamicProvider, startProviderPlugin, type ProviderPlugin } from "../../harness/plugin";
+import { CommandPlugin } from "../../harness/command-plugin";
+import { serializeDynamicProvider, startProviderPlugin } from "../../harness/plugin";
 import { accountProvider } from "../../provider/resources/account";
 import { startSimulator, type FaultConfig, type RunningSimulator } from "../../simulator";
 import type { AccountSpec } from "./workload";
@@ -47,50 +48,6 @@ export function repositoryRoot(from: string = __dirname): string {
     const manifest = path.join(dir, "package.json");
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-isc-accounts") return dir;
     if (path.dirname(dir) === dir) throw new Error(`no pulumi-isc-accounts package.json above ${from}`);
-  }
-}
-
-/** A plugin handle whose process can be replaced between commands while the engine keeps its state. */
-class CommandPlugin implements ProviderPlugin {
-  private current: ProviderPlugin | undefined;
-
-  constructor(private readonly start: () => Promise<ProviderPlugin>) {}
-
-  async restart(): Promise<number> {
-    await this.stop();
-    this.current = await this.start();
-    return this.current.pid;
-  }
-
-  private get live(): ProviderPlugin {
-    if (!this.current) throw new Error("no plugin process: call nextCommand() first");
-    return this.current;
-  }
-
-  get port() {
-    return this.live.port;
-  }
-  get pid() {
-    return this.live.pid;
-  }
-  get configured() {
-    return this.current?.configured ?? false;
-  }
-  outputTail() {
-    return this.current?.outputTail() ?? [];
-  }
-  configure: ProviderPlugin["configure"] = (v) => this.live.configure(v);
-  check: ProviderPlugin["check"] = (...a) => this.live.check(...a);
-  diff: ProviderPlugin["diff"] = (...a) => this.live.diff(...a);
-  create: ProviderPlugin["create"] = (...a) => this.live.create(...a);
-  read: ProviderPlugin["read"] = (...a) => this.live.read(...a);
-  update: ProviderPlugin["update"] = (...a) => this.live.update(...a);
-  delete: ProviderPlugin["delete"] = (...a) => this.live.delete(...a);
-
-  async stop(): Promise<void> {
-    const plugin = this.current;
-    this.current = undefined;
-    await plugin?.stop();
   }
 }
 

@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../../simulator";
 import { PluginEngine, type DesiredResource } from "../../harness/engine";
+import { CommandPlugin } from "../../harness/command-plugin";
 import { serializeDynamicProvider, startProviderPlugin, type ProviderPlugin } from "../../harness/plugin";
 import { accountProvider } from "../../provider/resources/account";
 
@@ -18,6 +19,8 @@ export interface AccountStack {
   engine: PluginEngine;
   providerText: string;
   account(name: string, inputs: Record<string, unknown>): DesiredResource;
+  /** A fresh plugin process for the next command, as the Pulumi CLI starts one per command (state carries over). */
+  nextCommand(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -25,7 +28,8 @@ export async function startAccountStack(simOptions: SimulatorOptions = {}, paral
   const sim = await startSimulator({ port: 0, taskDelayMs: 20, ...simOptions });
   const [client] = sim.clients;
   const config = { "isc:baseUrl": sim.url, "isc:clientId": client.clientId, "isc:clientSecret": client.clientSecret };
-  const plugin = await startProviderPlugin({ cwd: REPO_ROOT, withoutSailEnv: true, project: "isc-test", config });
+  const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: REPO_ROOT, withoutSailEnv: true, project: "isc-test", config }));
+  await plugin.restart();
   await plugin.configure(config);
   const engine = new PluginEngine(plugin, { project: "isc-test", stack: "test", parallel });
   const providerText = await serializeDynamicProvider(accountProvider);
@@ -34,6 +38,10 @@ export async function startAccountStack(simOptions: SimulatorOptions = {}, paral
     plugin,
     engine,
     providerText,
+    async nextCommand() {
+      await plugin.restart();
+      await plugin.configure(config);
+    },
     account: (name, inputs) => ({ type: ACCOUNT_TYPE, name, inputs: { ...inputs, __provider: providerText } }),
     async stop() {
       await plugin.stop();

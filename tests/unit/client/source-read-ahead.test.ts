@@ -100,7 +100,7 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
   });
 
   it("before a create: a listing still incomplete when this process created on the source no longer vouches for absence", async () => {
-    const reader = createAccountReader(client, { readAhead: { readsPerPage: 1_000 } }); // one page only: stays incomplete
+    const reader = createAccountReader(client, { createReadAhead: { readsPerPage: 1_000 } }); // one page only: stays incomplete
     expect((await reader.findExisting("small", "user3"))?.id).to.equal("a0003");
     reader.forget(undefined, "small"); // a create is about to be sent
     tenant.push(account("a0000x", "small", "latecomer"));
@@ -108,8 +108,8 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
     expect(otherCalls().map((r) => r.query.get("filters"))).to.deep.equal(['sourceId eq "small" and nativeIdentity in ("latecomer")']);
   });
 
-  it("a scan older than maxAgeMs is not used: a later refresh in a long-lived process lists afresh", async () => {
-    const reader = createAccountReader(client, { readAhead: { maxAgeMs: 50 } });
+  it("a refresh's listing is dropped once unused for a while: a later refresh in a long-lived process lists afresh", async () => {
+    const reader = createAccountReader(client, { refreshReadAhead: { idleMs: 50 } });
     expect((await reader.getForRefresh("a0003", "small"))?.attributes?.displayName).to.equal("user3");
     tenant[3] = account("a0003", "small", "user3", "Renamed in the UI");
     await new Promise((r) => setTimeout(r, 80));
