@@ -6,7 +6,7 @@
  * (scripts/lib/bounds.ts says how it is computed), peak memory, the serialized provider's size,
  * and PASS/FAIL per target. Exits non-zero only when something errored, not when a target is missed.
  *
- *   node dist/scripts/bench.js [--accounts 500] [--parallel 16] [--time-scale 0.1] [--json]
+ *   node dist/scripts/bench.js [--accounts 500] [--parallel 16] [--time-scale 0.5] [--json]
  */
 import type { RefreshResult, UpResult } from "../harness/engine";
 import { budgetTimeMs, lowerBound, parallelismFloorMs, type LowerBound, type PhaseName, type Workload } from "./lib/bounds";

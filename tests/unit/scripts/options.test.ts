@@ -3,8 +3,9 @@ import * as sinon from "sinon";
 import { parseBenchOptions, parseSoakOptions, scaledTimings } from "../../../scripts/lib/options";
 
 describe("bench and soak options", () => {
-  it("defaults to 500 accounts, 16 at once, time scale 0.1 for the bench", () => {
-    expect(parseBenchOptions([])).to.deep.equal({ accounts: 500, parallel: 16, timeScale: 0.1, taskMs: 1000, json: false, updateShare: 0.1 });
+  it("defaults to 500 accounts, 16 at once, time scale 0.5 for the bench (0.1 for the soak)", () => {
+    expect(parseSoakOptions([]).timeScale).to.equal(0.1);
+    expect(parseBenchOptions([])).to.deep.equal({ accounts: 500, parallel: 16, timeScale: 0.5, taskMs: 1000, json: false, updateShare: 0.1 });
   });
 
   it("reads the soak's options, with 300 accounts by default", () => {
