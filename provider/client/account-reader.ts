@@ -16,7 +16,7 @@ import { createSourceReadAhead, type ReadAheadOptions } from "./source-read-ahea
 import type { Account } from "./types";
 
 export interface AccountReaderOptions {
-  /** How long to collect calls before sending a batch, at least. Default 15 ms. */
+  /** How long to collect calls before sending a batch, at least. Default 5 ms. */
   windowMs?: number;
   /** The longest a batch waits for a free rate-limit slot before it queues like any request. Default 10 000 ms. */
   maxHoldMs?: number;

@@ -1,8 +1,10 @@
 /**
- * Read-ahead for refresh. A refresh reads every account of a stack, but the caller (Pulumi) only
- * has `--parallel` reads in flight at a time (16 by default), so coalescing alone cannot make list
- * calls of more than ~16 ids: 1 000 accounts would still cost ~60 requests. Reading the source's
- * accounts page by page (250 a call, sorted by id) answers them all in ceil(size/250) calls.
+ * Read-ahead for refresh and for the checks before creates. A refresh reads every account of a
+ * stack, but Pulumi only has `--parallel` reads in flight at a time (4 per CPU by default), so
+ * coalescing alone cannot make list calls of more than ~16 ids: 1 000 accounts would still cost
+ * ~60 requests.
+ * Reading the source's accounts page by page (250 a call, sorted by id) answers them all in
+ * ceil(size/250) calls.
  *
  * A source may hold far more accounts than the stack manages, so the read-ahead is rationed like
  * ski rental: it may fetch one page per `readsPerPage` reads asked of that source (the first read
@@ -24,7 +26,7 @@ import { MAX_PAGE_SIZE, type IscClient } from "./request";
 import type { Account } from "./types";
 
 export interface ReadAheadOptions {
-  /** One page of read-ahead per this many reads of a source. Default 16 (Pulumi's default --parallel). */
+  /** One page of read-ahead per this many reads of a source. Default 16 (Pulumi's default --parallel on 4 CPUs). */
   readsPerPage?: number;
   /** A source's scan is started again when it is older than this. Default 30 000 ms. */
   maxAgeMs?: number;
