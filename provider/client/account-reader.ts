@@ -16,7 +16,7 @@ import { createSourceReadAhead, type ReadAheadOptions } from "./source-read-ahea
 import type { Account } from "./types";
 
 export interface AccountReaderOptions {
-  /** How long to collect calls before sending a batch, at least. Default 5 ms. */
+  /** How long to collect calls before sending a batch, at least. Default 15 ms. */
   windowMs?: number;
   /** The longest a batch waits for a free rate-limit slot before it queues like any request. Default 10 000 ms. */
   maxHoldMs?: number;
@@ -45,7 +45,7 @@ export interface AccountReader {
 }
 
 export function createAccountReader(client: IscClient, options: AccountReaderOptions = {}): AccountReader {
-  const windowMs = options.windowMs ?? 5;
+  const windowMs = options.windowMs ?? 15;
   const maxHoldMs = options.maxHoldMs ?? 10_000;
   const maxBatchSize = Math.min(options.maxBatch ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const sealWhenSendable = (run: () => void) =>

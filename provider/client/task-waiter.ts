@@ -19,12 +19,6 @@ export interface WaitForTaskOptions {
   maxPollIntervalMs?: number;
   /** Called with every status seen for this task (progress reporting). */
   onPoll?: (task: TaskStatus) => void;
-  /**
-   * Tasks waited for under the same kind ("createAccount") teach each other how long they take
-   * (ISC's own created -> completed times): the first poll is then made when such a task is
-   * typically done, instead of early polls that find it running and push the next one further out.
-   */
-  kind?: string;
 }
 
 export interface TaskOutcome {
@@ -39,9 +33,6 @@ const BACKOFF_FACTOR = 1.5;
 const COALESCE_MS = 100;
 
 const SUCCESS_STATUSES = new Set(["SUCCESS", "WARNING"]);
-/** Durations remembered per kind, and how many are needed before they are used. */
-const DURATION_SAMPLES = 32;
-const MIN_SAMPLES = 3;
 
 export function waitForTask(client: IscClient, taskId: string, options: WaitForTaskOptions = {}): Promise<TaskOutcome> {
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
@@ -59,7 +50,6 @@ export function waitForTask(client: IscClient, taskId: string, options: WaitForT
       interval: firstInterval,
       maxInterval,
       dueAt: Math.min(started + firstInterval, deadline),
-      kind: options.kind,
       onPoll: options.onPoll,
       resolve,
       reject,
@@ -76,7 +66,6 @@ interface Waiter {
   dueAt: number;
   last?: TaskStatus;
   lastPollError?: string;
-  kind?: string;
   onPoll?: (task: TaskStatus) => void;
   resolve: (outcome: TaskOutcome) => void;
   reject: (error: Error) => void;
@@ -116,13 +105,9 @@ class TaskStatusPoller {
   constructor(
     private readonly client: IscClient,
     private readonly onIdle: () => void,
-    /** Which tenant + client id's task durations this poller learns from and teaches. */
-    private readonly tenantKey: string,
   ) {}
 
   add(waiter: Waiter): void {
-    const typical = waiter.kind === undefined ? undefined : this.typicalDurationMs(waiter.kind);
-    if (typical !== undefined && typical > waiter.interval) waiter.dueAt = Math.min(waiter.started + typical, waiter.deadline);
     this.waiters.add(waiter);
     this.schedule();
   }
@@ -140,12 +125,11 @@ class TaskStatusPoller {
   private async poll(): Promise<void> {
     this.timer = undefined;
     this.polling = true;
-    const polledAt = Date.now();
-    const due = [...this.waiters].filter((w) => w.dueAt <= polledAt + COALESCE_MS);
+    const due = [...this.waiters].filter((w) => w.dueAt <= Date.now() + COALESCE_MS);
     try {
       const statuses = await listTaskStatuses(this.client, due.map((w) => w.taskId));
       const byId = new Map(statuses.map((t) => [t.id, t]));
-      for (const w of due) this.observe(w, byId.get(w.taskId), undefined, w.dueAt > polledAt);
+      for (const w of due) this.observe(w, byId.get(w.taskId));
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       // The client already retried; a poll failing even so says nothing about the tasks, which run
@@ -161,8 +145,7 @@ class TaskStatusPoller {
     }
   }
 
-  /** `early`: the waiter rode along on a poll made before it was due. */
-  private observe(w: Waiter, task: TaskStatus | undefined, pollError?: string, early = false): void {
+  private observe(w: Waiter, task: TaskStatus | undefined, pollError?: string): void {
     w.lastPollError = pollError;
     if (task) {
       w.last = task;
@@ -172,7 +155,6 @@ class TaskStatusPoller {
         return this.finish(w, () => w.reject(err instanceof Error ? err : new Error(String(err))));
       }
       const outcome = taskOutcome(task);
-      if (outcome) this.learnDuration(w.kind, task);
       if (outcome instanceof Error) return this.finish(w, () => w.reject(outcome));
       if (outcome) return this.finish(w, () => w.resolve(outcome));
     }
@@ -181,29 +163,8 @@ class TaskStatusPoller {
     if (now >= w.deadline) {
       return this.finish(w, () => w.reject(new TaskTimeoutError(w.taskId, now - w.started, summary(w.last), w.lastPollError)));
     }
-    // A ride-along poll before the waiter's own time is a bonus, not one of its backoff steps: an early
-    // "still running" must not push the next poll further out than the waiter had planned.
-    if (early) return;
     w.interval = Math.min(w.interval * BACKOFF_FACTOR, w.maxInterval);
     w.dueAt = Math.min(now + w.interval, w.deadline);
-  }
-
-  private learnDuration(kind: string | undefined, task: TaskStatus): void {
-    if (kind === undefined) return;
-    const ms = Date.parse(task.completed ?? "") - Date.parse(task.created);
-    if (!Number.isFinite(ms) || ms < 0) return;
-    const key = `${this.tenantKey}\0${kind}`;
-    const samples = durations.get(key) ?? [];
-    samples.push(ms);
-    if (samples.length > DURATION_SAMPLES) samples.shift();
-    durations.set(key, samples);
-  }
-
-  /** The median of the recent durations of this kind of task, once there are enough. */
-  private typicalDurationMs(kind: string): number | undefined {
-    const samples = durations.get(`${this.tenantKey}\0${kind}`);
-    if (!samples || samples.length < MIN_SAMPLES) return undefined;
-    return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
   }
 
   private finish(w: Waiter, settle: () => void): void {
@@ -213,15 +174,13 @@ class TaskStatusPoller {
 }
 
 const pollers = new Map<string, TaskStatusPoller>();
-/** Per tenant + client id + kind of task; outlives the pollers, which come and go with their waiters. */
-const durations = new Map<string, number[]>();
 
 /** One poller per tenant + client id + API generation, dropped again when it has no waiters. */
 function pollerFor(client: IscClient): TaskStatusPoller {
   const key = JSON.stringify([client.baseUrl, client.clientId, client.generation]);
   let poller = pollers.get(key);
   if (!poller) {
-    poller = new TaskStatusPoller(client, () => pollers.delete(key), key);
+    poller = new TaskStatusPoller(client, () => pollers.delete(key));
     pollers.set(key, poller);
   }
   return poller;

@@ -49,11 +49,10 @@ export class PlanStepError extends Error {
   }
 }
 
-async function waitTask(ctx: ApplyContext, taskId: string, kind: string): Promise<void> {
+async function waitTask(ctx: ApplyContext, taskId: string): Promise<void> {
   const { warnings } = await waitForTask(ctx.client, taskId, {
     timeoutMs: ctx.run.taskTimeoutMs,
     pollIntervalMs: ctx.run.pollIntervalMs,
-    kind,
   });
   ctx.warnings.push(...warnings);
 }
@@ -81,16 +80,16 @@ async function execute(ctx: ApplyContext, op: AccountOperation): Promise<void> {
   const id = op.params.id;
   switch (op.kind) {
     case "put-attributes":
-      return waitTask(ctx, await putAccount(ctx.client, id, op.body), "putAccount");
+      return waitTask(ctx, await putAccount(ctx.client, id, op.body));
     case "patch-correlation":
       await patchAccount(ctx.client, id, op.body);
       return waitForCorrelation(ctx, op);
     case "enable":
-      return waitTask(ctx, await enableAccount(ctx.client, id, op.body), "enableAccount");
+      return waitTask(ctx, await enableAccount(ctx.client, id, op.body));
     case "disable":
-      return waitTask(ctx, await disableAccount(ctx.client, id, op.body), "disableAccount");
+      return waitTask(ctx, await disableAccount(ctx.client, id, op.body));
     case "unlock":
-      return waitTask(ctx, await unlockAccount(ctx.client, id, op.body), "unlockAccount");
+      return waitTask(ctx, await unlockAccount(ctx.client, id, op.body));
   }
 }
 
@@ -101,7 +100,7 @@ export async function applySteps(ctx: ApplyContext, steps: readonly ApplyStep[])
   const applied: string[] = [];
   for (const [index, step] of steps.entries()) {
     try {
-      if (step.kind === "reload") await waitTask(ctx, await reloadAccount(ctx.client, step.params.id), "reloadAccount");
+      if (step.kind === "reload") await waitTask(ctx, await reloadAccount(ctx.client, step.params.id));
       else await execute(ctx, step);
     } catch (err) {
       throw new PlanStepError(

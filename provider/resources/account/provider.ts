@@ -141,7 +141,7 @@ async function createOnTenant(client: IscClient, desired: DesiredAccount, run: A
   try {
     accountReaderFor(client).forget(undefined, desired.sourceId);
     taskId = await createAccount(client, createBody(desired));
-    await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs, kind: "createAccount" });
+    await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs });
   } catch (err) {
     // The outcome may be unknown (a 5xx or reset after the POST was sent) or the task may have failed
     // after writing; look before saying anything, never POST again blindly.
@@ -283,7 +283,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     try {
       const taskId = await deleteAccount(client, id);
       if (taskId === undefined) return; // 404: already gone
-      await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs, kind: "deleteAccount" });
+      await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs });
     } catch (err) {
       throw new Error(`${what}: delete failed: ${messageOf(err)}`);
     }

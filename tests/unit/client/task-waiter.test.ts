@@ -160,51 +160,6 @@ describe("client task waiter", () => {
     expect(Date.now() - started).to.be.lessThan(1_000);
   });
 
-  it("learns how long a kind of task takes and makes the first poll of the next one when it is typically done", async () => {
-    // ISC's own timestamps say these tasks take 300 ms; each is listed as running until 300 ms after its first poll.
-    const firstPolled = new Map<string, number>();
-    fake.on("GET", "/v2025/task-status", (req, res) => {
-      const id = /"([^"]+)"/.exec(req.query.get("filters") ?? "")![1]!;
-      const since = Date.now() - (firstPolled.get(id) ?? (firstPolled.set(id, Date.now()), Date.now()));
-      const finished = id.startsWith("learn") ? since >= 300 : true;
-      json(res, 200, [task(id, finished ? { ...done("SUCCESS"), created: "2026-01-01T00:00:00.000Z", completed: "2026-01-01T00:00:00.300Z" } : running)]);
-    });
-    const slow = { pollIntervalMs: 20, maxPollIntervalMs: 1_000, timeoutMs: 5_000 };
-    for (const id of ["learn1", "learn2", "learn3"]) await waitForTask(client, id, { ...slow, kind: "createAccount" });
-    const pollsBefore = fake.api("/v2025/task-status").length;
-    const started = Date.now(); // "next" is done 290 ms after its wait starts
-    fake.on("GET", "/v2025/task-status", (_req, res) => {
-      const finished = Date.now() - started >= 290;
-      json(res, 200, [task("next", finished ? done("SUCCESS") : running)]);
-    });
-    await waitForTask(client, "next", { ...slow, kind: "createAccount" });
-    expect(fake.api("/v2025/task-status").length - pollsBefore, "polls of the 4th task").to.equal(1);
-    expect(Date.now() - started).to.be.within(280, 450);
-
-    // Another kind has learnt nothing: it starts at the poll interval and backs off as usual.
-    const otherStarted = Date.now();
-    fake.on("GET", "/v2025/task-status", (_req, res) => json(res, 200, [task("other", Date.now() - otherStarted >= 290 ? done("SUCCESS") : running)]));
-    const before = fake.api("/v2025/task-status").length;
-    await waitForTask(client, "other", { ...slow, kind: "deleteAccount" });
-    expect(fake.api("/v2025/task-status").length - before).to.be.at.least(4);
-  });
-
-  it("a waiter polled early along with others keeps its own schedule (an early 'still running' does not back it off)", async () => {
-    const started = Date.now();
-    fake.on("GET", "/v2025/task-status", (req, res) => {
-      const ids = [...(req.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
-      const elapsed = Date.now() - started;
-      // "busy" keeps polling every 20-40 ms for 600 ms; "patient" (first poll at 300 ms) is done at 300 ms.
-      json(res, 200, ids.map((id) => task(id, (id === "busy" ? elapsed >= 600 : elapsed >= 300) ? done("SUCCESS") : running)));
-    });
-    let patientDoneAt = 0;
-    await Promise.all([
-      waitForTask(client, "busy", fast),
-      waitForTask(client, "patient", { pollIntervalMs: 300, maxPollIntervalMs: 5_000, timeoutMs: 5_000 }).then(() => (patientDoneAt = Date.now() - started)),
-    ]);
-    expect(patientDoneAt).to.be.within(290, 400);
-  });
-
   it("coalesces concurrent waiters into one list poll per tick", async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
     for (const id of ids) script[id] = [running, running, done("SUCCESS")];
