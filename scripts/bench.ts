@@ -11,7 +11,7 @@
 import type { RefreshResult, UpResult } from "../harness/engine";
 import { budgetTimeMs, lowerBound, parallelismFloorMs, type LowerBound, type PhaseName, type Workload } from "./lib/bounds";
 import { megabytes, ownPeakRss, peakRssOfProcess } from "./lib/memory";
-import { parseBenchOptions, scaledTimings, type BenchOptions } from "./lib/options";
+import { parseBenchOptions, runFigures, scaledTimings, type BenchOptions } from "./lib/options";
 import { runScript } from "./lib/run-script";
 import { summarizeRequests, type RequestFigures } from "./lib/request-stats";
 import { ISC_RATE_LIMIT, PROVIDER_REQUESTS_PER_WINDOW, sleep, startScaledStack, type ScaledStack } from "./lib/stack";
@@ -220,9 +220,7 @@ async function main(options: BenchOptions): Promise<number> {
     if (options.json) {
       console.log(
         JSON.stringify({
-          accounts: options.accounts,
-          parallel: options.parallel,
-          timeScale: options.timeScale,
+          ...runFigures(options),
           rateLimit: { requestsPerWindow: ISC_RATE_LIMIT.requestsPerWindow, windowMs: stack.windowMs },
           taskDelayMs,
           pollIntervalMs,

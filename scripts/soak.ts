@@ -11,7 +11,7 @@
 import type { UpResult } from "../harness/engine";
 import { reconcile } from "./lib/accounting";
 import { failureKinds, failuresLeaking, unclearFailures, type ReportedFailure } from "./lib/failures";
-import { parseSoakOptions, scaledTimings, type SoakOptions } from "./lib/options";
+import { parseSoakOptions, runFigures, scaledTimings, type SoakOptions } from "./lib/options";
 import { runScript } from "./lib/run-script";
 import { summarizeRequests, type RequestFigures } from "./lib/request-stats";
 import { soakChecks, soakFaults } from "./lib/soak-checks";
@@ -177,9 +177,7 @@ async function main(options: SoakOptions): Promise<number> {
     if (options.json) {
       console.log(
         JSON.stringify({
-          accounts: options.accounts,
-          parallel: options.parallel,
-          timeScale: options.timeScale,
+          ...runFigures(options),
           faults,
           phases: phases.map((p) => ({
             name: p.name,

@@ -87,3 +87,8 @@ export function scaledTimings(options: Pick<ScaleOptions, "timeScale" | "taskMs"
     pollIntervalMs: Math.max(50, Math.round(500 * options.timeScale)),
   };
 }
+
+/** The options every JSON report of a scale run starts with. */
+export function runFigures(options: Pick<ScaleOptions, "accounts" | "parallel" | "timeScale">): { accounts: number; parallel: number; timeScale: number } {
+  return { accounts: options.accounts, parallel: options.parallel, timeScale: options.timeScale };
+}
