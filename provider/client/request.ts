@@ -66,7 +66,6 @@ export interface IscClient {
 }
 
 export const MAX_PAGE_SIZE = 250;
-
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_USER_AGENT = `pulumi-isc-accounts (node ${process.version})`;
 

@@ -112,13 +112,13 @@ export interface ResolvedRoute {
   creates: boolean;
 }
 
-/** Fills a route's path template; each parameter is URI-encoded. Throws if one is missing. */
 /** The rate-limit budget a route counts against: its API version (`v3`), or its service (`accounts/v1`). */
 export function budgetOf(name: RouteName, generation: ApiGeneration = "versioned"): string {
   const route = ROUTES[name];
   return generation === "versioned" ? route.versioned.apiVersion : route.perService.split("/").slice(1, 3).join("/");
 }
 
+/** Fills a route's path template; each parameter is URI-encoded. Throws if one is missing. */
 export function resolveRoute(
   name: RouteName,
   params: Readonly<Record<string, string>> = {},
