@@ -18,7 +18,7 @@ export class CommandPlugin implements ProviderPlugin {
   }
 
   private get live(): ProviderPlugin {
-    if (!this.current) throw new Error("no plugin process: call nextCommand() first");
+    if (!this.current) throw new Error("no plugin process: call restart() first");
     return this.current;
   }
 

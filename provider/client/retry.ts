@@ -57,6 +57,11 @@ export function classifyFailure(error: unknown, request: RetriedRequest): Failur
   return "fail";
 }
 
+/** A throttle (429), 5xx or dropped connection: worth waiting out, as opposed to an answer about the request. */
+export function isTransientFailure(error: unknown): boolean {
+  return classifyFailure(error, { method: "", path: "", creates: false }) !== "fail";
+}
+
 /** Full jitter: uniformly random in [0, min(maxDelay, minDelay * 2^retryIndex)]. */
 export function backoffDelayMs(retryIndex: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** retryIndex);

@@ -6,7 +6,7 @@
  */
 import { ConfigurationError, TaskFailedError, TaskTimeoutError, type TaskStateSummary } from "./errors";
 import type { IscClient } from "./request";
-import { classifyFailure } from "./retry";
+import { isTransientFailure } from "./retry";
 import { listTaskStatuses } from "./tasks";
 import type { TaskStatus, TaskStatusMessage } from "./types";
 
@@ -134,10 +134,10 @@ class TaskStatusPoller {
       const error = err instanceof Error ? err : new Error(String(err));
       // The client already retried; a poll failing even so says nothing about the tasks, which run
       // on in ISC: keep waiting (until each waiter's deadline) unless ISC refused the poll itself.
-      if (classifyFailure(error, { method: "GET", path: "", creates: false }) !== "retry") {
-        for (const w of due) this.finish(w, () => w.reject(error));
-      } else {
+      if (isTransientFailure(error)) {
         for (const w of due) this.observe(w, undefined, error.message);
+      } else {
+        for (const w of due) this.finish(w, () => w.reject(error));
       }
     } finally {
       this.polling = false;

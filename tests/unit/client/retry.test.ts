@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type * as http from "node:http";
 import { AmbiguousCreateError, IscApiError, IscNetworkError } from "../../../provider/client/errors";
 import { createIscClient, type ClientOptions } from "../../../provider/client/request";
-import { backoffDelayMs, classifyFailure } from "../../../provider/client/retry";
+import { backoffDelayMs, classifyFailure, isTransientFailure } from "../../../provider/client/retry";
 import { FakeIsc, json, reset, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
 const fastRetry: ClientOptions = { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 5 } };
@@ -39,6 +39,9 @@ describe("client retry policy", () => {
         expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("retry");
       }
       expect(classifyFailure(new Error("bug"), get)).to.equal("fail");
+      expect([429, 503].map((status) => isTransientFailure(apiError(status)))).to.deep.equal([true, true]);
+      expect([400, 403].map((status) => isTransientFailure(apiError(status)))).to.deep.equal([false, false]);
+      expect(isTransientFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNRESET", ""))).to.equal(true);
     });
 
     it("treats a creating POST that may have reached ISC as ambiguous, but not a 429, a refused connection or a token failure", () => {
