@@ -112,7 +112,7 @@ export class SimulatorServer {
       tasks: new TaskRunner({ delayMs: taskDelayMs, faults }),
       faults,
       classifications: new ClassificationTracker(() => taskDelayMs),
-      pending: new PendingLocks(),
+      pending: new PendingLocks(() => faults.config.pendingTaskRefusal),
     };
     this.admin = createAdmin(this.services);
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
@@ -204,7 +204,14 @@ export class SimulatorServer {
             ? errorAnswer(403, refusal)
             : handleAdminRequest(
                 { method, path: target.path.slice(ADMIN_PREFIX.length), query: target.query, body },
-                { admin: this.admin, faults: this.services.faults, requestLog: this.requestLog, expireAllTokens: () => this.expireAllTokens() },
+                {
+                  admin: this.admin,
+                  faults: this.services.faults,
+                  requestLog: this.requestLog,
+                  expireAllTokens: () => this.expireAllTokens(),
+                  completeTasks: () => this.services.tasks.completeRunning(),
+                  holdTasks: (hold) => this.services.tasks.hold(hold),
+                },
               );
       } else if (target.path === "/oauth/token") {
         entry.budget = "oauth";

@@ -69,6 +69,9 @@ export interface TaskRunnerSettings {
 export class TaskRunner {
   private readonly tasks = new Map<string, TaskRecord>();
   private nextSequence = 0;
+  private holding = false;
+  /** Tasks whose delay passed while holding; they finish on release or completeRunning(). */
+  private readonly due = new Set<TaskRecord>();
 
   constructor(private readonly settings: TaskRunnerSettings) {}
 
@@ -84,7 +87,7 @@ export class TaskRunner {
       attributes: {},
     };
     this.tasks.set(task.id, task);
-    task.timer = setTimeout(() => this.finish(task), task.durationMs);
+    task.timer = setTimeout(() => this.onDelayPassed(task), task.durationMs);
     task.timer.unref();
     return task.id;
   }
@@ -109,15 +112,49 @@ export class TaskRunner {
     return result.map(({ status, sourceId }) => ({ status, sourceId }));
   }
 
+  /**
+   * Finishes every running task now, oldest first, as if its delay had passed; returns how many.
+   * Tests hold tasks with a long `taskDelayMs` and release them here, so "while a task runs" is a
+   * fact of the test, not a race against a timer.
+   */
+  completeRunning(): number {
+    const running = [...this.tasks.values()].filter((task) => task.completedAt === undefined).sort((a, b) => a.sequence - b.sequence);
+    for (const task of running) {
+      if (task.timer) clearTimeout(task.timer);
+      this.finish(task);
+    }
+    return running.length;
+  }
+
+  /**
+   * While held, no task completes by itself; tests then decide when "the task is still running"
+   * ends (completeRunning(), or release with hold(false), which finishes the tasks that came due).
+   */
+  hold(on: boolean): void {
+    this.holding = on;
+    if (on) return;
+    const due = [...this.due].sort((a, b) => a.sequence - b.sequence);
+    this.due.clear();
+    due.forEach((task) => this.finish(task));
+  }
+
   /** Cancels every timer and forgets every task (nothing pending is applied). */
   clear(): void {
     for (const task of this.tasks.values()) if (task.timer) clearTimeout(task.timer);
     this.tasks.clear();
+    this.due.clear();
+  }
+
+  private onDelayPassed(task: TaskRecord): void {
+    task.timer = undefined;
+    if (this.holding) this.due.add(task);
+    else this.finish(task);
   }
 
   private finish(task: TaskRecord): void {
     task.timer = undefined;
-    if (!this.tasks.has(task.id)) return;
+    this.due.delete(task);
+    if (!this.tasks.has(task.id) || task.completedAt !== undefined) return;
     const injected = task.spec.hidden ? undefined : this.settings.faults.taskFailure(task.spec.subject);
     try {
       if (injected !== undefined) throw new TaskFailure(injected);

@@ -43,6 +43,12 @@ export interface FaultConfig {
   visibilityDelayMs: number;
   /** A finished task shows `completed` but `completionStatus: null` for this long. */
   completedBeforeStatusMs: number;
+  /**
+   * Off by default. On: any change to an account while another task on it runs (including
+   * enable/disable right after a PATCH) answers 400 "pending task". No SailPoint source documents
+   * this; it models a stricter tenant so the provider's handling of it stays tested.
+   */
+  pendingTaskRefusal: boolean;
 }
 
 export interface SeedClient {
@@ -190,5 +196,9 @@ export interface RunningSimulator {
   clearRequests(): void;
   admin: SimulatorAdmin;
   expireAllTokens(): void;
+  /** Finishes every running task now (see TaskRunner.completeRunning); returns how many. */
+  completeTasks(): number;
+  /** true: no task completes by itself until completeTasks() or holdTasks(false) (which finishes those that came due). */
+  holdTasks(hold: boolean): void;
   stop(): Promise<void>;
 }
