@@ -12,11 +12,13 @@ export const NO_FAULTS: Readonly<FaultConfig> = Object.freeze({
   visibilityDelayMs: 0,
   completedBeforeStatusMs: 0,
   pendingTaskRefusal: false,
+  escalatingRetryAfter: false,
+  retryAfterHttpDate: false,
 });
 
 const RATES = ["errorRate", "errorAfterApplyRate", "resetRate", "taskErrorRate"] as const;
 const DURATIONS = ["latencyMs", "rateLimitBurst", "tokenExpiryMs", "visibilityDelayMs", "completedBeforeStatusMs"] as const;
-const SWITCHES = ["pendingTaskRefusal"] as const;
+const SWITCHES = ["pendingTaskRefusal", "escalatingRetryAfter", "retryAfterHttpDate"] as const;
 
 export class FaultConfigError extends Error {
   constructor(message: string) {

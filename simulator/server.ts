@@ -18,9 +18,10 @@ import { handleAdminRequest } from "./handlers/admin";
 import { handleTokenRequest } from "./handlers/oauth";
 import { sourceHandlers } from "./handlers/sources";
 import { taskHandlers } from "./handlers/tasks";
-import { retryAfterSeconds, SlidingWindowRateLimiter } from "./rate-limiter";
+import { SlidingWindowRateLimiter } from "./rate-limiter";
 import { accessLogLine, loggableQuery, RequestLog } from "./request-log";
-import { budgetOfPath, lookupRoute } from "./routing";
+import { budgetOfPath, lookupRoute, rateBudgetOf } from "./routing";
+import { Throttle } from "./throttle";
 import { demoSeed, normalizeSeed } from "./seed";
 import { parseRequestTarget } from "./request-target";
 import { PendingLocks, type SimulatorServices } from "./services";
@@ -97,6 +98,7 @@ export class SimulatorServer {
   readonly requestLog = new RequestLog();
   private readonly tokens = new TokenStore();
   private readonly limiter: SlidingWindowRateLimiter | undefined;
+  private readonly throttle: Throttle;
   private readonly handlers: Record<RouteName, ApiHandler>;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -118,6 +120,7 @@ export class SimulatorServer {
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
     this.limiter = rateLimit === false ? undefined : new SlidingWindowRateLimiter(rateLimit.requestsPerWindow, rateLimit.windowMs * (options.timeScale ?? 1));
+    this.throttle = new Throttle(() => faults.config, options.timeScale ?? 1);
     this.handlers = { ...accountHandlers(this.services), ...sourceHandlers(this.services), ...taskHandlers(this.services) };
     this.server = createServer((request, response) => {
       this.onRequest(request, response).catch((error: unknown) => this.lastResort(response, error));
@@ -227,7 +230,7 @@ export class SimulatorServer {
           },
         );
       } else {
-        answer = await this.handleApi(request, target.path, target.query, method, entry);
+        answer = this.markDeprecated(target.path, await this.handleApi(request, target.path, target.query, method, entry));
       }
     } catch (error) {
       answer =
@@ -244,6 +247,13 @@ export class SimulatorServer {
     entry.durationMs = Date.now() - startedAt;
     this.requestLog.add(entry);
     this.options.log?.(accessLogLine(entry));
+  }
+
+  /** `X-Deprecated: true` on every answer under a deprecated API version (SimulatorOptions.deprecatedApiVersions). */
+  private markDeprecated(path: string, answer: ApiResponse | typeof RESET): ApiResponse | typeof RESET {
+    const version = path.split("/")[1];
+    if (answer === RESET || !this.options.deprecatedApiVersions?.includes(version)) return answer;
+    return { ...answer, headers: { ...answer.headers, "X-Deprecated": "true" } };
   }
 
   private async handleApi(request: IncomingMessage, path: string, query: URLSearchParams, method: string, entry: RequestLogEntry): Promise<ApiResponse | typeof RESET> {
@@ -272,9 +282,12 @@ export class SimulatorServer {
       return { ...errorAnswer(405, `${method} is not allowed on ${path}`), headers: { Allow: lookup.allowed.join(", ") } };
     }
 
-    if (faults.takeRateLimitBurst()) return this.tooManyRequests(1000);
-    const decision = this.limiter?.tryAcquire(`${client.clientId}\u0000${lookup.match.budget}`);
-    if (decision && !decision.allowed) return this.tooManyRequests(decision.retryAfterMs);
+    const budgetKey = `${client.clientId}\u0000${rateBudgetOf(lookup.match, this.options.perServiceRateBudget ?? "separate")}`;
+    const penalty = this.throttle.penalty(budgetKey);
+    if (penalty) return penalty;
+    if (faults.takeRateLimitBurst()) return this.throttle.refuse(budgetKey, 1000);
+    const decision = this.limiter?.tryAcquire(budgetKey);
+    if (decision && !decision.allowed) return this.throttle.refuse(budgetKey, decision.retryAfterMs);
 
     if (faults.roll(faults.config.errorRate)) {
       return Math.random() < 0.5
@@ -304,9 +317,5 @@ export class SimulatorServer {
       return errorAnswer(500, "An internal fault occurred after the request was applied (injected)");
     }
     return answer;
-  }
-
-  private tooManyRequests(waitMs: number): ApiResponse {
-    return { status: 429, body: { message: "Rate Limit Exceeded" }, headers: { "Retry-After": String(retryAfterSeconds(waitMs)) } };
   }
 }
