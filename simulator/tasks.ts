@@ -1,8 +1,10 @@
 /**
  * Asynchronous tasks as ISC runs them: a task is created, runs for `taskDelayMs` (percentComplete
  * rising), then applies its change and completes with SUCCESS, or ERROR when its work fails or a
- * fault says so. With completedBeforeStatusMs, `completed` is set before `completionStatus` (an
- * ISC quirk clients must tolerate). Timers are unref'd and cleared by clear().
+ * fault says so. With completedBeforeStatusMs or completedBeforeStatusPolls, `completed` is set
+ * before `completionStatus` (seen on real tenants, FIELD-NOTES "Task status"; clients must tolerate it).
+ * Account and load tasks report `type: "QUARTZ"`, as ISC's always do (FIELD-NOTES). Timers are
+ * unref'd and cleared by clear().
  */
 import type { TaskCompletionStatus, TaskStatus, TaskStatusMessage } from "../provider/client/types";
 import type { FaultInjector } from "./faults";
@@ -51,6 +53,8 @@ interface TaskRecord {
   durationMs: number;
   completedAt?: number;
   statusVisibleAt?: number;
+  /** Polls answered since the task completed (for completedBeforeStatusPolls). */
+  pollsSinceCompleted: number;
   completionStatus?: TaskCompletionStatus;
   messages: TaskStatusMessage[];
   attributes: Record<string, unknown>;
@@ -85,6 +89,7 @@ export class TaskRunner {
       durationMs: Math.max(0, this.settings.delayMs),
       messages: [],
       attributes: {},
+      pollsSinceCompleted: 0,
     };
     this.tasks.set(task.id, task);
     task.timer = setTimeout(() => this.onDelayPassed(task), task.durationMs);
@@ -96,6 +101,14 @@ export class TaskRunner {
   status(id: string, now: number = Date.now()): TaskStatus | undefined {
     const task = this.tasks.get(id);
     return task && !task.spec.hidden ? this.view(task, now) : undefined;
+  }
+
+  /** Records that a client was answered these tasks' status (counts toward completedBeforeStatusPolls). */
+  notePolled(ids: readonly string[]): void {
+    for (const id of ids) {
+      const task = this.tasks.get(id);
+      if (task?.completedAt !== undefined) task.pollsSinceCompleted++;
+    }
   }
 
   /** Pollable tasks (all, or those with the given ids), oldest first, with what a filter may look at. */
@@ -178,7 +191,8 @@ export class TaskRunner {
   private view(task: TaskRecord, now: number): TaskStatus {
     const iso = (ms: number) => new Date(ms).toISOString();
     const done = task.completedAt !== undefined;
-    const statusVisible = done && now >= (task.statusVisibleAt ?? 0);
+    const statusVisible =
+      done && now >= (task.statusVisibleAt ?? 0) && task.pollsSinceCompleted >= this.settings.faults.config.completedBeforeStatusPolls;
     const elapsed = now - task.createdAt;
     const percentComplete = done ? 100 : Math.min(99, task.durationMs > 0 ? Math.floor((elapsed / task.durationMs) * 100) : 99);
     return {

@@ -54,6 +54,8 @@ export interface FaultConfig {
   visibilityDelayMs: number;
   /** A finished task shows `completed` but `completionStatus: null` for this long. */
   completedBeforeStatusMs: number;
+  /** A finished task shows `completed` but `completionStatus: null` to this many polls (GET or list) first. */
+  completedBeforeStatusPolls: number;
   /**
    * Off by default. On: any change to an account while another task on it runs (including
    * enable/disable right after a PATCH) answers 400 "pending task". No SailPoint source documents
