@@ -32,10 +32,6 @@ describe("provider under the simulator's pending-task modes", function () {
     const created = await stack.engine.up([stack.account("e7101", BASE)]);
     expect(created.errors).to.deep.equal([]);
     accountId = stack.engine.state()[0].id;
-    // Another writer's task on the account stays running until the test releases it.
-    stack.sim.holdTasks(true);
-    const reload = await new SimHttp(stack.sim).call("POST", `/v3/accounts/${accountId}/reload`);
-    expect(reload.status).to.equal(202);
     stack.sim.clearRequests();
   });
   afterEach(async () => {
@@ -43,7 +39,15 @@ describe("provider under the simulator's pending-task modes", function () {
     await stack?.stop();
   });
 
+  /** Another writer's task on the account, kept running until the test releases it. */
+  const anotherWritersTask = async (): Promise<void> => {
+    stack.sim.holdTasks(true);
+    const reload = await new SimHttp(stack.sim).call("POST", `/v3/accounts/${accountId}/reload`);
+    expect(reload.status).to.equal(202);
+  };
+
   it("off (default): the provider's update is taken while another task runs, and completes", async () => {
+    await anotherWritersTask();
     const up = stack.engine.up([stack.account("e7101", CHANGED)]);
     await untilRequest(stack, (method, path) => method === "PUT" && path === `/v3/accounts/${accountId}`);
     stack.sim.holdTasks(false);
@@ -54,6 +58,7 @@ describe("provider under the simulator's pending-task modes", function () {
 
   it("on (pendingTaskRefusal): the update fails with an error naming the account, and nothing changes", async () => {
     stack.sim.setFaults({ pendingTaskRefusal: true });
+    await anotherWritersTask();
     const result = await stack.engine.up([stack.account("e7101", CHANGED)]);
     expect(result.errors).to.have.length(1);
     const message = result.errors[0].message;
@@ -61,4 +66,15 @@ describe("provider under the simulator's pending-task modes", function () {
     expect(message).to.match(/pending task/);
     expect(stack.sim.admin.getAccount(accountId)?.attributes?.email).to.equal("before@example.com");
   });
+
+  for (const refusal of [false, true]) {
+    it(`${refusal ? "on" : "off"}: the provider's own PATCH then disable succeeds (it waits for the PATCH to show)`, async () => {
+      stack.sim.setFaults({ pendingTaskRefusal: refusal });
+      const result = await stack.engine.up([stack.account("e7101", { ...BASE, identityId: DEMO_IDS.identities.adaLovelace, enabled: false })]);
+      expect(result.errors).to.deep.equal([]);
+      const writes = stack.sim.requests().filter((r) => r.method !== "GET" && r.budget === "v3");
+      expect(writes.map((r) => `${r.method} ${r.path.split("/").pop() ?? ""} ${r.status}`)).to.deep.equal([`PATCH ${accountId} 202`, "POST disable 202"]);
+      expect(stack.sim.admin.getAccount(accountId)).to.include({ disabled: true, identityId: DEMO_IDS.identities.adaLovelace });
+    });
+  }
 });
