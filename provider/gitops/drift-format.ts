@@ -17,17 +17,19 @@ export function driftReportJson(report: DriftReport, options: RenderOptions = {}
   return `${JSON.stringify({ ...report, accounts: listedAccounts(report, options) }, null, 2)}\n`;
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
+function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
 }
 
 export function driftSummaryLine(report: DriftReport): string {
   const { managed, inSync, drifted, missing, unmanaged } = report.summary;
+  const duplicates = report.duplicates.length;
   const scope = `${plural(managed, "managed account")} on ${plural(report.sources.length, "source")}`;
-  if (drifted + missing + unmanaged === 0) {
+  if (drifted + missing + unmanaged + duplicates === 0) {
     return `No drift: ${scope} ${managed === 1 ? "matches" : "match"} the definitions.`;
   }
-  return `Drift: ${drifted} drifted, ${missing} missing, ${unmanaged} unmanaged, ${inSync} in sync (${scope})`;
+  const duplicated = duplicates > 0 ? `, ${plural(duplicates, "duplicated nativeIdentity", "duplicated nativeIdentities")}` : "";
+  return `Drift: ${drifted} drifted, ${missing} missing, ${unmanaged} unmanaged, ${inSync} in sync${duplicated} (${scope})`;
 }
 
 /** JSON text keeps strings, lists, booleans and null distinguishable (`"true"` vs `true`). */
@@ -48,6 +50,11 @@ export function formatDriftTable(report: DriftReport, options: RenderOptions = {
     for (const d of account.differences) {
       rows.push([account.sourceId, identity, account.status, d.field, renderValue(d.expected), renderValue(d.actual)]);
     }
+  }
+  // Several accounts with one nativeIdentity: ISC should hold one, so each extra one is drift.
+  for (const duplicate of report.duplicates) {
+    const identity = JSON.stringify(duplicate.nativeIdentity).slice(1, -1);
+    rows.push([duplicate.sourceId, identity, "duplicate", "accountId", "one account", duplicate.accountIds.join(", ")]);
   }
   if (rows.length === 0) return "";
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

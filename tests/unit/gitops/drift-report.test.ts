@@ -114,6 +114,33 @@ describe("gitops drift comparison", () => {
     expect(hasDrift(withUnmanaged)).to.equal(true);
   });
 
+  describe("duplicate nativeIdentities on a scanned source", () => {
+    const tenant = [account("jdoe"), account("jdoe", {}, SOURCE_A), account("stray"), account("stray")].map((a, i) => ({ ...a, id: `id-${i}` }));
+
+    it("reports a declared nativeIdentity held by two accounts as drift, naming both ids, even when one is in sync", () => {
+      const report = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], options);
+      expect(report.duplicates).to.deep.equal([{ sourceId: SOURCE_A, nativeIdentity: "jdoe", accountIds: ["id-0", "id-1"], definedAt: "a.yaml:3" }]);
+      expect(report.summary).to.deep.include({ inSync: 1, drifted: 0, missing: 0, unmanaged: 0 });
+      expect(hasDrift(report)).to.equal(true);
+      expect(formatDriftTable(report)).to.match(new RegExp(`\\n${SOURCE_A}\\s+jdoe\\s+duplicate\\s+accountId\\s+one account\\s+id-0, id-1\\n$`));
+      expect(driftSummaryLine(report)).to.equal(
+        "Drift: 0 drifted, 0 missing, 0 unmanaged, 1 in sync, 1 duplicated nativeIdentity (1 managed account on 1 source)",
+      );
+      expect(JSON.parse(driftReportJson(report)).duplicates).to.deep.equal(report.duplicates);
+    });
+
+    it("reports undeclared duplicates only with includeUnmanaged", () => {
+      const withUnmanaged = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], { ...options, includeUnmanaged: true });
+      expect(withUnmanaged.duplicates.map((d) => [d.nativeIdentity, d.accountIds, d.definedAt])).to.deep.equal([
+        ["jdoe", ["id-0", "id-1"], "a.yaml:3"],
+        ["stray", ["id-2", "id-3"], null],
+      ]);
+      const clean = compareWithTenant([definition("other")], [{ sourceId: SOURCE_A, accounts: [account("other")] }], options);
+      expect(clean.duplicates).to.deep.equal([]);
+      expect(hasDrift(clean)).to.equal(false);
+    });
+  });
+
   describe("rendering", () => {
     const defs = [definition("jdoe", { attributes: { email: "new@x" } }), definition("gone"), definition("fine")];
     const tenant = [account("jdoe", { attributes: { email: "old@x" } }), account("fine")];
@@ -121,7 +148,8 @@ describe("gitops drift comparison", () => {
 
     it("JSON: versioned, documented keys; lists only accounts needing attention unless asked", () => {
       const json = JSON.parse(driftReportJson(report));
-      expect(Object.keys(json)).to.deep.equal(["version", "generatedAt", "baseUrl", "sources", "summary", "accounts"]);
+      expect(Object.keys(json)).to.deep.equal(["version", "generatedAt", "baseUrl", "sources", "summary", "accounts", "duplicates"]);
+      expect(json.duplicates).to.deep.equal([]);
       expect(json).to.include({ version: 1, generatedAt: "2026-01-02T03:04:05.000Z", baseUrl: options.baseUrl });
       expect(json.summary).to.deep.equal({ managed: 3, inSync: 1, drifted: 1, missing: 1, unmanaged: 0 });
       expect(json.accounts.map((a: { nativeIdentity: string }) => a.nativeIdentity)).to.deep.equal(["gone", "jdoe"]);
