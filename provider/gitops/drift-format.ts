@@ -17,8 +17,8 @@ export function driftReportJson(report: DriftReport, options: RenderOptions = {}
   return `${JSON.stringify({ ...report, accounts: listedAccounts(report, options) }, null, 2)}\n`;
 }
 
-function plural(count: number, word: string, words = `${word}s`): string {
-  return `${count} ${count === 1 ? word : words}`;
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 export function driftSummaryLine(report: DriftReport): string {
@@ -28,7 +28,7 @@ export function driftSummaryLine(report: DriftReport): string {
   if (drifted + missing + unmanaged + duplicates === 0) {
     return `No drift: ${scope} ${managed === 1 ? "matches" : "match"} the definitions.`;
   }
-  const duplicated = duplicates > 0 ? `, ${plural(duplicates, "duplicated nativeIdentity", "duplicated nativeIdentities")}` : "";
+  const duplicated = duplicates > 0 ? `, ${duplicates} duplicated nativeIdentit${duplicates === 1 ? "y" : "ies"}` : "";
   return `Drift: ${drifted} drifted, ${missing} missing, ${unmanaged} unmanaged, ${inSync} in sync${duplicated} (${scope})`;
 }
 
@@ -41,7 +41,7 @@ function renderValue(value: DifferenceValue): string {
 export function formatDriftTable(report: DriftReport, options: RenderOptions = {}): string {
   const header = ["SOURCE", "NATIVE IDENTITY", "STATUS", "FIELD", "EXPECTED", "ACTUAL"];
   const rows: string[][] = [];
-  for (const account of listedAccounts(report, options)) {
+  for (const account of [...listedAccounts(report, options), ...duplicateEntries(report)]) {
     const identity = JSON.stringify(account.nativeIdentity).slice(1, -1); // escapes control characters
     if (account.differences.length === 0) {
       rows.push([account.sourceId, identity, account.status, "-", "-", "-"]);
@@ -51,13 +51,20 @@ export function formatDriftTable(report: DriftReport, options: RenderOptions = {
       rows.push([account.sourceId, identity, account.status, d.field, renderValue(d.expected), renderValue(d.actual)]);
     }
   }
-  // Several accounts with one nativeIdentity: ISC should hold one, so each extra one is drift.
-  for (const duplicate of report.duplicates) {
-    const identity = JSON.stringify(duplicate.nativeIdentity).slice(1, -1);
-    rows.push([duplicate.sourceId, identity, "duplicate", "accountId", "one account", duplicate.accountIds.join(", ")]);
-  }
   if (rows.length === 0) return "";
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
   return `${[header, ...rows].map(line).join("\n")}\n`;
+}
+
+/** Table rows only: a nativeIdentity held by several accounts, expected on one, every id shown. */
+function duplicateEntries(report: DriftReport): Array<Omit<AccountDrift, "status"> & { status: "duplicate" }> {
+  return report.duplicates.map((d) => ({
+    sourceId: d.sourceId,
+    nativeIdentity: d.nativeIdentity,
+    accountId: null,
+    status: "duplicate",
+    differences: [{ field: "accountId", expected: "one account", actual: d.accountIds.join(", ") }],
+    definedAt: d.definedAt,
+  }));
 }
