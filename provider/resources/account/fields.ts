@@ -71,7 +71,7 @@ export const ACCOUNT_FIELDS = {
     change: "replace",
     keptInState: false,
     gitops: "source",
-    doc: "The flat-file (DelimitedFile) source id (32 hex characters). Changing it replaces the account.",
+    doc: "The flat-file (DelimitedFile) source id: 32 hex characters, as shown in the ISC admin UI URL or returned by GET /v3/sources. Changing it replaces the account.",
   },
   nativeIdentity: {
     type: "nativeIdentity",
@@ -207,6 +207,10 @@ export type AccountDeclaration = Flatten<
 >;
 
 export const ACCOUNT_FIELD_NAMES = Object.keys(ACCOUNT_FIELDS) as AccountFieldName[];
+
+export function isAccountFieldName(name: string): name is AccountFieldName {
+  return Object.hasOwn(ACCOUNT_FIELDS, name);
+}
 
 export function accountField(name: AccountFieldName): AccountFieldSpec {
   return ACCOUNT_FIELDS[name];

@@ -74,6 +74,11 @@ export function validateAccountInputs(inputs: Raw): CheckFailure[] {
   return failures;
 }
 
+/** The same checks for the declared fields a partial declaration holds (a GitOps entry has no sourceId). */
+export function validateGivenFields(inputs: Raw): CheckFailure[] {
+  return ACCOUNT_FIELD_NAMES.filter((name) => inputs[name] !== undefined).flatMap((name) => checkField(name, accountField(name), inputs[name]));
+}
+
 /**
  * Checks that need the source's account schema: the identity attribute (filled from nativeIdentity
  * when absent, a conflict is an error), unknown attribute names, and lists given for single-valued
