@@ -219,9 +219,6 @@ export function accountField(name: AccountFieldName): AccountFieldSpec {
 /** Settings that are not tenant state, echoed into the outputs as given. */
 export const ECHOED_SETTINGS = ACCOUNT_FIELD_NAMES.filter((name): name is KeptInStateFieldName => accountField(name).keptInState);
 
-/** Fields whose change replaces the account. */
-export const REPLACING_FIELDS = ACCOUNT_FIELD_NAMES.filter((name) => accountField(name).change === "replace");
-
 /** A field's default (only for fields that have one). */
 export function defaultOf<K extends "taskTimeoutSeconds" | "pollIntervalMs">(name: K): number {
   return ACCOUNT_FIELDS[name].default;

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { accountsJsonSchemaText } from "../../../provider/gitops/schema-document";
 import { definitionsSchemaPath, packageRoot } from "../../../provider/gitops/schema";
-import { ACCOUNT_FIELD_NAMES, ECHOED_SETTINGS, REPLACING_FIELDS } from "../../../provider/resources/account/fields";
+import { ACCOUNT_FIELD_NAMES, ECHOED_SETTINGS } from "../../../provider/resources/account/fields";
 import { accountInputsTable, withAccountInputsTable } from "../../../provider/resources/account/fields-markdown";
 
 describe("Account fields: one declaration, everything derived", () => {
@@ -17,8 +17,7 @@ describe("Account fields: one declaration, everything derived", () => {
     for (const name of ACCOUNT_FIELD_NAMES) expect(accountInputsTable()).to.contain(`| \`${name}\` |`);
   });
 
-  it("derives the settings kept in state and the replacing fields", () => {
+  it("derives the settings kept in state", () => {
     expect(ECHOED_SETTINGS).to.deep.equal(["taskTimeoutSeconds", "pollIntervalMs", "reloadTrigger", "includeEntitlements"]);
-    expect(REPLACING_FIELDS).to.deep.equal(["sourceId", "nativeIdentity"]);
   });
 });
