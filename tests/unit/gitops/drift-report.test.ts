@@ -5,6 +5,8 @@ import type { AccountDefinition } from "../../../provider/gitops/definitions";
 import { compareWithTenant, hasDrift } from "../../../provider/gitops/drift-report";
 import { driftReportJson, driftSummaryLine, formatDriftTable } from "../../../provider/gitops/drift-format";
 import { accountResourceName } from "../../../provider/gitops/naming";
+import { planAccountChanges } from "../../../provider/engine/account-plan";
+import { currentFromAccount } from "../../../provider/resources/account/outputs";
 import { IDENTITY_1, SOURCE_A, SOURCE_B } from "./fixtures";
 
 const IDENTITY_2 = "2c9180835d2e5168015d32f890ca1582";
@@ -112,6 +114,36 @@ describe("gitops drift comparison", () => {
       { id: SOURCE_B, accountsScanned: 2 },
     ]);
     expect(hasDrift(withUnmanaged)).to.equal(true);
+  });
+
+  it("calls an account drifted exactly when the provider's plan for it is not empty", () => {
+    const definitions: Array<Partial<AccountDefinition>> = [
+      {},
+      { attributes: { email: "j@x" } },
+      { attributes: { email: null } },
+      { identityId: IDENTITY_1 },
+      { identityId: null },
+      { manuallyCorrelated: true },
+      { enabled: false },
+      { unlock: true },
+    ];
+    const accounts: Array<Partial<Account>> = [
+      {},
+      { attributes: { email: "j@x" } },
+      { identityId: IDENTITY_1, manuallyCorrelated: true },
+      { identityId: IDENTITY_2 },
+      { disabled: true },
+      { locked: true },
+    ];
+    for (const [d, extraDefinition] of definitions.entries()) {
+      for (const [a, extraAccount] of accounts.entries()) {
+        const def = definition("jdoe", extraDefinition);
+        const tenant = account("jdoe", extraAccount);
+        const [entry] = compareWithTenant([def], [{ sourceId: SOURCE_A, accounts: [tenant] }], options).accounts;
+        const plan = planAccountChanges(def, currentFromAccount(tenant));
+        expect(entry.status, `definition ${d}, account ${a}`).to.equal(plan.length > 0 ? "drifted" : "in-sync");
+      }
+    }
   });
 
   describe("duplicate nativeIdentities on a scanned source", () => {
