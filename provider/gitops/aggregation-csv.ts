@@ -84,7 +84,9 @@ function accountRecords(account: CsvAccount, layout: CsvLayout): string[][] {
 export function renderAggregationCsv(layout: CsvLayout, accounts: readonly CsvAccount[]): string {
   const sorted = [...accounts].sort((a, b) => (a.nativeIdentity < b.nativeIdentity ? -1 : a.nativeIdentity > b.nativeIdentity ? 1 : 0));
   const records = [layout.columns, ...sorted.flatMap((account) => accountRecords(account, layout))];
-  return stringify(records, { record_delimiter: "windows", quoted_match: new RegExp(`^${COMMENT}`) });
+  // csv-stringify quotes a field holding the record delimiter (CRLF) but not a lone CR or LF, which
+  // line-based readers would still split on; and a first field starting with the comment character.
+  return stringify(records, { record_delimiter: "windows", quoted_match: [/[\r\n]/, new RegExp(`^${COMMENT}`)] });
 }
 
 interface RawRow {
