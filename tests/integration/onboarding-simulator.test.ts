@@ -161,10 +161,13 @@ describe("onboarding: export, csv and check-csv against the simulator", function
 
     const table = await cli("check-csv", exported, csvPath, "--source", HR);
     expect(table.code).to.equal(2);
-    const jdoeLine = /^ {2}- nativeIdentity: jdoe$/m.exec(fs.readFileSync(path.join(exported, HR_FILE), "utf8"));
-    expect(jdoeLine).to.not.equal(null);
-    expect(table.stdout).to.match(new RegExp(`^jdoe\\s+missing\\s+-\\s+-\\s+-\\s+${HR_FILE.replace(/\./g, "\\.")}:\\d+\\s+-$`, "m"));
-    expect(table.stdout).to.match(/^u0001\s+differs\s+attributes\.email\s+"u0001@example\.com"\s+"changed@example\.com"\s+hr-accounts-eu\.yaml:\d+\s+\d+$/m);
+    // The definition's file:line (the line of its `- nativeIdentity:` entry), and the CSV rows.
+    const exportedLines = fs.readFileSync(path.join(exported, HR_FILE), "utf8").split("\n");
+    const lineOf = (id: string) => exportedLines.indexOf(`  - nativeIdentity: ${id}`) + 1;
+    expect(table.stdout).to.match(new RegExp(`^jdoe\\s+missing\\s+-\\s+-\\s+-\\s+\\S*hr-accounts-eu\\.yaml:${lineOf("jdoe")}\\s+-$`, "m"));
+    expect(table.stdout).to.match(
+      new RegExp(`^u0001\\s+differs\\s+attributes\\.email\\s+"u0001@example\\.com"\\s+"changed@example\\.com"\\s+\\S*hr-accounts-eu\\.yaml:${lineOf("u0001")}\\s+\\d+$`, "m"),
+    );
     expect(table.stdout.trimEnd().split("\n").at(-1)).to.match(/^Harmful: aggregating would remove 1 and overwrite 1 declared accounts/);
 
     const json = await cli("check-csv", exported, csvPath, "--source", HR, "--json");
@@ -173,6 +176,23 @@ describe("onboarding: export, csv and check-csv against the simulator", function
     expect(report.version).to.equal(1);
     expect(report.summary).to.deep.equal({ declared: BULK + 3, matching: BULK + 1, differing: 1, missing: 1, undeclared: 0 });
     expect(report.accounts.map((a) => `${a.nativeIdentity}:${a.status}`)).to.deep.equal(["jdoe:missing", "u0001:differs"]);
+  });
+
+  it("csv keeps what Git does not manage: undeclared attributes, and undeclared accounts with --include-unmanaged", async () => {
+    const emailsOnly = path.join(work, "emails-only");
+    // On a terminal, a source of more than one page shows a progress line on stderr.
+    const exportRun = await runCaptured(["export", "--source", HR, "--attribute", "email", "--out", emailsOnly], env, true);
+    expect(exportRun.code).to.equal(0);
+    expect(exportRun.stderr).to.include(`scanning ${HR}: 250 accounts`);
+    stack.sim.admin.createAccount({ sourceId: HR, nativeIdentity: "stray", attributes: { id: "stray", displayName: "Stray" } });
+
+    const managedOnly = await cli("csv", emailsOnly, "--source", HR);
+    expect(managedOnly.code).to.equal(0);
+    expect(managedOnly.stdout).to.include('jdoe,"Doe, ""JD""",jdoe@example.com,contractors\r\n'); // displayName and groups from the tenant
+    expect(managedOnly.stdout).to.not.include("stray");
+    const withUnmanaged = await cli("csv", emailsOnly, "--source", HR, "--include-unmanaged");
+    expect(withUnmanaged.stdout).to.include("\r\nstray,Stray,,\r\n");
+    expect(withUnmanaged.stderr).to.include("1 unmanaged");
   });
 
   it("check-csv refuses a file whose header or identities are wrong, naming the rows (exit 1)", async () => {
