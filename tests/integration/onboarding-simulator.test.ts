@@ -107,6 +107,22 @@ describe("onboarding: export, csv and check-csv against the simulator", function
     expect(after).to.deep.equal(before);
   });
 
+  it("export and check-csv fail with exit 1 on a wrong source or attribute, before reading any account", async () => {
+    stack.sim.clearRequests();
+    const unknownName = await cli("export", "--source", "No Such Source", "--out", path.join(work, "never"));
+    expect(unknownName.code).to.equal(1);
+    expect(unknownName.stderr).to.include('--source "No Such Source": no source with this name');
+    const typo = await cli("export", "--source", HR, "--attribute", "mail", "--out", path.join(work, "never"));
+    expect(typo.code).to.equal(1);
+    expect(typo.stderr).to.include("--attribute mail: not in the account schema");
+    expect(stack.sim.requests().filter((r) => r.path === "/v3/accounts")).to.deep.equal([]);
+    expect(fs.existsSync(path.join(work, "never"))).to.equal(false);
+
+    const notDeclared = await cli("check-csv", exported, path.join(work, "none.csv"), "--source", "ffffffffffffffffffffffffffffffff");
+    expect(notDeclared.code).to.equal(1);
+    expect(notDeclared.stderr).to.include("no definitions file");
+  });
+
   it("validate and drift accept the export (exit 0)", async () => {
     const validate = await cli("validate", exported);
     expect(validate.stderr).to.equal("");
