@@ -34,8 +34,14 @@ export function isSourceId(text: string): boolean {
   return SOURCE_ID.test(text);
 }
 
+/** What the commands need of a source; ISC's `Source` marks even `id` optional (it is read-only). */
+export interface SourceRef {
+  id: string;
+  name: string;
+}
+
 export interface FlatFileSource {
-  source: Source;
+  source: SourceRef;
   schema: SourceSchema | undefined;
 }
 
@@ -57,7 +63,9 @@ export async function flatFileSource(client: IscClient, idOrName: string): Promi
   if (source.type && source.type !== "DelimitedFile") {
     throw new Error(`source ${source.id} ("${source.name}") is of type ${source.type}; only flat-file (DelimitedFile) sources are supported`);
   }
-  return { source, schema: await getAccountSchema(client, source.id) };
+  const id = source.id ?? (isSourceId(idOrName) ? idOrName : undefined);
+  if (!id) throw new Error(`--source ${JSON.stringify(idOrName)}: ISC answered with a source without an id`);
+  return { source: { id, name: source.name ?? id }, schema: await getAccountSchema(client, id) };
 }
 
 /** Every account of a source: paged list calls (250 per call), sorted by id so offset paging stays consistent. */
