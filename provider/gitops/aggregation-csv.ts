@@ -19,6 +19,7 @@
 import { CsvError, parse, type Info } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { SourceSchema } from "../client/types";
+import { schemaAttributes } from "./schema-attributes";
 
 /** One account as the file holds it: every column's values (one for single-valued columns). */
 export interface CsvAccount {
@@ -57,8 +58,9 @@ const COMMENT = "#";
 export function csvLayout(schema: SourceSchema | undefined, sourceLabel: string): CsvLayout {
   const identityAttribute = schema?.identityAttribute;
   if (!identityAttribute) throw new Error(`source ${sourceLabel} has no account schema with an identity attribute, so its CSV has no key column`);
-  const others = (schema?.attributes ?? []).map((a) => a.name).filter((name) => name !== identityAttribute);
-  const multiValued = new Set((schema?.attributes ?? []).filter((a) => a.isMulti).map((a) => a.name));
+  const attributes = schemaAttributes(schema);
+  const others = attributes.map((a) => a.name).filter((name) => name !== identityAttribute);
+  const multiValued = new Set(attributes.filter((a) => a.isMulti).map((a) => a.name));
   return { columns: [identityAttribute, ...new Set(others)], identityAttribute, multiValued };
 }
 

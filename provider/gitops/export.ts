@@ -8,6 +8,7 @@
 import { stringify } from "yaml";
 import type { Account, AttributeValue, SourceSchema } from "../client/types";
 import { canonicalAttributeValue, type DesiredAttributeValue } from "../engine/normalize";
+import { schemaAttributes } from "./schema-attributes";
 
 export interface ExportedSource {
   id: string;
@@ -46,7 +47,7 @@ function byCodeUnits(a: string, b: string): number {
  * schema does not have, so a typo never silently exports nothing.
  */
 export function exportedAttributeNames(source: Pick<ExportedSource, "id" | "name" | "schema">, requested?: readonly string[]): string[] {
-  const schemaNames = (source.schema?.attributes ?? []).map((a) => a.name);
+  const schemaNames = schemaAttributes(source.schema).map((a) => a.name);
   const identity = source.schema?.identityAttribute;
   if (requested !== undefined && requested.length > 0) {
     const unknown = requested.filter((name) => !schemaNames.includes(name));
@@ -97,7 +98,7 @@ function uniqueAccounts(accounts: readonly Account[], warnings: string[]): Accou
 export function renderExport(source: ExportedSource, options: ExportOptions = {}): RenderedExport {
   const warnings: string[] = [];
   const names = exportedAttributeNames(source, options.attributes);
-  const multiValued = new Set((source.schema?.attributes ?? []).filter((a) => a.isMulti).map((a) => a.name));
+  const multiValued = new Set(schemaAttributes(source.schema).filter((a) => a.isMulti).map((a) => a.name));
   const accounts: ExportedAccount[] = uniqueAccounts(source.accounts, warnings).map((account) => {
     const entry: ExportedAccount = { nativeIdentity: account.nativeIdentity };
     if (names.length > 0) {
