@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run simulator -- [--port <p>] [--seed <file.json>] [--client-id X --client-secret Y] [--task-delay-ms N]`
+ * `npm run simulator -- [--port <p>] [--seed <file.json>] [--client-id X --client-secret Y] [--task-delay-ms N]
+ *   [--native-identity-case sensitive|insensitive] [--duplicate-creates]`
  *
  * Prints `ISC simulator listening on http://127.0.0.1:<port>` once it listens (with --port 0, the
  * real port). Without --seed it also prints the demo tenant (sources, identities, the fake client
@@ -9,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { demoSeed, startSimulator } from "./index";
-import type { SeedData, SimulatorOptions } from "./types";
+import type { SeedData, SimulatorOptions, TenantSettings } from "./types";
 
 function nonNegativeInteger(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a non-negative integer");
@@ -24,6 +25,13 @@ interface CliOptions {
   taskDelayMs?: number;
   rateLimit: boolean;
   verbose?: boolean;
+  nativeIdentityCase?: TenantSettings["nativeIdentityCase"];
+  duplicateCreates?: boolean;
+}
+
+function nativeIdentityCase(value: string): TenantSettings["nativeIdentityCase"] {
+  if (value !== "sensitive" && value !== "insensitive") throw new InvalidArgumentError('must be "sensitive" or "insensitive"');
+  return value;
 }
 
 function loadSeed(options: CliOptions): SeedData {
@@ -70,6 +78,8 @@ async function main(argv: string[]): Promise<void> {
     .option("--client-secret <secret>", "API client secret")
     .option("--task-delay-ms <ms>", "how long async tasks take", nonNegativeInteger)
     .option("--no-rate-limit", "turn off the 100 requests / 10 s rate limit")
+    .option("--native-identity-case <mode>", "sensitive (default) or insensitive: how nativeIdentity filters and uniqueness compare", nativeIdentityCase)
+    .option("--duplicate-creates", "a POST for an existing nativeIdentity makes a second account instead of updating it")
     .option("--verbose", "print an access log line per request to stderr")
     .parse(argv);
   const options = program.opts<CliOptions>();
@@ -79,6 +89,10 @@ async function main(argv: string[]): Promise<void> {
     seed,
     taskDelayMs: options.taskDelayMs,
     rateLimit: options.rateLimit ? undefined : false,
+    tenant: {
+      ...(options.nativeIdentityCase ? { nativeIdentityCase: options.nativeIdentityCase } : {}),
+      ...(options.duplicateCreates ? { duplicateCreates: true } : {}),
+    },
     log: options.verbose ? (line) => console.error(line) : undefined,
   };
   const simulator = await startSimulator(simulatorOptions);
