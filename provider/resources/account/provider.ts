@@ -353,5 +353,6 @@ export const provider: pulumi.dynamic.ResourceProvider = {
       throw new Error(`${what}: delete failed: ${messageOf(err)}`);
     }
     recentlyDeleted.add(id);
+    claimedHere.delete(id);
   },
 };
