@@ -1,4 +1,7 @@
 /** The tenant's account identity rules: nativeIdentity case and whether creates merge (simulator/README.md). */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
 import { expect } from "chai";
 import type { Account } from "../../../provider/client/types";
 import { DEMO_IDS, SimulatorAdminError, demoSeed } from "../../../simulator/index";
@@ -102,6 +105,23 @@ describe("simulator tenant settings", () => {
       sim.admin.seed({ ...demoSeed(), accounts: [...(demoSeed().accounts ?? []), { sourceId: HR, nativeIdentity: "E1001" }] });
       expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "E1001")).to.have.length(2);
     });
+  });
+
+  it("takes the settings from CLI flags", async () => {
+    const cli = spawn(process.execPath, [join(__dirname, "..", "..", "..", "simulator", "cli.js"), "--port", "0", "--native-identity-case", "insensitive", "--duplicate-creates"]);
+    try {
+      let output = "";
+      for await (const chunk of cli.stdout) {
+        output += String(chunk);
+        if (/listening on http/.test(output)) break;
+      }
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      const state = (await (await fetch(`${url}/__sim/state`)).json()) as { settings: unknown };
+      expect(state.settings).to.deep.equal({ nativeIdentityCase: "insensitive", duplicateCreates: true });
+    } finally {
+      cli.kill("SIGTERM");
+      await once(cli, "exit");
+    }
   });
 
   it("rejects settings it does not know in a seed", () => {
