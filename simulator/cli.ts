@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run simulator -- [--port <p>] [--seed <file.json>] [--client-id X --client-secret Y] [--task-delay-ms N]
+ *   [--per-service-rate-budget separate|shared] [--deprecated-api-versions v3,v2025]
  *   [--native-identity-case sensitive|insensitive] [--duplicate-creates]`
  *
  * Prints `ISC simulator listening on http://127.0.0.1:<port>` once it listens (with --port 0, the
@@ -17,6 +18,17 @@ function nonNegativeInteger(value: string): number {
   return Number(value);
 }
 
+function rateBudgetGrouping(value: string): "separate" | "shared" {
+  if (value !== "separate" && value !== "shared") throw new InvalidArgumentError('must be "separate" or "shared"');
+  return value;
+}
+
+function versionList(value: string): string[] {
+  const versions = value.split(",").map((v) => v.trim());
+  if (versions.some((v) => !/^[a-z0-9]+$/i.test(v))) throw new InvalidArgumentError("must be API versions separated by commas, e.g. v3,v2025");
+  return versions;
+}
+
 interface CliOptions {
   port: number;
   seed?: string;
@@ -24,6 +36,8 @@ interface CliOptions {
   clientSecret?: string;
   taskDelayMs?: number;
   rateLimit: boolean;
+  perServiceRateBudget?: "separate" | "shared";
+  deprecatedApiVersions?: string[];
   verbose?: boolean;
   nativeIdentityCase?: TenantSettings["nativeIdentityCase"];
   duplicateCreates?: boolean;
@@ -78,6 +92,8 @@ async function main(argv: string[]): Promise<void> {
     .option("--client-secret <secret>", "API client secret")
     .option("--task-delay-ms <ms>", "how long async tasks take", nonNegativeInteger)
     .option("--no-rate-limit", "turn off the 100 requests / 10 s rate limit")
+    .option("--per-service-rate-budget <grouping>", "per-service paths: one budget each (separate, default) or one for all (shared)", rateBudgetGrouping)
+    .option("--deprecated-api-versions <list>", "answer X-Deprecated: true under these API versions, e.g. v3,v2025", versionList)
     .option("--native-identity-case <mode>", "sensitive (default) or insensitive: how nativeIdentity filters and uniqueness compare", nativeIdentityCase)
     .option("--duplicate-creates", "a POST for an existing nativeIdentity makes a second account instead of updating it")
     .option("--verbose", "print an access log line per request to stderr")
@@ -89,6 +105,8 @@ async function main(argv: string[]): Promise<void> {
     seed,
     taskDelayMs: options.taskDelayMs,
     rateLimit: options.rateLimit ? undefined : false,
+    perServiceRateBudget: options.perServiceRateBudget,
+    deprecatedApiVersions: options.deprecatedApiVersions,
     tenant: {
       ...(options.nativeIdentityCase ? { nativeIdentityCase: options.nativeIdentityCase } : {}),
       ...(options.duplicateCreates ? { duplicateCreates: true } : {}),

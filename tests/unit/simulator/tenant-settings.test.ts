@@ -89,9 +89,14 @@ describe("simulator tenant settings", () => {
       expect(await listed(http, `sourceId eq "${HR}" and nativeIdentity eq "E1001"`)).to.deep.equal(["E1001", "E1001"]);
     });
 
-    it("accepts two concurrent POSTs of one new nativeIdentity (no pending-task refusal) and makes two accounts", async () => {
+    it("accepts two concurrent POSTs of one new nativeIdentity, even with pendingTaskRefusal, and makes two accounts", async () => {
       const { http, sim } = context();
-      await Promise.all([post(http, { id: "N1" }), post(http, { id: "N1" })]);
+      sim.setFaults({ pendingTaskRefusal: true });
+      try {
+        await Promise.all([post(http, { id: "N1" }), post(http, { id: "N1" })]);
+      } finally {
+        sim.resetFaults();
+      }
       expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "N1")).to.have.length(2);
     });
 
