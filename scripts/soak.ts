@@ -57,7 +57,8 @@ function stepCounts(result: UpResult): Record<string, number> {
 async function main(options: SoakOptions): Promise<number> {
   const { taskDelayMs, pollIntervalMs } = scaledTimings(options);
   const faults = soakFaults(options);
-  const stack = await startScaledStack({ timeScale: options.timeScale, taskDelayMs, parallel: options.parallel });
+  // A tenant that does not merge a second create of one nativeIdentity: a duplicate POST shows as a duplicate account.
+  const stack = await startScaledStack({ timeScale: options.timeScale, taskDelayMs, parallel: options.parallel, tenant: { duplicateCreates: true } });
   const watchdog = setTimeout(() => {
     console.error(`soak: not finished after ${options.timeLimit} s; stopping`);
     void stack.stop().finally(() => process.exit(3));

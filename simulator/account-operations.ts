@@ -36,7 +36,10 @@ function decodePointerSegment(segment: string): string {
 export class AccountOperations {
   constructor(private readonly services: SimulatorServices) {}
 
-  /** POST /accounts: creates the account, or updates it when the source already has that nativeIdentity. Returns the task id. */
+  /**
+   * POST /accounts: creates the account, or updates it when the source already has that
+   * nativeIdentity (unless the tenant is set to duplicateCreates). Returns the task id.
+   */
   create(input: Record<string, unknown>, launcher: string): string {
     const { tenant, faults } = this.services;
     const sourceId = input.sourceId;
@@ -54,8 +57,12 @@ export class AccountOperations {
     if (typeof nativeIdentity !== "string") {
       throw ApiError.badRequest(`attributes.${source.identityAttribute} (the identity attribute of source "${source.name}") is required and must be one string`);
     }
-    const existing = tenant.accountByNativeIdentity(source.id, nativeIdentity);
-    const keys = [PendingLocks.nativeKey(source.id, nativeIdentity), ...(existing ? [PendingLocks.accountKey(existing.id)] : [])];
+    // A tenant that does not merge creates neither updates nor serializes them: each POST is a new account.
+    const merges = !tenant.settings.duplicateCreates;
+    const existing = merges ? tenant.accountByNativeIdentity(source.id, nativeIdentity) : undefined;
+    const keys = merges
+      ? [PendingLocks.nativeKey(source.id, tenant.foldNativeIdentity(nativeIdentity)), ...(existing ? [PendingLocks.accountKey(existing.id)] : [])]
+      : [];
     return this.startLocked(keys, {
       type: "QUARTZ",
       uniqueName: existing ? "Update Account" : "Create Account",
@@ -66,9 +73,11 @@ export class AccountOperations {
       subject: `${existing ? "update" : "create"} ${nativeIdentity}`,
       run: () => {
         const now = new Date().toISOString();
-        const current = tenant.accountByNativeIdentity(source.id, nativeIdentity);
+        const current = merges ? tenant.accountByNativeIdentity(source.id, nativeIdentity) : undefined;
         if (current) {
-          tenant.replaceAccount({ ...current, attributes: { ...cloneAttributes(current.attributes), ...attributes }, modified: now });
+          // On a case-insensitive tenant the account keeps its own spelling of the identity attribute.
+          const merged = { ...cloneAttributes(current.attributes), ...attributes, [source.identityAttribute]: current.nativeIdentity };
+          tenant.replaceAccount({ ...current, attributes: merged, modified: now });
           return;
         }
         const record: AccountRecord = {

@@ -30,7 +30,7 @@ function badRequest(error: unknown): never {
 export function reseedTenant(services: SimulatorServices, data: SeedData): void {
   let normalized;
   try {
-    normalized = normalizeSeed(data);
+    normalized = normalizeSeed(data, undefined, services.tenant.settings);
   } catch (error) {
     badRequest(error);
   }
@@ -67,7 +67,7 @@ export function createAdmin(services: SimulatorServices): SimulatorAdmin {
         badRequest(error);
       }
       if (tenant.account(record.id)) throw new SimulatorAdminError(400, `Account id "${record.id}" already exists`);
-      if (tenant.accountByNativeIdentity(source.id, record.nativeIdentity)) {
+      if (!tenant.settings.duplicateCreates && tenant.accountByNativeIdentity(source.id, record.nativeIdentity)) {
         throw new SimulatorAdminError(400, `Account "${record.nativeIdentity}" already exists on source "${source.name}"`);
       }
       tenant.addAccount(record);
@@ -126,6 +126,7 @@ export function createAdmin(services: SimulatorServices): SimulatorAdmin {
       classifications: services.classifications.all(),
       pendingAccountIds: services.pending.accountIds(),
       faults: { ...services.faults.config },
+      settings: { ...tenant.settings },
     }),
   };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run simulator -- [--port <p>] [--seed <file.json>] [--client-id X --client-secret Y] [--task-delay-ms N]
- *   [--per-service-rate-budget separate|shared] [--deprecated-api-versions v3,v2025]`
+ *   [--per-service-rate-budget separate|shared] [--deprecated-api-versions v3,v2025]
+ *   [--native-identity-case sensitive|insensitive] [--duplicate-creates]`
  *
  * Prints `ISC simulator listening on http://127.0.0.1:<port>` once it listens (with --port 0, the
  * real port). Without --seed it also prints the demo tenant (sources, identities, the fake client
@@ -10,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { demoSeed, startSimulator } from "./index";
-import type { SeedData, SimulatorOptions } from "./types";
+import type { SeedData, SimulatorOptions, TenantSettings } from "./types";
 
 function nonNegativeInteger(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a non-negative integer");
@@ -38,6 +39,13 @@ interface CliOptions {
   perServiceRateBudget?: "separate" | "shared";
   deprecatedApiVersions?: string[];
   verbose?: boolean;
+  nativeIdentityCase?: TenantSettings["nativeIdentityCase"];
+  duplicateCreates?: boolean;
+}
+
+function nativeIdentityCase(value: string): TenantSettings["nativeIdentityCase"] {
+  if (value !== "sensitive" && value !== "insensitive") throw new InvalidArgumentError('must be "sensitive" or "insensitive"');
+  return value;
 }
 
 function loadSeed(options: CliOptions): SeedData {
@@ -86,6 +94,8 @@ async function main(argv: string[]): Promise<void> {
     .option("--no-rate-limit", "turn off the 100 requests / 10 s rate limit")
     .option("--per-service-rate-budget <grouping>", "per-service paths: one budget each (separate, default) or one for all (shared)", rateBudgetGrouping)
     .option("--deprecated-api-versions <list>", "answer X-Deprecated: true under these API versions, e.g. v3,v2025", versionList)
+    .option("--native-identity-case <mode>", "sensitive (default) or insensitive: how nativeIdentity filters and uniqueness compare", nativeIdentityCase)
+    .option("--duplicate-creates", "a POST for an existing nativeIdentity makes a second account instead of updating it")
     .option("--verbose", "print an access log line per request to stderr")
     .parse(argv);
   const options = program.opts<CliOptions>();
@@ -97,6 +107,10 @@ async function main(argv: string[]): Promise<void> {
     rateLimit: options.rateLimit ? undefined : false,
     perServiceRateBudget: options.perServiceRateBudget,
     deprecatedApiVersions: options.deprecatedApiVersions,
+    tenant: {
+      ...(options.nativeIdentityCase ? { nativeIdentityCase: options.nativeIdentityCase } : {}),
+      ...(options.duplicateCreates ? { duplicateCreates: true } : {}),
+    },
     log: options.verbose ? (line) => console.error(line) : undefined,
   };
   const simulator = await startSimulator(simulatorOptions);

@@ -226,6 +226,8 @@ export interface FilterField<T> {
   type: "string" | "boolean";
   ops: readonly FilterOperator[];
   value: (item: T) => string | boolean | null | undefined;
+  /** How the field compares strings, when not exactly (e.g. nativeIdentity on a case-insensitive tenant). */
+  fold?: (text: string) => string;
 }
 
 export type FilterCatalog<T> = Readonly<Record<string, FilterField<T>>>;
@@ -283,12 +285,19 @@ function evaluate<T>(node: FilterNode, catalog: FilterCatalog<T>, item: T): bool
       return actual === null || actual === undefined;
     }
     case "in": {
-      const actual = catalog[node.field].value(item);
-      return actual !== null && actual !== undefined && node.values.includes(actual);
+      const field = catalog[node.field];
+      const actual = folded(field, field.value(item));
+      return actual !== null && actual !== undefined && node.values.some((value) => folded(field, value) === actual);
     }
-    case "compare":
-      return compare(catalog[node.field].value(item), node.op, node.value);
+    case "compare": {
+      const field = catalog[node.field];
+      return compare(folded(field, field.value(item)), node.op, folded(field, node.value));
+    }
   }
+}
+
+function folded<T, V>(field: FilterField<T>, value: V): V | string {
+  return field.fold && typeof value === "string" ? field.fold(value) : value;
 }
 
 function compare(actual: string | boolean | null | undefined, op: ComparisonOperator, expected: FilterLiteral): boolean {

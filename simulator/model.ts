@@ -1,5 +1,6 @@
 /** Internal records of the simulated tenant (what the API views are built from). */
 import type { AttributeDefinitionType } from "../provider/client/types";
+import type { TenantSettings } from "./types";
 
 export const DELIMITED_FILE = "DelimitedFile";
 
@@ -59,7 +60,11 @@ export interface TenantData {
   sources: SourceRecord[];
   identities: IdentityRecord[];
   accounts: AccountRecord[];
+  settings: TenantSettings;
 }
+
+/** ISC's documented behaviour as far as it goes: exact matching, and a create for an existing account updates it. */
+export const DEFAULT_TENANT_SETTINGS: Readonly<TenantSettings> = { nativeIdentityCase: "sensitive", duplicateCreates: false };
 
 export function isEntitlementAttribute(spec: AttributeSpec): boolean {
   return spec.isEntitlement || spec.isGroup;

@@ -5,6 +5,7 @@
 import { AttributeValueError, normalizeAttributeSet } from "./attributes";
 import { randomHexId } from "./ids";
 import {
+  DEFAULT_TENANT_SETTINGS,
   DELIMITED_FILE,
   type AccountRecord,
   type AttributeSpec,
@@ -13,7 +14,7 @@ import {
   type SourceRecord,
   type TenantData,
 } from "./model";
-import type { AdminAccountInput, SeedClient, SeedData, SeedSource } from "./types";
+import type { AdminAccountInput, SeedClient, SeedData, SeedSource, TenantSettings } from "./types";
 
 export class SeedError extends Error {
   constructor(message: string) {
@@ -209,9 +210,29 @@ function requireUnique(kind: string, ids: string[]): void {
   }
 }
 
-/** Validates SeedData and turns it into tenant records. Without clients, the demo client is used. */
-export function normalizeSeed(data: SeedData, now: string = new Date().toISOString()): TenantData {
+/** `base` with the settings a seed (or start options) name, each checked. */
+export function resolveTenantSettings(base: Readonly<TenantSettings>, named: Partial<TenantSettings> | undefined): TenantSettings {
+  if (named === undefined) return { ...base };
+  if (named === null || typeof named !== "object") throw new SeedError("settings must be an object");
+  const { nativeIdentityCase = base.nativeIdentityCase, duplicateCreates = base.duplicateCreates } = named;
+  if (nativeIdentityCase !== "sensitive" && nativeIdentityCase !== "insensitive") {
+    throw new SeedError(`settings.nativeIdentityCase must be "sensitive" or "insensitive", got ${JSON.stringify(nativeIdentityCase)}`);
+  }
+  if (typeof duplicateCreates !== "boolean") throw new SeedError(`settings.duplicateCreates must be true or false, got ${JSON.stringify(duplicateCreates)}`);
+  return { nativeIdentityCase, duplicateCreates };
+}
+
+/**
+ * Validates SeedData and turns it into tenant records. Without clients, the demo client is used.
+ * Settings the seed does not name come from `base`.
+ */
+export function normalizeSeed(
+  data: SeedData,
+  now: string = new Date().toISOString(),
+  base: Readonly<TenantSettings> = DEFAULT_TENANT_SETTINGS,
+): TenantData {
   if (data === null || typeof data !== "object") throw new SeedError("seed data must be an object");
+  const settings = resolveTenantSettings(base, data.settings);
   const seedClients: SeedClient[] = data.clients ?? [{ ...DEMO_CLIENT }];
   const clients: ClientRecord[] = seedClients.map((client) => {
     if (!client || typeof client.clientId !== "string" || typeof client.clientSecret !== "string" || !client.clientId || !client.clientSecret) {
@@ -244,11 +265,15 @@ export function normalizeSeed(data: SeedData, now: string = new Date().toISOStri
     return accountFromInput(source, account, (id) => identityIds.has(id), now, account.origin ?? "AGGREGATED");
   });
   requireUnique("account", accounts.map((account) => account.id));
-  const nativeKeys = new Set<string>();
-  for (const account of accounts) {
-    const key = `${account.sourceId}\u0000${account.nativeIdentity}`;
-    if (nativeKeys.has(key)) throw new SeedError(`account "${account.nativeIdentity}" appears twice on source ${account.sourceId}`);
-    nativeKeys.add(key);
+  // Only a tenant that does not merge creates can hold one nativeIdentity twice.
+  if (!settings.duplicateCreates) {
+    const fold = (nativeIdentity: string) => (settings.nativeIdentityCase === "insensitive" ? nativeIdentity.toLowerCase() : nativeIdentity);
+    const nativeKeys = new Set<string>();
+    for (const account of accounts) {
+      const key = `${account.sourceId}\u0000${fold(account.nativeIdentity)}`;
+      if (nativeKeys.has(key)) throw new SeedError(`account "${account.nativeIdentity}" appears twice on source ${account.sourceId}`);
+      nativeKeys.add(key);
+    }
   }
-  return { clients, sources, identities, accounts };
+  return { clients, sources, identities, accounts, settings };
 }

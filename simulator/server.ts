@@ -28,7 +28,7 @@ import { PendingLocks, type SimulatorServices } from "./services";
 import { TaskRunner } from "./tasks";
 import { TenantStore } from "./tenant";
 import { TokenStore } from "./tokens";
-import type { RequestLogEntry, SimulatorAdmin, SimulatorOptions } from "./types";
+import type { RequestLogEntry, SeedData, SimulatorAdmin, SimulatorOptions } from "./types";
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 const DEFAULT_TASK_DELAY_MS = 200;
@@ -41,6 +41,12 @@ class BodyTooLargeError extends Error {}
 
 function isAdminPath(path: string): boolean {
   return path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
+}
+
+/** The seed to start from, with the start options' tenant settings over the seed's own. */
+function seedWithStartSettings(options: SimulatorOptions): SeedData {
+  const seed = options.seed ?? demoSeed();
+  return options.tenant ? { ...seed, settings: { ...seed.settings, ...options.tenant } } : seed;
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -110,7 +116,7 @@ export class SimulatorServer {
     const faults = new FaultInjector(options.faults ?? {});
     const taskDelayMs = options.taskDelayMs ?? DEFAULT_TASK_DELAY_MS;
     this.services = {
-      tenant: new TenantStore(normalizeSeed(options.seed ?? demoSeed())),
+      tenant: new TenantStore(normalizeSeed(seedWithStartSettings(options))),
       tasks: new TaskRunner({ delayMs: taskDelayMs, faults }),
       faults,
       classifications: new ClassificationTracker(() => taskDelayMs),

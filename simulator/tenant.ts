@@ -3,13 +3,11 @@
  * source), plus ISC's eventual consistency: an account can be stored but not yet visible (just
  * created) or gone but still visible (just deleted).
  *
- * nativeIdentity matching is exact (case-sensitive); the simulator does not fold case.
+ * How nativeIdentity is matched (exactly, or ignoring case) and whether it is unique on a source
+ * are the tenant's settings (TenantSettings in types.ts); every lookup here follows them.
  */
-import type { AccountRecord, ClientRecord, IdentityRecord, SourceRecord, TenantData } from "./model";
-
-function nativeKey(sourceId: string, nativeIdentity: string): string {
-  return `${sourceId}\u0000${nativeIdentity}`;
-}
+import { DEFAULT_TENANT_SETTINGS, type AccountRecord, type ClientRecord, type IdentityRecord, type SourceRecord, type TenantData } from "./model";
+import type { TenantSettings } from "./types";
 
 /** Values a filter pins, so a listing can start from an index instead of every account. */
 export interface AccountNarrowing {
@@ -25,7 +23,9 @@ export class TenantStore {
   private accounts = new Map<string, AccountRecord>();
   private sequence = new Map<string, number>();
   private nextSequence = 0;
-  private idByNative = new Map<string, string>();
+  /** Ids by source + nativeIdentity (folded per the settings), in creation order; several only with duplicateCreates. */
+  private idsByNative = new Map<string, string[]>();
+  private currentSettings: TenantSettings = { ...DEFAULT_TENANT_SETTINGS };
   private idsBySource = new Map<string, Set<string>>();
   /** Stored accounts that the API must not show before this time (ms since epoch). */
   private hiddenUntil = new Map<string, number>();
@@ -37,17 +37,31 @@ export class TenantStore {
   }
 
   load(data: TenantData): void {
+    this.currentSettings = { ...data.settings };
     this.clients = new Map(data.clients.map((client) => [client.clientId, client]));
     this.sources = new Map(data.sources.map((source) => [source.id, source]));
     this.identities = new Map(data.identities.map((identity) => [identity.id, identity]));
     this.accounts.clear();
     this.sequence.clear();
-    this.idByNative.clear();
+    this.idsByNative.clear();
     this.idsBySource = new Map(data.sources.map((source) => [source.id, new Set<string>()]));
     this.hiddenUntil.clear();
     this.ghosts.clear();
     this.nextSequence = 0;
     for (const account of data.accounts) this.addAccount(account);
+  }
+
+  get settings(): Readonly<TenantSettings> {
+    return this.currentSettings;
+  }
+
+  /** The form of a nativeIdentity that the tenant compares: itself, or lowercased on a case-insensitive tenant. */
+  foldNativeIdentity(nativeIdentity: string): string {
+    return this.currentSettings.nativeIdentityCase === "insensitive" ? nativeIdentity.toLowerCase() : nativeIdentity;
+  }
+
+  private nativeKey(sourceId: string, nativeIdentity: string): string {
+    return `${sourceId}\u0000${this.foldNativeIdentity(nativeIdentity)}`;
   }
 
   client(clientId: string): ClientRecord | undefined {
@@ -79,8 +93,9 @@ export class TenantStore {
     return this.accounts.get(id);
   }
 
+  /** The first stored account the tenant matches to this nativeIdentity (per its case setting). */
   accountByNativeIdentity(sourceId: string, nativeIdentity: string): AccountRecord | undefined {
-    const id = this.idByNative.get(nativeKey(sourceId, nativeIdentity));
+    const [id] = this.idsByNative.get(this.nativeKey(sourceId, nativeIdentity)) ?? [];
     return id === undefined ? undefined : this.accounts.get(id);
   }
 
@@ -109,9 +124,7 @@ export class TenantStore {
     } else if (narrowing.nativeIdentities) {
       const sourceIds = narrowing.sourceIds ?? [...this.sources.keys()];
       const natives = narrowing.nativeIdentities;
-      candidates = sourceIds.flatMap((sourceId) =>
-        natives.map((nativeIdentity) => this.idByNative.get(nativeKey(sourceId, nativeIdentity))).filter((id): id is string => id !== undefined),
-      );
+      candidates = sourceIds.flatMap((sourceId) => natives.flatMap((nativeIdentity) => this.idsByNative.get(this.nativeKey(sourceId, nativeIdentity)) ?? []));
     } else if (narrowing.sourceIds) {
       candidates = narrowing.sourceIds.flatMap((sourceId) => [...(this.idsBySource.get(sourceId) ?? [])]);
     } else {
@@ -129,7 +142,8 @@ export class TenantStore {
       const wanted =
         (narrowing.ids === undefined || narrowing.ids.includes(id)) &&
         (narrowing.sourceIds === undefined || narrowing.sourceIds.includes(ghost.record.sourceId)) &&
-        (narrowing.nativeIdentities === undefined || narrowing.nativeIdentities.includes(ghost.record.nativeIdentity));
+        (narrowing.nativeIdentities === undefined ||
+          narrowing.nativeIdentities.some((n) => this.foldNativeIdentity(n) === this.foldNativeIdentity(ghost.record.nativeIdentity)));
       if (wanted && !seen.has(id)) result.push(ghost.record);
     }
     if (narrowing.ids || narrowing.nativeIdentities || (narrowing.sourceIds && narrowing.sourceIds.length > 1) || this.ghosts.size > 0) {
@@ -140,12 +154,15 @@ export class TenantStore {
 
   /** Stores a new account; with `visibleFrom`, the API does not show it before that time. */
   addAccount(record: AccountRecord, visibleFrom?: number): void {
-    const key = nativeKey(record.sourceId, record.nativeIdentity);
+    const key = this.nativeKey(record.sourceId, record.nativeIdentity);
     if (this.accounts.has(record.id)) throw new Error(`account id ${record.id} already exists`);
-    if (this.idByNative.has(key)) throw new Error(`account ${record.nativeIdentity} already exists on source ${record.sourceId}`);
+    const sameNative = this.idsByNative.get(key) ?? [];
+    if (sameNative.length > 0 && !this.currentSettings.duplicateCreates) {
+      throw new Error(`account ${record.nativeIdentity} already exists on source ${record.sourceId}`);
+    }
     this.accounts.set(record.id, record);
     this.sequence.set(record.id, this.nextSequence++);
-    this.idByNative.set(key, record.id);
+    this.idsByNative.set(key, [...sameNative, record.id]);
     let bySource = this.idsBySource.get(record.sourceId);
     if (!bySource) {
       bySource = new Set();
@@ -171,7 +188,10 @@ export class TenantStore {
     if (!record) return false;
     const wasVisible = !this.isHidden(id, Date.now());
     this.accounts.delete(id);
-    this.idByNative.delete(nativeKey(record.sourceId, record.nativeIdentity));
+    const key = this.nativeKey(record.sourceId, record.nativeIdentity);
+    const remaining = (this.idsByNative.get(key) ?? []).filter((other) => other !== id);
+    if (remaining.length > 0) this.idsByNative.set(key, remaining);
+    else this.idsByNative.delete(key);
     this.idsBySource.get(record.sourceId)?.delete(id);
     this.hiddenUntil.delete(id);
     if (visibleUntil !== undefined && wasVisible && visibleUntil > Date.now()) {

@@ -29,8 +29,25 @@ export interface SimulatorOptions {
    */
   deprecatedApiVersions?: readonly string[];
   faults?: Partial<FaultConfig>;
+  /** Account identity rules of the tenant; override the seed's `settings`. */
+  tenant?: Partial<TenantSettings>;
   /** Access log, one line per request. Never carries the Authorization header, query values or bodies. */
   log?: (line: string) => void;
+}
+
+/**
+ * How the tenant treats nativeIdentity, where ISC's documentation is silent (see README.md,
+ * "Choices where ISC is unspecified"); both ways are simulated so the provider is tested against each.
+ */
+export interface TenantSettings {
+  /** "sensitive" (default): `nativeIdentity` filters and uniqueness compare exactly; "insensitive": they ignore case. */
+  nativeIdentityCase: "sensitive" | "insensitive";
+  /**
+   * false (default): a POST for an existing nativeIdentity updates that account (ISC's documented
+   * upsert). true: it makes a second account, as a tenant that does not merge would, and seed and
+   * admin may hold several accounts with one nativeIdentity.
+   */
+  duplicateCreates: boolean;
 }
 
 export interface FaultConfig {
@@ -130,6 +147,8 @@ export interface SeedData {
   sources?: SeedSource[];
   identities?: SeedIdentity[];
   accounts?: SeedAccount[];
+  /** The tenant's account identity rules; on a reseed, settings not named keep their current value. */
+  settings?: Partial<TenantSettings>;
 }
 
 export interface RequestLogEntry {
@@ -189,6 +208,7 @@ export interface SimulatorState {
   classifications: Record<string, SourceClassificationStatus>;
   pendingAccountIds: string[];
   faults: FaultConfig;
+  settings: TenantSettings;
 }
 
 /** Out-of-band changes, applied at once (no task, no visibility delay, no pending check). */

@@ -38,8 +38,6 @@ export { getTaskStatus, listTaskStatuses } from "./tasks";
 export { loadUncorrelatedAccounts, startClassification, getClassification, cancelClassification } from "./jobs";
 export { waitForTask, taskOutcome } from "./task-waiter";
 export type { WaitForTaskOptions, TaskOutcome } from "./task-waiter";
-export { createAccountReader, accountReaderFor } from "./account-reader";
-export type { AccountReader, AccountReaderOptions } from "./account-reader";
 export { ROUTES, resolveRoute } from "./routes";
 export type { ApiGeneration, RouteName, ResolvedRoute, HttpMethod } from "./routes";
 export * from "./types";

@@ -10,7 +10,7 @@ import { PluginEngine, type DesiredResource } from "../../harness/engine";
 import { CommandPlugin } from "../../harness/command-plugin";
 import { serializeDynamicProvider, startProviderPlugin } from "../../harness/plugin";
 import { accountProvider } from "../../provider/resources/account";
-import { startSimulator, type FaultConfig, type RunningSimulator } from "../../simulator";
+import { startSimulator, type FaultConfig, type RunningSimulator, type TenantSettings } from "../../simulator";
 import type { AccountSpec } from "./workload";
 
 export const ACCOUNT_TYPE = "pulumi-nodejs:dynamic/isc:Account";
@@ -27,6 +27,8 @@ export interface ScaledStackOptions {
   taskDelayMs: number;
   parallel: number;
   faults?: Partial<FaultConfig>;
+  /** The tenant's account identity rules (simulator/README.md); the soak runs with duplicateCreates so duplicates show. */
+  tenant?: Partial<TenantSettings>;
 }
 
 export interface ScaledStack {
@@ -59,6 +61,7 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
     rateLimit: { ...ISC_RATE_LIMIT },
     timeScale: options.timeScale,
     faults: options.faults ?? {},
+    tenant: options.tenant,
   });
   const [client] = sim.clients;
   const config = {

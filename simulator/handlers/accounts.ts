@@ -35,7 +35,7 @@ function accountFilters(tenant: TenantStore): FilterCatalog<AccountRecord> {
     id: { type: "string", ops: strings, value: (a) => a.id },
     identityId: { type: "string", ops: strings, value: (a) => a.identityId },
     name: { type: "string", ops: strings, value: (a) => accountName(tenant, a) },
-    nativeIdentity: { type: "string", ops: strings, value: (a) => a.nativeIdentity },
+    nativeIdentity: { type: "string", ops: strings, value: (a) => a.nativeIdentity, fold: (text) => tenant.foldNativeIdentity(text) },
     sourceId: { type: "string", ops: strings, value: (a) => a.sourceId },
     uncorrelated: { type: "boolean", ops: ["eq"], value: (a) => a.identityId === null },
     manuallyCorrelated: { type: "boolean", ops: ["eq"], value: (a) => a.manuallyCorrelated },

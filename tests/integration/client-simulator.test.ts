@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { inspect } from "node:util";
-import { accountReaderFor } from "../../provider/client/account-reader";
+import { accountReaderFor } from "../../provider/resources/account/account-reader";
 import { createAccount, disableAccount, getAccount } from "../../provider/client/accounts";
 import { clearTokenCache } from "../../provider/client/auth";
 import { AmbiguousCreateError } from "../../provider/client/errors";
@@ -51,7 +51,7 @@ describe("client against the ISC simulator", function () {
     expect(task.completionStatus).to.equal("SUCCESS");
     // Created accounts can take a moment to become visible: bounded look-ups.
     for (let i = 0; i < 50; i++) {
-      const account = await accountReaderFor(c).findByNativeIdentity(sourceId, nativeIdentity);
+      const [account] = (await accountReaderFor(c).findByNativeIdentity(sourceId, nativeIdentity)).exact;
       if (account) return account;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -111,7 +111,7 @@ describe("client against the ISC simulator", function () {
     // The reason it was not retried: the account is there (or will be, once its task ends).
     let found: Account | undefined;
     for (let i = 0; i < 100 && !found; i++) {
-      found = await accountReaderFor(c).findByNativeIdentity(sourceId, name);
+      [found] = (await accountReaderFor(c).findByNativeIdentity(sourceId, name)).exact;
       if (!found) await new Promise((r) => setTimeout(r, 20));
     }
     expect(found?.nativeIdentity).to.equal(name);

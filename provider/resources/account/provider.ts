@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
   AmbiguousCreateError,
   TaskFailedError,
-  accountReaderFor,
+  TaskTimeoutError,
   createAccount,
   deleteAccount,
   listAccountEntitlements,
@@ -20,7 +20,10 @@ import { PartiallyAppliedError, messageOf } from "../shared/errors";
 import { pollUntil } from "../shared/poll";
 import { configureFromStack, hasConnectionSettings, iscClient, sourceWithSchema } from "../shared/runtime";
 import { containsUnknown, isUnknown } from "../shared/unknown";
+import { NO_MATCHES, type NativeMatches } from "./account-match";
+import { accountReaderFor } from "./account-reader";
 import { applySteps, PlanStepError, type ApplyContext, type ApplyStep } from "./apply";
+import { decideOnExisting } from "./existing-account";
 import {
   desiredAccountFrom,
   runOptionsFrom,
@@ -35,6 +38,10 @@ type Raw = Record<string, unknown>;
 
 /** Accounts this process deleted: ISC may still list them for a moment, they must not be adopted. */
 const recentlyDeleted = new Set<string>();
+/** Accounts this process created or took over: a second resource declaring one of them is refused. */
+const claimedHere = new Set<string>();
+/** Creates in flight by source + nativeIdentity: two resources of one run must never both POST one account. */
+const creatingHere = new Set<string>();
 
 /** How long to look for a newly created account (ISC lists it a moment after the task ends). */
 const VISIBILITY_TIMEOUT_MS = 60_000;
@@ -64,8 +71,8 @@ async function flatFileSchema(sourceId: string): Promise<SourceSchema | undefine
   return schema;
 }
 
-/** Desired state with the identity attribute filled from nativeIdentity (API bodies only). */
-async function desiredForApi(inputs: Raw): Promise<DesiredAccount> {
+/** Desired state with the identity attribute filled from nativeIdentity (API bodies only), and that attribute's name. */
+async function desiredForApi(inputs: Raw): Promise<{ desired: DesiredAccount; identityAttribute?: string }> {
   const desired = desiredAccountFrom(inputs);
   const schema = await flatFileSchema(desired.sourceId);
   if (schema) {
@@ -73,7 +80,7 @@ async function desiredForApi(inputs: Raw): Promise<DesiredAccount> {
     if (failures.length > 0) throw new Error(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
     if (attributes) desired.attributes = attributes as DesiredAccount["attributes"];
   }
-  return desired;
+  return { desired, identityAttribute: schema?.identityAttribute ?? undefined };
 }
 
 function applyContext(client: IscClient, run: AccountRunOptions, text: string): ApplyContext {
@@ -101,29 +108,40 @@ function reloadRequested(olds: Raw, news: Raw): boolean {
   return news.reloadTrigger !== undefined && JSON.stringify(olds.reloadTrigger ?? null) !== JSON.stringify(news.reloadTrigger);
 }
 
-async function findOnSource(client: IscClient, sourceId: string, nativeIdentity: string): Promise<Account | undefined> {
-  return accountReaderFor(client).findByNativeIdentity(sourceId, nativeIdentity);
+/** The matches, without accounts this process deleted (ISC may list them for a moment). */
+function withoutDeleted(matches: NativeMatches): NativeMatches {
+  const live = (accounts: Account[]) => accounts.filter((a) => !recentlyDeleted.has(a.id));
+  return { exact: live(matches.exact), otherCase: live(matches.otherCase) };
 }
 
-/** Waits until an account that was just created (or whose create outcome is unknown) is listed. */
-async function awaitVisible(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<Account | undefined> {
-  const { value, satisfied } = await pollUntil(
-    () => findOnSource(client, desired.sourceId, desired.nativeIdentity),
-    (a) => a !== undefined && !recentlyDeleted.has(a.id),
+/** The one account spelled exactly as declared, if there is exactly one. */
+function onlyExact(matches: NativeMatches): Account | undefined {
+  return matches.exact.length === 1 ? matches.exact[0] : undefined;
+}
+
+async function findOnSource(client: IscClient, desired: DesiredAccount): Promise<NativeMatches> {
+  return withoutDeleted(await accountReaderFor(client).findByNativeIdentity(desired.sourceId, desired.nativeIdentity));
+}
+
+/** Waits until an account that was just created (or whose create outcome is unknown) is listed; throws when lookups fail. */
+async function awaitVisible(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<NativeMatches> {
+  const { value } = await pollUntil(
+    () => findOnSource(client, desired),
+    (matches) => matches.exact.length > 0,
     { timeoutMs: Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS), initialDelayMs: Math.min(run.pollIntervalMs, 250) },
   );
-  return satisfied ? value : undefined;
+  return value;
 }
 
-/** An existing account with this nativeIdentity, ignoring one this process just deleted. */
-async function existingAccount(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<Account | undefined> {
+/** Accounts with this nativeIdentity, ignoring ones this process just deleted. */
+async function existingAccounts(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<NativeMatches> {
   const reader = accountReaderFor(client);
   const { value } = await pollUntil(
     () => reader.findExisting(desired.sourceId, desired.nativeIdentity),
-    (a) => a === undefined || !recentlyDeleted.has(a.id),
+    (m) => [...m.exact, ...m.otherCase].every((a) => !recentlyDeleted.has(a.id)),
     { timeoutMs: Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS), initialDelayMs: Math.min(run.pollIntervalMs, 250) },
   );
-  return value && !recentlyDeleted.has(value.id) ? value : undefined;
+  return withoutDeleted(value);
 }
 
 function createBody(desired: DesiredAccount): AccountAttributesCreate {
@@ -134,39 +152,81 @@ function createBody(desired: DesiredAccount): AccountAttributesCreate {
   return { attributes };
 }
 
-/** POST /v3/accounts and wait; returns the new account, found by sourceId + nativeIdentity. */
-async function createOnTenant(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<Account> {
-  const what = label(desired);
-  let taskId: string | undefined;
+/** What the next `up` does with an account whose create may have been applied (README "When something fails"). */
+const NEXT_UP =
+  'The next "pulumi up" looks for it first: if it exists exactly as declared it is adopted (no duplicate), ' +
+  "if it differs the run stops and names it, and if it is absent it is created.";
+
+/** An error for a failure after a creating POST may have reached ISC: the account may exist without being in state. */
+function mayHaveBeenCreated(desired: DesiredAccount, what: string, outcome: string): Error {
+  return new Error(`${label(desired)}: ${what}, so the create may have been applied on ISC, but ${outcome}. ${NEXT_UP}`);
+}
+
+/** After the create was sent: the account, found by exact sourceId + nativeIdentity, or an error that says it may exist. */
+async function findCreated(client: IscClient, desired: DesiredAccount, run: AccountRunOptions, what: string): Promise<Account> {
+  let matches: NativeMatches;
   try {
-    accountReaderFor(client).forget(undefined, desired.sourceId);
-    taskId = await createAccount(client, createBody(desired));
-    await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs });
+    matches = await awaitVisible(client, desired, run);
   } catch (err) {
-    // The outcome may be unknown (a 5xx or reset after the POST was sent) or the task may have failed
-    // after writing; look before saying anything, never POST again blindly.
-    const maybe = await findOnSource(client, desired.sourceId, desired.nativeIdentity).catch(() => undefined);
-    if (maybe && !recentlyDeleted.has(maybe.id)) return maybe;
-    if (err instanceof AmbiguousCreateError) {
-      const late = await awaitVisible(client, desired, run);
-      if (late) return late;
-      throw new Error(
-        `${what}: the create request's outcome is unknown (${err.message}) and the account is not visible. ` +
-          `If it appears later, set adopt: true to take it over; otherwise run "pulumi up" again.`,
-      );
-    }
-    const nothing = err instanceof TaskFailedError ? " Nothing was created." : "";
-    throw new Error(`${what}: create failed: ${messageOf(err)}.${nothing}`);
+    throw mayHaveBeenCreated(desired, what, `looking it up failed: ${messageOf(err)}`);
   }
-  const created = await awaitVisible(client, desired, run);
-  if (!created) {
+  const found = onlyExact(matches);
+  if (found) return found;
+  if (matches.exact.length > 1) {
     throw new Error(
-      `${what}: create task ${taskId} succeeded but the account is not listed after ` +
-        `${Math.round(Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS) / 1000)} s. ` +
-        `Once it is visible, set adopt: true to take it over (a plain retry would report it as existing).`,
+      `${label(desired)}: after the create the source holds ${matches.exact.length} accounts with this nativeIdentity ` +
+        `(ids ${matches.exact.map((a) => a.id).join(", ")}): something else created it at the same time. ` +
+        `Remove the duplicate in ISC, then run "pulumi up" again (it takes over the one left if it is as declared).`,
     );
   }
-  return created;
+  const waited = Math.round(Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS) / 1000);
+  throw mayHaveBeenCreated(desired, what, `it is not listed after ${waited} s`);
+}
+
+/** POST /v3/accounts and wait; returns the new account, found by exact sourceId + nativeIdentity. */
+async function createOnTenant(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<Account> {
+  const what = label(desired);
+  accountReaderFor(client).forget(undefined, desired.sourceId);
+  let taskId: string;
+  try {
+    taskId = await createAccount(client, createBody(desired));
+  } catch (err) {
+    // Never POST again blindly: an outcome-unknown create is looked up.
+    if (err instanceof AmbiguousCreateError) return findCreated(client, desired, run, `the create request's outcome is unknown (${err.causeSummary})`);
+    throw new Error(`${what}: create failed, nothing was created: ${messageOf(err)}`);
+  }
+  try {
+    await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs });
+  } catch (err) {
+    if (err instanceof TaskFailedError) {
+      // A failed task may still have written: look once before saying nothing was created.
+      const maybe = onlyExact(await findOnSource(client, desired).catch(() => NO_MATCHES));
+      if (maybe) return maybe;
+      throw new Error(`${what}: create failed: ${err.message}. Nothing was created.`);
+    }
+    if (err instanceof TaskTimeoutError) {
+      const late = onlyExact(await findOnSource(client, desired).catch(() => NO_MATCHES));
+      if (late) return late;
+      throw mayHaveBeenCreated(desired, `ISC accepted the create (task ${taskId})`, `the task did not finish within ${Math.round(run.taskTimeoutMs / 1000)} s (taskTimeoutSeconds) and the account may still appear`);
+    }
+    // The tenant went away (or answers errors) while the task ran: a lookup would fail the same way.
+    throw mayHaveBeenCreated(desired, `ISC accepted the create (task ${taskId})`, `following its task failed: ${messageOf(err)}`);
+  }
+  return findCreated(client, desired, run, `create task ${taskId} succeeded`);
+}
+
+/** Runs `create` unless another resource of this run is creating the same account right now. */
+async function exclusively<T>(desired: DesiredAccount, create: () => Promise<T>): Promise<T> {
+  const key = `${desired.sourceId}\u0000${desired.nativeIdentity}`;
+  if (creatingHere.has(key)) {
+    throw new Error(`${label(desired)} is being created by another Account resource of this stack: declare each account once. Nothing was sent for this one.`);
+  }
+  creatingHere.add(key);
+  try {
+    return await create();
+  } finally {
+    creatingHere.delete(key);
+  }
 }
 
 export const provider: pulumi.dynamic.ResourceProvider = {
@@ -210,21 +270,26 @@ export const provider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: Raw): Promise<pulumi.dynamic.CreateResult> {
     const run = runOptionsFrom(inputs);
     const client = iscClient();
-    const desired = await desiredForApi(inputs);
+    const { desired, identityAttribute } = await desiredForApi(inputs);
 
-    let account: Account | undefined;
-    try {
-      account = await existingAccount(client, desired, run);
-    } catch (err) {
-      throw new Error(`${label(desired)}: could not look for an existing account, nothing was created: ${messageOf(err)}`);
-    }
-    if (account && !run.adopt) {
-      throw new Error(
-        `${label(desired, account.id)} already exists (name "${account.name ?? account.nativeIdentity}"). ` +
-          `To manage it with Pulumi, set adopt: true on this Account; Pulumi's import does not work for dynamic resources.`,
-      );
-    }
-    if (!account) account = await createOnTenant(client, desired, run);
+    const account = await exclusively(desired, async () => {
+      let matches: NativeMatches;
+      try {
+        matches = await existingAccounts(client, desired, run);
+      } catch (err) {
+        throw new Error(`${label(desired)}: could not look for an existing account, nothing was created: ${messageOf(err)}`);
+      }
+      const decision = decideOnExisting(matches, desired, {
+        adopt: run.adopt,
+        identityAttribute,
+        label: label(desired),
+        claimedInThisRun: (id) => claimedHere.has(id),
+      });
+      if (decision.kind === "refuse") throw new Error(decision.message);
+      const taken = decision.kind === "adopt" ? decision.account : await createOnTenant(client, desired, run);
+      claimedHere.add(taken.id);
+      return taken;
+    });
     accountReaderFor(client).forget(account.id);
 
     const ctx = applyContext(client, run, label(desired, account.id));
@@ -253,7 +318,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
   async update(id: string, olds: Raw, news: Raw): Promise<pulumi.dynamic.UpdateResult> {
     const run = runOptionsFrom(news);
     const client = iscClient();
-    const desired = await desiredForApi(news);
+    const { desired } = await desiredForApi(news);
     const ctx = applyContext(client, run, label(desired, id));
     accountReaderFor(client).forget(id);
     const account = await ctx.readAccount(id);
@@ -288,5 +353,6 @@ export const provider: pulumi.dynamic.ResourceProvider = {
       throw new Error(`${what}: delete failed: ${messageOf(err)}`);
     }
     recentlyDeleted.add(id);
+    claimedHere.delete(id);
   },
 };

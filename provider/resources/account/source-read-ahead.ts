@@ -20,10 +20,11 @@
  * runs every command in a new plugin process, so a scan never serves two commands there; these
  * bound what a long-lived process could see.)
  */
-import { matchNativeIdentity } from "./account-match";
-import { eq } from "./filters";
-import { MAX_PAGE_SIZE, type IscClient } from "./request";
-import type { Account } from "./types";
+import { eq } from "../../client/filters";
+import { MAX_PAGE_SIZE } from "../../client/request";
+import type { Account } from "../../client/types";
+import { NO_MATCHES, hasMatches, matchNativeIdentity, type NativeMatches } from "./account-match";
+import type { ListingClient } from "./account-reader";
 
 export interface ReadAheadOptions {
   /** One page of read-ahead per this many reads of a source. Default 16 (Pulumi's default --parallel on 4 CPUs). */
@@ -38,14 +39,14 @@ export interface SourceReadAhead {
   /** The account as listed by a recent page of its source, else as read by `fallback`. */
   read(id: string, sourceId: string, fallback: (id: string) => Promise<Account | undefined>): Promise<Account | undefined>;
   /**
-   * The account with this nativeIdentity per a listing of its source (undefined: it has none),
-   * else as found by `fallback`.
+   * The accounts with this nativeIdentity (exactly, or in another case) per a listing of its
+   * source, else as found by `fallback`.
    */
   findByNativeIdentity(
     sourceId: string,
     nativeIdentity: string,
-    fallback: (sourceId: string, nativeIdentity: string) => Promise<Account | undefined>,
-  ): Promise<Account | undefined>;
+    fallback: (sourceId: string, nativeIdentity: string) => Promise<NativeMatches>,
+  ): Promise<NativeMatches>;
   /**
    * Call before changing an account: drops what the pages said about it. With `sourceId`, for a
    * create or delete there, a listing of that source not yet complete stops vouching for absence.
@@ -85,7 +86,7 @@ function drop(scan: SourceScan, id: string): void {
   scan.byName.set(name, (scan.byName.get(name) ?? []).filter((a) => a.id !== id));
 }
 
-export function createSourceReadAhead(client: IscClient, options: ReadAheadOptions = {}): SourceReadAhead {
+export function createSourceReadAhead(client: ListingClient, options: ReadAheadOptions = {}): SourceReadAhead {
   const readsPerPage = options.readsPerPage ?? 16;
   const maxAgeMs = options.maxAgeMs ?? 30_000;
   const idleMs = options.idleMs ?? Infinity;
@@ -157,8 +158,8 @@ export function createSourceReadAhead(client: IscClient, options: ReadAheadOptio
         sourceId,
         (scan) => {
           const listed = matchNativeIdentity(scan.byName.get(nativeIdentity.toLowerCase()) ?? [], { sourceId, nativeIdentity });
-          if (listed) return { value: listed };
-          return scan.vouchesForAbsence ? { value: undefined } : undefined;
+          if (hasMatches(listed)) return { value: listed };
+          return scan.vouchesForAbsence ? { value: NO_MATCHES } : undefined;
         },
         () => fallback(sourceId, nativeIdentity),
       ),

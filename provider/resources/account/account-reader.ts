@@ -9,11 +9,17 @@
  * goes after `windowMs`.
  */
 import DataLoader from "dataloader";
-import { matchNativeIdentity, type NativeKey } from "./account-match";
-import { and, chunkInValues, eq, isIn } from "./filters";
-import { MAX_PAGE_SIZE, type IscClient } from "./request";
+import { and, chunkInValues, eq, isIn } from "../../client/filters";
+import { MAX_PAGE_SIZE, type IscClient } from "../../client/request";
+import type { Account } from "../../client/types";
+import { matchNativeIdentity, type NativeKey, type NativeMatches } from "./account-match";
 import { createSourceReadAhead, type ReadAheadOptions } from "./source-read-ahead";
-import type { Account } from "./types";
+
+/** What the reader needs of the client: only its request path. */
+export type ListingClient = Pick<IscClient, "request">;
+
+/** Resolves when a list request would be sent at once: the rate budget has a free slot and nobody is queued for it. */
+export type FreeSlotSignal = () => Promise<void>;
 
 export interface AccountReaderOptions {
   /** How long to collect calls before sending a batch, at least. Default 15 ms. */
@@ -33,10 +39,10 @@ export interface AccountReader {
   getById(id: string): Promise<Account | undefined>;
   /** For refresh: may be answered from a read-ahead page of the source listed moments ago. */
   getForRefresh(id: string, sourceId: string): Promise<Account | undefined>;
-  /** The account as it is now. */
-  findByNativeIdentity(sourceId: string, nativeIdentity: string): Promise<Account | undefined>;
+  /** The accounts with this nativeIdentity as they are now (exact spelling, and apart: other case). */
+  findByNativeIdentity(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
   /** For the check before a create: may be answered from a read-ahead listing (see source-read-ahead.ts). */
-  findExisting(sourceId: string, nativeIdentity: string): Promise<Account | undefined>;
+  findExisting(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
   /**
    * Call before changing an account, so that no later answer predates the change; with its
    * sourceId when creating or deleting it (pass undefined as id before a create).
@@ -44,7 +50,7 @@ export interface AccountReader {
   forget(id: string | undefined, sourceId?: string): void;
 }
 
-export function createAccountReader(client: IscClient, options: AccountReaderOptions = {}): AccountReader {
+export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSignal, options: AccountReaderOptions = {}): AccountReader {
   const windowMs = options.windowMs ?? 15;
   const maxHoldMs = options.maxHoldMs ?? 10_000;
   const maxBatchSize = Math.min(options.maxBatch ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
@@ -52,7 +58,7 @@ export function createAccountReader(client: IscClient, options: AccountReaderOpt
     setTimeout(() => {
       let hold: NodeJS.Timeout | undefined;
       const held = new Promise<void>((resolve) => (hold = setTimeout(resolve, maxHoldMs)));
-      void Promise.race([client.whenIdle("listAccounts"), held]).then(() => {
+      void Promise.race([freeSlot(), held]).then(() => {
         clearTimeout(hold);
         run();
       });
@@ -70,7 +76,7 @@ export function createAccountReader(client: IscClient, options: AccountReaderOpt
     return ids.map((id) => found.get(id));
   }, loaderOptions);
 
-  const byNativeIdentity = new DataLoader<NativeKey, Account | undefined>(async (keys) => {
+  const byNativeIdentity = new DataLoader<NativeKey, NativeMatches>(async (keys) => {
     const perSource = new Map<string, string[]>();
     for (const k of keys) perSource.set(k.sourceId, [...(perSource.get(k.sourceId) ?? []), k.nativeIdentity]);
     const found = new Map<string, Account[]>();
@@ -106,7 +112,7 @@ export function createAccountReader(client: IscClient, options: AccountReaderOpt
  * Pages through a filtered listing, stopping as soon as a page is short or every requested value
  * can have been answered (so a full batch of 250 ids costs one request, not two).
  */
-async function listMatching(client: IscClient, filters: string, expectedAtMost: number): Promise<Account[]> {
+async function listMatching(client: ListingClient, filters: string, expectedAtMost: number): Promise<Account[]> {
   const items: Account[] = [];
   for (let offset = 0; ; ) {
     const { data } = await client.request<Account[]>("listAccounts", { query: { filters, limit: MAX_PAGE_SIZE, offset } });
@@ -123,7 +129,7 @@ const readers = new WeakMap<IscClient, AccountReader>();
 export function accountReaderFor(client: IscClient): AccountReader {
   let reader = readers.get(client);
   if (!reader) {
-    reader = createAccountReader(client);
+    reader = createAccountReader(client, () => client.whenIdle("listAccounts"));
     readers.set(client, reader);
   }
   return reader;

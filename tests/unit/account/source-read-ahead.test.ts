@@ -1,12 +1,15 @@
 import { expect } from "chai";
-import { createAccountReader } from "../../../provider/client/account-reader";
+import { createAccountReader } from "../../../provider/resources/account/account-reader";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import type { Account } from "../../../provider/client/types";
 import { iscAccount } from "../../support/accounts";
 
+/** A rate budget that always has a free slot. */
+const idle = () => Promise.resolve();
+
 const account = (id: string, sourceId: string, nativeIdentity: string, displayName = nativeIdentity): Account =>
   iscAccount(id, sourceId, nativeIdentity, { attributes: { displayName } });
-import { FakeIsc, json, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor, useFakeIsc } from "../client/fixtures/fake-isc";
 
 
 const quoted = (filter: string) => [...filter.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
@@ -21,7 +24,7 @@ async function withParallelism<T>(items: readonly T[], parallel: number, work: (
   );
 }
 
-describe("client source read-ahead (refresh and pre-create lookups)", () => {
+describe("account source read-ahead (refresh and pre-create lookups)", () => {
   let fake: FakeIsc;
   let client: IscClient;
   let tenant: Account[];
@@ -51,7 +54,7 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
   });
 
   it("refreshes 300 accounts of a 300-account source at --parallel 16 with its 2 listing pages and nothing else", async () => {
-    const reader = createAccountReader(client);
+    const reader = createAccountReader(client, idle);
     const small = tenant.filter((a) => a.sourceId === "small");
     const read = new Map<string, Account | undefined>();
     await withParallelism(small, 16, async (a) => read.set(a.id, await reader.getForRefresh(a.id, "small")));
@@ -62,7 +65,7 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
   });
 
   it("on a 5 000-account source that the stack barely uses, reads at most one page per 16 reads and the rest by id", async () => {
-    const reader = createAccountReader(client);
+    const reader = createAccountReader(client, idle);
     const wanted = tenant.filter((a) => a.sourceId === "huge").filter((_a, i) => i % 100 === 7); // 50 accounts spread over 20 pages
     await withParallelism(wanted, 16, async (a) => expect((await reader.getForRefresh(a.id, "huge"))?.id).to.equal(a.id));
     expect(sourceListings().length, "pages read ahead").to.be.at.most(Math.ceil(wanted.length / 16));
@@ -71,7 +74,7 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
   });
 
   it("never concludes a deletion from a listing: an id the pages lack is read by id", async () => {
-    const reader = createAccountReader(client);
+    const reader = createAccountReader(client, idle);
     const gone = tenant.find((a) => a.id === "a0005")!;
     tenant = tenant.filter((a) => a !== gone);
     expect(await reader.getForRefresh("a0001", "small")).to.have.property("id", "a0001");
@@ -80,7 +83,7 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
   });
 
   it("after forget(id) (the provider changes that account), reads it fresh by id", async () => {
-    const reader = createAccountReader(client);
+    const reader = createAccountReader(client, idle);
     await reader.getForRefresh("a0001", "small");
     tenant[2] = account("a0002", "small", "user2", "Changed");
     reader.forget("a0002");
@@ -89,27 +92,46 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
   });
 
   it("before a create: a listing complete before any write vouches that a nativeIdentity is absent, with no lookup", async () => {
-    const reader = createAccountReader(client);
+    const reader = createAccountReader(client, idle);
     // A wave of 40 creates checks its nativeIdentities, two of which exist already.
     const names = ["user7", "user299", ...Array.from({ length: 38 }, (_v, i) => `newcomer${i}`)];
-    const found = await Promise.all(names.map((n) => reader.findExisting("small", n)));
-    expect(found.slice(0, 2).map((a) => a?.id)).to.deep.equal(["a0007", "a0299"]);
-    expect(found.slice(2).every((a) => a === undefined)).to.equal(true);
+    const found = await Promise.all(names.map(async (n) => (await reader.findExisting("small", n)).exact));
+    expect(found.slice(0, 2).map(([a]) => a?.id)).to.deep.equal(["a0007", "a0299"]);
+    expect(found.slice(2).every((a) => a.length === 0)).to.equal(true);
     expect(otherCalls(), "no nativeIdentity lookups").to.have.length(0);
     expect(sourceListings()).to.have.length(2);
   });
 
   it("before a create: a listing still incomplete when this process created on the source no longer vouches for absence", async () => {
-    const reader = createAccountReader(client, { createReadAhead: { readsPerPage: 1_000 } }); // one page only: stays incomplete
-    expect((await reader.findExisting("small", "user3"))?.id).to.equal("a0003");
+    const reader = createAccountReader(client, idle, { createReadAhead: { readsPerPage: 1_000 } }); // one page only: stays incomplete
+    expect((await reader.findExisting("small", "user3")).exact[0]?.id).to.equal("a0003");
     reader.forget(undefined, "small"); // a create is about to be sent
     tenant.push(account("a0000x", "small", "latecomer"));
-    expect((await reader.findExisting("small", "latecomer"))?.id).to.equal("a0000x");
+    expect((await reader.findExisting("small", "latecomer")).exact[0]?.id).to.equal("a0000x");
     expect(otherCalls().map((r) => r.query.get("filters"))).to.deep.equal(['sourceId eq "small" and nativeIdentity in ("latecomer")']);
   });
 
+  it("before a create: a listing that completes after this process created on the source does not vouch for absence", async () => {
+    // Offset paging over a source that changed underneath can skip accounts: the page already read
+    // does not hold the account created meanwhile, and the pages read after it do not either.
+    const reader = createAccountReader(client, idle, { createReadAhead: { readsPerPage: 1 } });
+    expect((await reader.findExisting("small", "user3")).exact[0]?.id).to.equal("a0003"); // page 1 of 2
+    reader.forget(undefined, "small"); // a create is about to be sent
+    tenant.push(account("a0000x", "small", "latecomer")); // sorts into page 1, already read
+    expect((await reader.findExisting("small", "user299")).exact[0]?.id).to.equal("a0299"); // page 2: the scan is now complete
+    expect(sourceListings()).to.have.length(2);
+    expect((await reader.findExisting("small", "latecomer")).exact[0]?.id, "absence must not be trusted").to.equal("a0000x");
+  });
+
+  it("before a create: an account differing only in case is reported apart, never as the match", async () => {
+    tenant.push(account("a0000y", "small", "E1001"));
+    const reader = createAccountReader(client, idle);
+    expect(await reader.findExisting("small", "e1001")).to.deep.equal({ exact: [], otherCase: [tenant[tenant.length - 1]] });
+    expect((await reader.findExisting("small", "E1001")).exact.map((a) => a.id)).to.deep.equal(["a0000y"]);
+  });
+
   it("a refresh's listing is dropped once unused for a while: a later refresh in a long-lived process lists afresh", async () => {
-    const reader = createAccountReader(client, { refreshReadAhead: { idleMs: 50 } });
+    const reader = createAccountReader(client, idle, { refreshReadAhead: { idleMs: 50 } });
     expect((await reader.getForRefresh("a0003", "small"))?.attributes?.displayName).to.equal("user3");
     tenant[3] = account("a0003", "small", "user3", "Renamed in the UI");
     await new Promise((r) => setTimeout(r, 80));
@@ -118,7 +140,7 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
   });
 
   it("fresh reads (getById, findByNativeIdentity) never use the listing", async () => {
-    const reader = createAccountReader(client);
+    const reader = createAccountReader(client, idle);
     await reader.getForRefresh("a0001", "small");
     const before = fake.api().length;
     await reader.getById("a0001");
@@ -133,7 +155,7 @@ describe("client source read-ahead (refresh and pre-create lookups)", () => {
       }
       json(res, 200, tenant.filter((a) => quoted(req.query.get("filters")!).includes(a.id)));
     });
-    const reader = createAccountReader(client);
+    const reader = createAccountReader(client, idle);
     expect((await reader.getForRefresh("a0009", "small"))?.id).to.equal("a0009");
     expect(otherCalls()).to.have.length(1);
   });

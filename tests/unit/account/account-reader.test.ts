@@ -1,9 +1,13 @@
 import { expect } from "chai";
-import { accountReaderFor, createAccountReader } from "../../../provider/client/account-reader";
+import { accountReaderFor, createAccountReader } from "../../../provider/resources/account/account-reader";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import type { Account } from "../../../provider/client/types";
+import type { NativeMatches } from "../../../provider/resources/account/account-match";
 import { iscAccount as account } from "../../support/accounts";
-import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
+
+/** A rate budget that always has a free slot. */
+const idle = () => Promise.resolve();
+import { FakeIsc, json, settingsFor , useFakeIsc } from "../client/fixtures/fake-isc";
 
 
 /** Values inside the filter's quotes, unescaped. */
@@ -11,7 +15,7 @@ function quoted(filter: string): string[] {
   return [...filter.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, "$1"));
 }
 
-describe("client account reader", () => {
+describe("account reader", () => {
   let fake: FakeIsc;
   let client: IscClient;
   const store: Account[] = [];
@@ -32,7 +36,7 @@ describe("client account reader", () => {
   });
 
   it("turns 50 concurrent getById calls into one request", async () => {
-    const reader = createAccountReader(client);
+    const reader = createAccountReader(client, idle);
     const ids = [...Array.from({ length: 49 }, (_, i) => `acc${i}`), "nope"];
     const found = await Promise.all(ids.map((id) => reader.getById(id)));
     expect(found.slice(0, 49).map((a) => a?.id)).to.deep.equal(ids.slice(0, 49));
@@ -42,19 +46,19 @@ describe("client account reader", () => {
   });
 
   it("groups findByNativeIdentity per source, with escaped values", async () => {
-    const reader = createAccountReader(client);
+    const reader = createAccountReader(client, idle);
     const wanted = store.slice(0, 30);
-    const found = await Promise.all(wanted.map((a) => reader.findByNativeIdentity(a.sourceId, a.nativeIdentity)));
+    const found = await Promise.all(wanted.map(async (a) => (await reader.findByNativeIdentity(a.sourceId, a.nativeIdentity)).exact[0]));
     expect(found.map((a) => a?.id)).to.deep.equal(wanted.map((a) => a.id));
     const filters = fake.api().map((r) => r.query.get("filters")!).sort();
     expect(filters).to.have.length(2);
     expect(filters[0]).to.match(/^sourceId eq "srcA" and nativeIdentity in \("user \\"0\\"\\\\x",/);
-    expect(await reader.findByNativeIdentity("srcA", "nobody")).to.equal(undefined);
+    expect(await reader.findByNativeIdentity("srcA", "nobody")).to.deep.equal({ exact: [], otherCase: [] });
   });
 
   it("splits big batches to at most 250 values and URLs under 8 KB", async () => {
-    const reader = createAccountReader(client, { maxBatch: 250 });
-    const found = await Promise.all(store.map((a) => reader.findByNativeIdentity(a.sourceId, a.nativeIdentity)));
+    const reader = createAccountReader(client, idle, { maxBatch: 250 });
+    const found = await Promise.all(store.map(async (a) => (await reader.findByNativeIdentity(a.sourceId, a.nativeIdentity)).exact[0]));
     expect(found.every((a, i) => a?.id === store[i]!.id)).to.equal(true);
     for (const req of fake.api()) {
       expect(quoted(req.query.get("filters")!).length - 1).to.be.at.most(250);
@@ -68,10 +72,10 @@ describe("client account reader", () => {
   it("while the rate budget is exhausted, lookups arriving one by one pile up into one list call", async () => {
     fake.on("GET", "/v3/sources/s", (_req, res) => json(res, 200, {}));
     const limited = createIscClient(settingsFor(fake), { rateLimit: { requestsPerWindow: 2, windowMs: 300 } });
-    const reader = createAccountReader(limited);
+    const reader = createAccountReader(limited, () => limited.whenIdle("listAccounts"));
     // Other requests (creates' POSTs, say) fill the budget for the next ~600 ms.
     const busy = Promise.all(Array.from({ length: 6 }, () => limited.request("getSource", { params: { id: "s" } })));
-    const lookups: Array<Promise<Account | undefined>> = [];
+    const lookups: Array<Promise<NativeMatches>> = [];
     for (const a of store.slice(0, 20).filter((x) => x.sourceId === "srcA")) {
       lookups.push(reader.findByNativeIdentity(a.sourceId, a.nativeIdentity));
       await new Promise((r) => setTimeout(r, 30)); // one every 30 ms: each would be its own 15 ms batch
