@@ -15,7 +15,7 @@ export interface Page<T> {
   items: T[];
   /** Offset of the first item of this page. */
   offset: number;
-  /** `X-Total-Count` when ISC sent it (only asked for with `count: true`). */
+  /** `X-Total-Count` as of the first page, when ISC sent it (only asked for with `count: true`). */
   totalCount?: number;
 }
 
@@ -45,16 +45,17 @@ function checkedPageSize(pageSize: number | undefined): number {
  */
 export async function* listPages<T>(client: Pick<IscClient, "request">, name: RouteName, opts: PaginateOptions<T> = {}): AsyncGenerator<Page<T>> {
   const pageSize = checkedPageSize(opts.pageSize);
+  let totalCount: number | undefined;
   for (let offset = 0; ; ) {
     const count = opts.count === true && offset === 0 ? true : undefined;
     const res = await client.request<T[]>(name, { params: opts.params, query: { ...opts.query, limit: pageSize, offset, count } });
     if (!Array.isArray(res.data)) throw new Error(`ISC ${name} returned a page that is not a JSON array`);
-    const total = Number(res.headers["x-total-count"]);
-    const page: Page<T> = { items: res.data, offset, ...(res.headers["x-total-count"] !== undefined && Number.isFinite(total) ? { totalCount: total } : {}) };
-    yield page;
+    const counted = Number(res.headers["x-total-count"] ?? Number.NaN);
+    if (Number.isFinite(counted)) totalCount = counted;
+    yield { items: res.data, offset, ...(totalCount !== undefined ? { totalCount } : {}) };
     offset += res.data.length;
     // A short page is the last one; an empty page also ends a listing whose size is a multiple of the page size.
-    if (res.data.length < pageSize || (page.totalCount !== undefined && offset >= page.totalCount)) return;
+    if (res.data.length < pageSize || (totalCount !== undefined && offset >= totalCount)) return;
   }
 }
 
