@@ -39,7 +39,7 @@ export interface ClientOptions {
   /** Per HTTP request. Default 60 000 ms. */
   timeoutMs?: number;
   /**
-   * The longest Retry-After the client waits out, in seconds (1..86 400); a 429 asking for more
+   * The longest Retry-After the client waits out, in seconds (0..86 400); a 429 asking for more
    * fails at once with RetryAfterTooLongError. Default 120.
    */
   maxRetryAfterSeconds?: number;
@@ -47,6 +47,8 @@ export interface ClientOptions {
   settingNames?: Partial<OptionSettingNames>;
   /** Receives one line per request (method, path, status, duration) and warnings; never headers or bodies. */
   logger?: (line: string) => void;
+  /** Receives warnings meant for the user (X-Deprecated). Default: the logger if given, else stderr. */
+  warn?: (line: string) => void;
   userAgent?: string;
 }
 
@@ -88,6 +90,8 @@ export function createIscClient(settings: ConnectionSettings, options: ClientOpt
   const seenTokens = new Set<string>();
   const secrets = () => [settings.clientSecret, ...seenTokens];
   const log = (line: string) => options.logger?.(redactSecrets(line, secrets()));
+  const toUser = options.warn ?? options.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const warn = (line: string) => toUser(redactSecrets(line, secrets()));
   const rememberToken = (token: string) => {
     if (seenTokens.size > 16) seenTokens.clear();
     seenTokens.add(token);
@@ -112,7 +116,7 @@ export function createIscClient(settings: ConnectionSettings, options: ClientOpt
   const send = compose(
     retryLayer(policy, counters, log),
     errorLayer(secrets),
-    deprecationLayer(log, names.generation),
+    deprecationLayer(warn, names.generation),
     throttleLayer({
       limiterOf,
       maxRetryAfterSeconds,
