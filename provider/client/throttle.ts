@@ -9,7 +9,7 @@
  * than `maxRetryAfterSeconds` fails at once: the Pulumi CLI has no deadline of its own, so waiting
  * an hour would look like a hung pipeline.
  */
-import { sleep, type Layer } from "./pipeline";
+import { sleep, type IscResponse, type Layer } from "./pipeline";
 import type { SlidingWindowLimiter } from "./rate-limit";
 
 /** Waits ISC may ask for that the client sits out by default; longer ones fail fast. */
@@ -70,6 +70,21 @@ export function rateLimitLayer(limiterOf: (budget: string) => SlidingWindowLimit
   };
 }
 
+/**
+ * A 429 that arrived as an error rather than a response: the token request's (auth.ts maps its
+ * answers itself). Checked by shape, as errors.ts (IscApiError) imports this module.
+ */
+interface ThrottledError {
+  status: 429;
+  method: string;
+  path: string;
+  retryAfterSeconds?: number;
+}
+
+function isThrottledError(err: unknown): err is ThrottledError {
+  return err instanceof Error && (err as Partial<ThrottledError>).status === 429 && typeof (err as Partial<ThrottledError>).path === "string";
+}
+
 export interface ThrottleOptions {
   limiterOf: (budget: string) => SlidingWindowLimiter | undefined;
   maxRetryAfterSeconds: number;
@@ -96,10 +111,22 @@ export function throttleLayer(options: ThrottleOptions): Layer {
   return (next) => async (request) => {
     const started = Date.now();
     for (let throttled = 0; ; throttled++) {
-      const res = await next(request);
-      if (res.status !== 429) return res;
-      const { method, path } = request.route;
-      const retryAfterSeconds = parseRetryAfter(res.headers["retry-after"]);
+      let giveUp: () => IscResponse<unknown>;
+      let method: string = request.route.method;
+      let path = request.route.path;
+      let retryAfterSeconds: number | undefined;
+      try {
+        const res = await next(request);
+        if (res.status !== 429) return res;
+        retryAfterSeconds = parseRetryAfter(res.headers["retry-after"]);
+        giveUp = () => res;
+      } catch (err) {
+        if (!isThrottledError(err)) throw err;
+        ({ method, path, retryAfterSeconds } = err);
+        giveUp = () => {
+          throw err;
+        };
+      }
       if (retryAfterSeconds !== undefined && retryAfterSeconds > options.maxRetryAfterSeconds) {
         options.onThrottled(false);
         throw new RetryAfterTooLongError(method, path, retryAfterSeconds, options.maxRetryAfterSeconds, options.maxRetryAfterSetting);
@@ -107,10 +134,11 @@ export function throttleLayer(options: ThrottleOptions): Layer {
       const waitMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : backoffDelayMs(throttled, options, random);
       if (Date.now() - started + waitMs >= options.maxElapsedMs) {
         options.onThrottled(false);
-        return res;
+        return giveUp();
       }
       options.onThrottled(true);
-      options.limiterOf(request.route.budget)?.pauseUntil(Date.now() + waitMs);
+      // The token endpoint is not in the API's budget: only the API's own 429 holds its other callers.
+      if (path === request.route.path) options.limiterOf(request.route.budget)?.pauseUntil(Date.now() + waitMs);
       options.log(`ISC ${method} ${path}: throttled (429), sending again in ${waitMs} ms`);
       await sleep(Math.min(waitMs, MAX_TIMER_MS));
     }

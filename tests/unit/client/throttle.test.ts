@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as sinon from "sinon";
 import type { IscResponse, PreparedRequest, Send } from "../../../provider/client/pipeline";
 import { SlidingWindowLimiter } from "../../../provider/client/rate-limit";
@@ -49,6 +51,28 @@ describe("client throttling (429)", () => {
       expect(err).to.be.instanceOf(RetryAfterTooLongError);
       expect((err as RetryAfterTooLongError).retryAfterSeconds).to.be.within(YEAR_MS / 1000 - 5, YEAR_MS / 1000 + 1);
       expect(fake.api()).to.have.length(1);
+    });
+
+    it("waits out a 429 from the token endpoint like any other", async () => {
+      let tokenCalls = 0;
+      const server = http.createServer((req, res) => {
+        if (req.url === "/oauth/token") {
+          if (++tokenCalls === 1) return json(res, 429, { message: "Rate Limit Exceeded" }, { "Retry-After": "0" });
+          return json(res, 200, { access_token: "tok-throttled-1", expires_in: 750 });
+        }
+        json(res, 200, { id: "s1" });
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const client = createIscClient({ baseUrl: url, clientId: "token-429", clientSecret: "s3cr3t-VALUE" }, stackOptions());
+        expect((await client.request<{ id: string }>("getSource", { params: { id: "s1" } })).data.id).to.equal("s1");
+        expect(tokenCalls).to.equal(2);
+        expect(client.stats().throttled).to.equal(1);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     it("raising the bound lets the client wait: isc:maxRetryAfterSeconds reaches the client", () => {
