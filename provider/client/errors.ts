@@ -187,21 +187,22 @@ export class IscNetworkError extends Error {
     const plainHttp = failure === "tls" && /wrong version number|packet length too long|EPROTO/i.test(detail);
     // OpenSSL's "wrong version number" means an https URL reached a plain-http server; say that.
     const what = plainHttp ? `the server does not speak TLS at this URL (${code})` : `${code}${detail && detail !== code ? ` (${detail})` : ""}`;
-    super(`ISC ${method} ${path} failed: ${what}${failure && target ? `. ${connectionHint(failure, target)}` : ""}`);
+    super(`ISC ${method} ${path} failed: ${what}${failure && target ? `. ${connectionHint(failure, target, plainHttp)}` : ""}`);
     if (failure) this.connectFailure = failure;
   }
 }
 
-function connectionHint(failure: ConnectFailure, target: ConnectionTarget): string {
-  const setting = target.baseUrlOrigin ? `the base URL, read from ${target.baseUrlOrigin}` : "the base URL (SAIL_BASE_URL)";
-  const host = hostOf(target.baseUrl);
+function connectionHint(failure: ConnectFailure, target: ConnectionTarget, plainHttp: boolean): string {
+  const where = target.baseUrlOrigin ? `read from ${target.baseUrlOrigin}` : "SAIL_BASE_URL";
+  const check = `check the base URL (${where}; expected https://{tenant}.api.identitynow.com) and that the tenant is reachable from here`;
+  if (plainHttp) return `The base URL ${target.baseUrl} is https:// but the server answers plain http: ${check}`;
   const cause =
     failure === "dns"
-      ? `The host ${host} was not found`
+      ? `The host ${hostOf(target.baseUrl)} was not found`
       : failure === "tls"
-        ? `No TLS connection to ${target.baseUrl} could be made`
+        ? `No TLS connection to ${target.baseUrl} could be made (certificate or protocol)`
         : `Nothing answered at ${target.baseUrl}`;
-  return `${cause}: check ${setting} (expected https://{tenant}.api.identitynow.com) and that the tenant is reachable from here`;
+  return `${cause}: ${check}`;
 }
 
 function hostOf(url: string): string {

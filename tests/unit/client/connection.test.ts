@@ -26,7 +26,7 @@ describe("client connection failures", () => {
     expect(err).to.include({ code: "ECONNREFUSED", connectFailure: "refused" });
     expect((err as Error).message)
       .to.contain(`Nothing answered at ${stopped.url}`)
-      .and.contain("check the base URL, read from environment variable SAIL_BASE_URL")
+      .and.contain("check the base URL (read from environment variable SAIL_BASE_URL; expected https://{tenant}.api.identitynow.com)")
       .and.contain("that the tenant is reachable");
     expect(lines.filter((l) => l.startsWith("ISC POST /oauth/token failed"))).to.have.length(DEFAULT_RETRY_POLICY.connectAttempts);
     expect(DEFAULT_RETRY_POLICY.connectAttempts).to.equal(3);
