@@ -17,6 +17,7 @@ export const CONTRACT_DIR = path.resolve(REPO_ROOT, "..", "shared", "isc-openapi
 export const API_TYPE_FILES: ReadonlyArray<{ spec: string; output: string }> = [
   { spec: "isc-v3-accounts.openapi.json", output: "provider/client/generated/isc-v3.ts" },
   { spec: "isc-v2025-classify.openapi.json", output: "provider/client/generated/isc-v2025.ts" },
+  { spec: "isc-v1-per-service.openapi.json", output: "provider/client/generated/isc-per-service.ts" },
 ];
 
 const HEADER = (spec: string) =>
