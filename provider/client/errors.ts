@@ -186,7 +186,8 @@ export class IscNetworkError extends Error {
     const failure = connectFailureOf(code);
     const plainHttp = failure === "tls" && /wrong version number|packet length too long|EPROTO/i.test(detail);
     // OpenSSL's "wrong version number" means an https URL reached a plain-http server; say that.
-    const what = plainHttp ? `the server does not speak TLS at this URL (${code})` : `${code}${detail && detail !== code ? ` (${detail})` : ""}`;
+    const raw = `${code}${detail && detail !== code ? ` (${detail})` : ""}`;
+    const what = plainHttp ? `the server does not speak TLS at this URL (${code})` : raw;
     super(`ISC ${method} ${path} failed: ${what}${failure && target ? `. ${connectionHint(failure, target, plainHttp)}` : ""}`);
     if (failure) this.connectFailure = failure;
   }

@@ -97,7 +97,6 @@ export function transport(client: AxiosInstance, options: TransportOptions): Sen
       throw error;
     }
     options.log(`ISC ${route.method} ${route.path} ${res.status} ${Date.now() - started}ms`);
-    const response: IscResponse<unknown> = { status: res.status, data: res.data, headers: flatHeaders(res.headers as Record<string, unknown>) };
-    return response;
+    return { status: res.status, data: res.data, headers: flatHeaders(res.headers as Record<string, unknown>) } satisfies IscResponse<unknown>;
   };
 }

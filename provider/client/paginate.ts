@@ -43,7 +43,11 @@ function checkedPageSize(pageSize: number | undefined): number {
  * The pages of a listing, one request each, fetched as the caller pulls them (a reader that pages
  * on demand holds the iterator). Ends after a short page or at the total count.
  */
-export async function* listPages<T>(client: Pick<IscClient, "request">, name: RouteName, opts: PaginateOptions<T> = {}): AsyncGenerator<Page<T>> {
+export async function* listPages<T>(
+  client: Pick<IscClient, "request">,
+  name: RouteName,
+  opts: PaginateOptions<T> = {},
+): AsyncGenerator<Page<T>> {
   const pageSize = checkedPageSize(opts.pageSize);
   let totalCount: number | undefined;
   for (let offset = 0; ; ) {

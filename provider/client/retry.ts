@@ -145,6 +145,8 @@ export function withRetry<T>(attempt: () => Promise<T>, options: RetryOptions): 
 
 /** The retry layer of the request path (see pipeline.ts). */
 export function retryLayer(policy: RetryPolicy, counters: RetryCounters, log: (line: string) => void): Layer {
-  return (next) => (request) =>
-    withRetry(() => next(request), { request: { method: request.route.method, path: request.route.path, creates: request.route.creates }, policy, counters, log });
+  return (next) => (request) => {
+    const { method, path, creates } = request.route;
+    return withRetry(() => next(request), { request: { method, path, creates }, policy, counters, log });
+  };
 }

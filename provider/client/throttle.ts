@@ -34,7 +34,11 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 }
 
 /** Full jitter: uniformly random in [0, min(maxDelay, minDelay * 2^retryIndex)]; for a 429 without Retry-After. */
-export function backoffDelayMs(retryIndex: number, delays: { minDelayMs: number; maxDelayMs: number }, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retryIndex: number,
+  delays: { minDelayMs: number; maxDelayMs: number },
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(delays.maxDelayMs, delays.minDelayMs * 2 ** retryIndex);
   return Math.round(random() * ceiling);
 }
@@ -82,7 +86,8 @@ interface ThrottledError {
 }
 
 function isThrottledError(err: unknown): err is ThrottledError {
-  return err instanceof Error && (err as Partial<ThrottledError>).status === 429 && typeof (err as Partial<ThrottledError>).path === "string";
+  const fields = err as Partial<ThrottledError>;
+  return err instanceof Error && fields.status === 429 && typeof fields.path === "string";
 }
 
 export interface ThrottleOptions {
