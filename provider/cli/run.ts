@@ -17,6 +17,7 @@ import { driftReportJson, driftSummaryLine, formatDriftTable } from "../gitops/d
 import { hasDrift } from "../gitops/drift-report";
 import { loadDefinitionsSync } from "../gitops/loader";
 import { packageRoot } from "../gitops/schema";
+import { registerOnboardingCommands } from "./onboarding-commands";
 import { progressLine } from "./progress";
 
 export interface CliIo {
@@ -155,6 +156,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--client-id <id>", `API client id (default: $${SETTING_ENV_VARS.clientId})`)
     .action(async (dir: string, flags: DriftFlags) => setExitCode(await driftCommand(dir, flags, io)));
 
+  registerOnboardingCommands(program, io, setExitCode);
   return program;
 }
 
