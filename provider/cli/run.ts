@@ -92,7 +92,9 @@ async function driftCommand(dir: string, flags: DriftFlags, io: CliIo): Promise<
   }
   const sourceIds = requestedSources.length > 0 ? [...new Set(requestedSources)] : loaded.sourceIds;
 
-  const settings = resolveConnectionSettings({ baseUrl: flags.baseUrl, clientId: flags.clientId }, io.env, cliSettingHint);
+  const settings = resolveConnectionSettings({ baseUrl: flags.baseUrl, clientId: flags.clientId }, io.env, cliSettingHint, (s) =>
+    s === "baseUrl" ? "--base-url" : "--client-id",
+  );
   const client = createIscClient(settings);
   const progress = progressLine(io.stderr, io.isTTY);
   let report;

@@ -27,7 +27,8 @@ export const CONNECTION_HELP =
   "environment: command lines are visible to other users in process lists).";
 
 export function tenantClient(flags: ConnectionFlags, env: NodeJS.ProcessEnv): IscClient {
-  return createIscClient(resolveConnectionSettings({ baseUrl: flags.baseUrl, clientId: flags.clientId }, env, cliSettingHint));
+  const origin = (setting: string) => (setting === "baseUrl" ? "--base-url" : "--client-id");
+  return createIscClient(resolveConnectionSettings({ baseUrl: flags.baseUrl, clientId: flags.clientId }, env, cliSettingHint, origin));
 }
 
 export function isSourceId(text: string): boolean {

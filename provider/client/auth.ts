@@ -8,7 +8,8 @@ import { createHash } from "node:crypto";
 import type { AxiosInstance } from "axios";
 import { apiErrorFromResponse, IscApiError, networkErrorFrom } from "./errors";
 import { flatHeaders } from "./http";
-import type { ConnectionSettings } from "./settings";
+import type { Layer } from "./pipeline";
+import { describeSetting, type ConnectionSettings } from "./settings";
 
 export interface TokenGrant {
   accessToken: string;
@@ -128,12 +129,16 @@ export function clientCredentialsFetcher(
       });
     } catch (err) {
       log(`ISC POST ${TOKEN_PATH} failed (${Date.now() - started} ms)`);
-      throw networkErrorFrom(err, "POST", TOKEN_PATH, secrets);
+      throw networkErrorFrom(err, "POST", TOKEN_PATH, secrets, { baseUrl: settings.baseUrl, baseUrlOrigin: settings.origins?.baseUrl });
     }
     log(`ISC POST ${TOKEN_PATH} ${res.status} ${Date.now() - started}ms`);
     const headers = flatHeaders(res.headers as Record<string, unknown>);
     if (res.status < 200 || res.status >= 300) {
-      throw apiErrorFromResponse({ method: "POST", path: TOKEN_PATH, status: res.status, body: res.data, headers }, secrets);
+      const error = apiErrorFromResponse({ method: "POST", path: TOKEN_PATH, status: res.status, body: res.data, headers }, secrets);
+      // 400/401 from the token endpoint (`invalid_client`, ...) is about the credentials: say which settings, from where.
+      if (res.status !== 400 && res.status !== 401) throw error;
+      const { method, path, status, detailCode, trackingId, messages } = error;
+      throw new IscApiError({ method, path, status, detailCode, trackingId, messages, hint: credentialsHint(settings) });
     }
     const body = (res.data ?? {}) as { access_token?: unknown; expires_in?: unknown };
     if (typeof body.access_token !== "string" || body.access_token === "") {
@@ -144,5 +149,34 @@ export function clientCredentialsFetcher(
       accessToken: body.access_token,
       expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : DEFAULT_LIFETIME_S,
     };
+  };
+}
+
+function credentialsHint(settings: ConnectionSettings): string {
+  return (
+    `ISC did not accept the client credentials: check ${describeSetting(settings, "clientId")} and ` +
+    `${describeSetting(settings, "clientSecret")}, and that they belong to the tenant at ${settings.baseUrl}`
+  );
+}
+
+/**
+ * The auth layer of the request path (see pipeline.ts). The token is taken by the transport right
+ * before sending, after every wait, so a token fetched before a long rate-limit wait cannot expire
+ * in the queue (ISC then answers "JWT is expired"). A 401 means ISC refused the request before
+ * acting on it, so renewing the token and sending once more is safe for any request; a second 401
+ * is an answer about the request, not the token.
+ */
+export function authLayer(tokens: TokenSource, onToken: (token: string) => void): Layer {
+  return (next) => async (request) => {
+    let used: string | undefined;
+    const authorize = async () => {
+      used = await tokens.getToken();
+      onToken(used);
+      return used;
+    };
+    const res = await next({ ...request, authorize });
+    if (res.status !== 401 || used === undefined) return res;
+    tokens.invalidate(used);
+    return next({ ...request, authorize });
   };
 }

@@ -4,6 +4,8 @@
  * including the Authorization header and the token request's form body with the client secret.
  */
 import { STATUS_CODES } from "node:http";
+import type { Layer } from "./pipeline";
+import { parseRetryAfter } from "./throttle";
 import type { ErrorResponseDto, TaskCompletionStatus } from "./types";
 
 /** Replaces every occurrence of each secret (ignoring empty ones) with `[REDACTED]`. */
@@ -28,6 +30,8 @@ export interface IscApiErrorFields {
   trackingId?: string;
   messages: string[];
   retryAfterSeconds?: number;
+  /** What the user should check, appended to the message (e.g. which settings a 401 is about). */
+  hint?: string;
 }
 
 /** ISC answered with an HTTP error status. */
@@ -62,7 +66,7 @@ function formatApiErrorMessage(f: IscApiErrorFields): string {
     f.retryAfterSeconds !== undefined ? `retry after ${f.retryAfterSeconds} s` : undefined,
   ].filter((r): r is string => r !== undefined);
   const refText = refs.length > 0 ? ` (${refs.join("; ")})` : "";
-  return `ISC ${f.method} ${f.path} failed with ${f.status} ${statusText}${texts}${refText}`;
+  return `ISC ${f.method} ${f.path} failed with ${f.status} ${statusText}${texts}${refText}${f.hint ? `. ${f.hint}` : ""}`;
 }
 
 export interface HttpErrorResponse {
@@ -91,6 +95,16 @@ export function apiErrorFromResponse(res: HttpErrorResponse, secrets: ReadonlyAr
     messages: messages.map((m) => redactSecrets(m, secrets)),
     retryAfterSeconds,
   });
+}
+
+/** The error-mapping layer of the request path: any answer outside 2xx becomes an IscApiError. */
+export function errorLayer(secrets: () => ReadonlyArray<string | undefined>): Layer {
+  return (next) => async (request) => {
+    const res = await next(request);
+    if (res.status >= 200 && res.status < 300) return res;
+    const { method, path } = request.route;
+    throw apiErrorFromResponse({ method, path, status: res.status, body: res.data, headers: res.headers }, secrets());
+  };
 }
 
 const MAX_TEXT_BODY_CHARS = 200;
@@ -122,27 +136,81 @@ function preferredTexts(list: ErrorResponseDto["messages"]): string[] {
   return (english.length > 0 ? english : withText).map((m) => m.text as string);
 }
 
-/** `Retry-After` is either delta-seconds or an HTTP date; returns whole seconds >= 0. */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === "") return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed));
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
+/**
+ * Why a connection could not be made, when it could not: nothing was sent, and waiting rarely
+ * helps (`refused`: nothing listens there; `dns`: no such host; `tls`: not a TLS server, or a
+ * certificate that does not fit).
+ */
+export type ConnectFailure = "refused" | "unreachable" | "dns" | "tls";
+
+const CONNECT_FAILURES: Readonly<Record<string, ConnectFailure>> = {
+  ECONNREFUSED: "refused",
+  EHOSTUNREACH: "unreachable",
+  ENETUNREACH: "unreachable",
+  EADDRNOTAVAIL: "unreachable",
+  ENOTFOUND: "dns",
+  EAI_AGAIN: "unreachable", // a temporary DNS failure: worth another try
+  EPROTO: "tls",
+  CERT_HAS_EXPIRED: "tls",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "tls",
+  SELF_SIGNED_CERT_IN_CHAIN: "tls",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "tls",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "tls",
+  ERR_TLS_CERT_ALTNAME_INVALID: "tls",
+};
+
+export function connectFailureOf(code: string): ConnectFailure | undefined {
+  return CONNECT_FAILURES[code] ?? (code.startsWith("ERR_SSL_") ? "tls" : undefined);
+}
+
+/** The tenant the client talks to, for hints in connection errors. */
+export interface ConnectionTarget {
+  baseUrl: string;
+  /** Where the base URL was read from, e.g. `environment variable SAIL_BASE_URL`. */
+  baseUrlOrigin?: string;
 }
 
 /** The request failed below HTTP (reset, timeout, refused): no status was received. */
 export class IscNetworkError extends Error {
   override readonly name = "IscNetworkError";
+  /** Set when no connection was made, so the request was never sent. */
+  readonly connectFailure?: ConnectFailure;
   constructor(
     readonly method: string,
     readonly path: string,
     /** Node/axios error code, e.g. ECONNRESET, ETIMEDOUT, ECONNABORTED, ECONNREFUSED. */
     readonly code: string,
     detail: string,
+    target?: ConnectionTarget,
   ) {
-    super(`ISC ${method} ${path} failed: ${code}${detail && detail !== code ? ` (${detail})` : ""}`);
+    const failure = connectFailureOf(code);
+    const plainHttp = failure === "tls" && /wrong version number|packet length too long|EPROTO/i.test(detail);
+    // OpenSSL's "wrong version number" means an https URL reached a plain-http server; say that.
+    const raw = `${code}${detail && detail !== code ? ` (${detail})` : ""}`;
+    const what = plainHttp ? `the server does not speak TLS at this URL (${code})` : raw;
+    super(`ISC ${method} ${path} failed: ${what}${failure && target ? `. ${connectionHint(failure, target, plainHttp)}` : ""}`);
+    if (failure) this.connectFailure = failure;
+  }
+}
+
+function connectionHint(failure: ConnectFailure, target: ConnectionTarget, plainHttp: boolean): string {
+  const where = target.baseUrlOrigin ? `read from ${target.baseUrlOrigin}` : "SAIL_BASE_URL";
+  const check = `check the base URL (${where}; expected https://{tenant}.api.identitynow.com) and that the tenant is reachable from here`;
+  if (plainHttp) return `The base URL ${target.baseUrl} is https:// but the server answers plain http: ${check}`;
+  const cause =
+    failure === "dns"
+      ? `The host ${hostOf(target.baseUrl)} was not found`
+      : failure === "tls"
+        ? `No TLS connection to ${target.baseUrl} could be made (certificate or protocol)`
+        : `Nothing answered at ${target.baseUrl}`;
+  return `${cause}: ${check}`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
   }
 }
 
@@ -215,16 +283,40 @@ export class TaskTimeoutError extends Error {
 }
 
 /**
+ * Status polls of a task kept failing without reaching ISC for longer than the bound: the tenant
+ * looks gone, and waiting out the whole task timeout would only hold the run.
+ */
+export class TaskStatusUnreachableError extends Error {
+  override readonly name = "TaskStatusUnreachableError";
+  constructor(
+    readonly taskId: string,
+    readonly unreachableMs: number,
+    readonly lastPollError: string,
+  ) {
+    super(
+      `ISC task ${taskId}: stopped waiting after ${Math.round(unreachableMs / 1000)} s in which no status poll reached ISC ` +
+        `(last: ${lastPollError}). The task may still run and complete in ISC; check that the tenant is reachable, then run again.`,
+    );
+  }
+}
+
+/**
  * Turns whatever the HTTP library threw (no response) into an IscNetworkError, copying only the
  * error code and a redacted message; the original error, with its request config and headers, is dropped.
  */
-export function networkErrorFrom(err: unknown, method: string, path: string, secrets: ReadonlyArray<string | undefined>): IscNetworkError {
+export function networkErrorFrom(
+  err: unknown,
+  method: string,
+  path: string,
+  secrets: ReadonlyArray<string | undefined>,
+  target?: ConnectionTarget,
+): IscNetworkError {
   const e = (err ?? {}) as { code?: unknown; message?: unknown };
   const message = typeof e.message === "string" ? e.message : "request failed";
   let code = typeof e.code === "string" && e.code !== "" ? e.code : "EREQUEST";
   // Node reports "socket hang up" as ECONNRESET; some layers lose the code but keep the text.
   if (code === "EREQUEST" && /socket hang up/i.test(message)) code = "ECONNRESET";
-  return new IscNetworkError(method, path, code, redactSecrets(message, secrets).slice(0, 200));
+  return new IscNetworkError(method, path, code, redactSecrets(message, secrets).slice(0, 200), target);
 }
 
 /** Resolves to undefined when ISC answers 404 (the object does not exist); other errors pass through. */

@@ -1,7 +1,9 @@
-/** The axios instance of one client, and the few helpers to talk to it without leaking its errors. */
+/** The axios instance of one client, the transport that ends the request path, and their helpers. */
 import * as http from "node:http";
 import * as https from "node:https";
 import axios, { type AxiosInstance } from "axios";
+import { networkErrorFrom, type ConnectionTarget } from "./errors";
+import type { IscResponse, PreparedRequest, Send } from "./pipeline";
 
 export interface HttpOptions {
   timeoutMs: number;
@@ -59,4 +61,42 @@ export function queryString(query: QueryValues | undefined): string {
     parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
   }
   return parts.length > 0 ? `?${parts.join("&")}` : "";
+}
+
+export interface TransportOptions {
+  target: ConnectionTarget;
+  /** Values to redact from error texts (the secret, tokens seen). */
+  secrets: () => ReadonlyArray<string | undefined>;
+  /** One line per request: method, path, status or error code, duration. */
+  log: (line: string) => void;
+  /** Called once per request put on the wire (token requests not included). */
+  onSent: (request: PreparedRequest) => void;
+}
+
+/**
+ * The bottom of the request path: takes the token (request.authorize) at the last moment, sends,
+ * and turns what axios threw into an IscNetworkError that names the request and, when no
+ * connection could be made, what to check.
+ */
+export function transport(client: AxiosInstance, options: TransportOptions): Send {
+  return async (request) => {
+    const { route, url, opts } = request;
+    const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
+    if (route.experimental) headers["X-SailPoint-Experimental"] = "true";
+    // A FormData body gets its multipart content type, with the boundary, from axios.
+    if (opts.body !== undefined && !(opts.body instanceof FormData)) headers["Content-Type"] = opts.contentType ?? "application/json";
+    if (request.authorize) headers["Authorization"] = `Bearer ${await request.authorize()}`;
+    options.onSent(request);
+    const started = Date.now();
+    let res;
+    try {
+      res = await client.request({ method: route.method, url, data: opts.body, headers, ...(route.creates ? FRESH_CONNECTION : {}) });
+    } catch (err) {
+      const error = networkErrorFrom(err, route.method, route.path, options.secrets(), options.target);
+      options.log(`ISC ${route.method} ${route.path} ${error.code} ${Date.now() - started}ms`);
+      throw error;
+    }
+    options.log(`ISC ${route.method} ${route.path} ${res.status} ${Date.now() - started}ms`);
+    return { status: res.status, data: res.data, headers: flatHeaders(res.headers as Record<string, unknown>) } satisfies IscResponse<unknown>;
+  };
 }

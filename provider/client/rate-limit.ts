@@ -3,6 +3,7 @@
  * client object in the process that talks to the same tenant with the same client id shares one
  * sliding window per budget, so many Pulumi resources running in one plugin process stay under it.
  */
+import { MAX_TIMER_MS } from "./throttle";
 
 export interface RateLimitConfig {
   requestsPerWindow: number;
@@ -117,7 +118,8 @@ export class SlidingWindowLimiter {
         this.timer = undefined;
         this.pump();
       },
-      Math.max(1, Math.ceil(delayMs)),
+      // A pause far ahead must not overflow the timer (Node would fire it after 1 ms, and spin).
+      Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(delayMs))),
     );
   }
 }

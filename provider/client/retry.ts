@@ -1,26 +1,34 @@
 /**
- * When to repeat a failed ISC request. Throttling (429) and transient failures (5xx, resets,
- * timeouts) are retried with exponential backoff and full jitter, bounded in attempts and in
- * total time. A request that creates something is never repeated when the first try may have
- * reached ISC: that is how other clients create duplicates.
+ * When to repeat a failed ISC request: transient failures (5xx, resets, timeouts) with p-retry's
+ * exponential backoff, bounded in attempts and in total time; a connection that cannot be made at
+ * all only a few times, quickly (a wrong URL or a stopped tenant must not hold a run for long).
+ * A request that creates something is never repeated when the first try may have reached ISC:
+ * that is how other clients create duplicates. 429s never get here: throttle.ts waits them out.
  */
 import pRetry, { AbortError } from "p-retry";
 import { AmbiguousCreateError, IscApiError, IscNetworkError } from "./errors";
+import type { Layer } from "./pipeline";
 
 export interface RetryPolicy {
-  /**
-   * Total tries including the first, counting failures only: a 429 is ISC asking to wait, not a
-   * failure, so throttled tries are bounded by `maxElapsedMs` alone (a 429 burst must not use up
-   * the attempts meant for 5xx and resets).
-   */
+  /** Total tries including the first. */
   attempts: number;
-  /** No retry starts after this much time since the first try. */
+  /** No retry starts after this much time since the first try (429 waits count too). */
   maxElapsedMs: number;
+  /** First backoff delay; each next one doubles (times a random 1..2), up to maxDelayMs. */
   minDelayMs: number;
   maxDelayMs: number;
+  /** Total tries when no connection could be made (refused, host unreachable): the request was never sent. */
+  connectAttempts: number;
 }
 
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = { attempts: 8, maxElapsedMs: 300_000, minDelayMs: 500, maxDelayMs: 30_000 };
+/** With these, a refused connection fails after 3 tries within about 3 s (0.5-1 s, then 1-2 s of backoff). */
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
+  attempts: 8,
+  maxElapsedMs: 300_000,
+  minDelayMs: 500,
+  maxDelayMs: 30_000,
+  connectAttempts: 3,
+};
 
 export interface RetryCounters {
   retries: number;
@@ -35,45 +43,64 @@ export interface RetriedRequest {
   creates: boolean;
 }
 
-export type FailureKind = "retry" | "ambiguous" | "fail";
+/** retry: send again; reconnect: send again, within `connectAttempts`; ambiguous: a create that may have applied. */
+export type FailureKind = "retry" | "reconnect" | "ambiguous" | "fail";
 
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
-const RETRYABLE_NETWORK_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "ECONNREFUSED"]);
+const IN_FLIGHT_NETWORK_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "EPIPE"]);
 
-export function classifyFailure(error: unknown, request: RetriedRequest): FailureKind {
-  const ofThisRequest =
-    (error instanceof IscApiError || error instanceof IscNetworkError) && error.method === request.method && error.path === request.path;
-  const mayHaveBeenApplied = request.creates && ofThisRequest ? "ambiguous" : "retry";
+/**
+ * What a failure says about the server, independent of any request: `throttled` (429), `server`
+ * (5xx), `connect` (no connection made), `dropped` (the connection broke or timed out mid-request),
+ * or undefined for an answer about the request itself (4xx, bad data, a bug).
+ */
+export type TransientKind = "throttled" | "server" | "connect" | "dropped";
+
+export function transientKind(error: unknown): TransientKind | undefined {
   if (error instanceof IscApiError) {
-    if (error.status === 429) return "retry";
-    if (RETRYABLE_STATUSES.has(error.status)) return mayHaveBeenApplied;
-    return "fail";
+    if (error.status === 429) return "throttled";
+    return RETRYABLE_STATUSES.has(error.status) ? "server" : undefined;
   }
   if (error instanceof IscNetworkError) {
-    // A refused connection never carried the request: safe to repeat even a create.
-    if (error.code === "ECONNREFUSED") return "retry";
-    if (RETRYABLE_NETWORK_CODES.has(error.code)) return mayHaveBeenApplied;
+    if (error.connectFailure) return "connect";
+    return IN_FLIGHT_NETWORK_CODES.has(error.code) ? "dropped" : undefined;
   }
-  return "fail";
+  return undefined;
 }
 
-/** A throttle (429), 5xx or dropped connection: worth waiting out, as opposed to an answer about the request. */
+/** A throttle (429), 5xx or network failure: a state of the server worth waiting out, not an answer about the request. */
 export function isTransientFailure(error: unknown): boolean {
-  return classifyFailure(error, { method: "", path: "", creates: false }) !== "fail";
+  return transientKind(error) !== undefined;
 }
 
-/** Full jitter: uniformly random in [0, min(maxDelay, minDelay * 2^retryIndex)]. */
-export function backoffDelayMs(retryIndex: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** retryIndex);
-  return Math.round(random() * ceiling);
-}
-
-/** Retry-After when ISC sent one (it knows when the window reopens), else backoff. */
-function delayBeforeRetry(error: Error, retryIndex: number, policy: RetryPolicy, random: () => number): number {
-  if (error instanceof IscApiError && error.status === 429 && error.retryAfterSeconds !== undefined) {
-    return error.retryAfterSeconds * 1000;
+export function classifyFailure(error: unknown, request: RetriedRequest): FailureKind {
+  const kind = transientKind(error);
+  const ofThisRequest =
+    (error instanceof IscApiError || error instanceof IscNetworkError) && error.method === request.method && error.path === request.path;
+  switch (kind) {
+    case "server":
+    case "dropped":
+      return request.creates && ofThisRequest ? "ambiguous" : "retry";
+    case "connect": {
+      // No connection, nothing sent: safe to repeat even a create. A wrong host name or a server
+      // that does not speak TLS will not change its mind: fail at once.
+      const failure = (error as IscNetworkError).connectFailure;
+      return failure === "refused" || failure === "unreachable" ? "reconnect" : "fail";
+    }
+    default:
+      // A 429 reaches here only when throttle.ts gave up on it (its time budget is spent).
+      return "fail";
   }
-  return backoffDelayMs(retryIndex, policy, random);
+}
+
+export function validateRetryPolicy(policy: RetryPolicy): RetryPolicy {
+  const { attempts, maxElapsedMs, minDelayMs, maxDelayMs, connectAttempts } = policy;
+  if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError("retry.attempts must be an integer >= 1");
+  if (!Number.isInteger(connectAttempts) || connectAttempts < 1) throw new RangeError("retry.connectAttempts must be an integer >= 1");
+  if (!(maxElapsedMs >= 0) || !(minDelayMs >= 0) || !(maxDelayMs >= minDelayMs)) {
+    throw new RangeError("retry delays must be >= 0 with maxDelayMs >= minDelayMs");
+  }
+  return { ...policy };
 }
 
 export interface RetryOptions {
@@ -81,57 +108,45 @@ export interface RetryOptions {
   policy: RetryPolicy;
   counters: RetryCounters;
   log?: (line: string) => void;
-  random?: () => number;
 }
 
-export function validateRetryPolicy(policy: RetryPolicy): RetryPolicy {
-  const { attempts, maxElapsedMs, minDelayMs, maxDelayMs } = policy;
-  if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError("retry.attempts must be an integer >= 1");
-  if (!(maxElapsedMs >= 0) || !(minDelayMs >= 0) || !(maxDelayMs >= minDelayMs)) {
-    throw new RangeError("retry delays must be >= 0 with maxDelayMs >= minDelayMs");
-  }
-  return { ...policy };
-}
-
-export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryOptions): Promise<T> {
+/** Runs `attempt` until it succeeds or the policy says stop; p-retry does the counting and the waiting. */
+export function withRetry<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
   const { request, policy, counters, log } = options;
-  const random = options.random ?? Math.random;
-  const started = Date.now();
-  let failures = 0;
   return pRetry(
     async (attemptNumber) => {
       try {
-        return await attempt(attemptNumber);
+        return await attempt();
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
-        if (error instanceof IscApiError && error.status === 429) counters.throttled++;
         const kind = classifyFailure(error, request);
         if (kind === "ambiguous") {
           throw new AbortError(new AmbiguousCreateError(request.method, request.path, error as IscApiError | IscNetworkError));
         }
-        if (kind === "fail") throw new AbortError(error);
+        if (kind === "fail" || (kind === "reconnect" && attemptNumber >= policy.connectAttempts)) throw new AbortError(error);
         throw error;
       }
     },
     {
-      retries: Infinity,
-      // p-retry only counts and bounds; this module decides the delay (full jitter, Retry-After).
-      minTimeout: 0,
-      factor: 1,
+      retries: policy.attempts - 1,
+      minTimeout: policy.minDelayMs,
+      maxTimeout: policy.maxDelayMs,
+      factor: 2,
+      randomize: true,
       maxRetryTime: policy.maxElapsedMs,
-      shouldRetry: async ({ error, retriesConsumed }) => {
-        const throttled = error instanceof IscApiError && error.status === 429;
-        if (!throttled && ++failures >= policy.attempts) return false;
-        // The backoff grows with failures, not with 429s (whose wait ISC states in Retry-After).
-        const delay = delayBeforeRetry(error, Math.max(0, failures - 1), policy, random);
-        const remaining = policy.maxElapsedMs - (Date.now() - started);
-        // Waiting past the time budget only to give up afterwards helps no one: fail now.
-        if (delay >= remaining) return false;
+      shouldRetry: ({ error, attemptNumber }) => {
         counters.retries++;
-        log?.(`ISC ${request.method} ${request.path}: retry ${retriesConsumed + 1} in ${delay} ms after: ${error.message}`);
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        log?.(`ISC ${request.method} ${request.path}: retry ${attemptNumber} after: ${error.message}`);
         return true;
       },
     },
   );
+}
+
+/** The retry layer of the request path (see pipeline.ts). */
+export function retryLayer(policy: RetryPolicy, counters: RetryCounters, log: (line: string) => void): Layer {
+  return (next) => (request) => {
+    const { method, path, creates } = request.route;
+    return withRetry(() => next(request), { request: { method, path, creates }, policy, counters, log });
+  };
 }

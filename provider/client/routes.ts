@@ -106,16 +106,21 @@ export interface ResolvedRoute {
   method: HttpMethod;
   /** Path from the base URL, e.g. `/v3/accounts/abc` or `/accounts/v1/abc`. */
   path: string;
-  /** Rate-limit budget key: ISC counts each API version separately (`v3`, `v2025`, `accounts/v1`, ...). */
+  /** Rate-limit budget key: ISC counts each API version separately (`v3`, `v2025`, `per-service/v1`). */
   budget: string;
   experimental: boolean;
   creates: boolean;
 }
 
-/** The rate-limit budget a route counts against: its API version (`v3`), or its service (`accounts/v1`). */
+/**
+ * The rate-limit budget a route counts against: its API version (`v3`, `v2025`). Per-service paths
+ * of one version (`/accounts/v1`, `/sources/v1`, ...) count as ONE budget, `per-service/v1`:
+ * SailPoint does not document whether each service has its own 100 per 10 s, and sharing is the
+ * side that draws no 429 either way (FIELD-NOTES, "API versions").
+ */
 export function budgetOf(name: RouteName, generation: ApiGeneration = "versioned"): string {
   const route = ROUTES[name];
-  return generation === "versioned" ? route.versioned.apiVersion : route.perService.split("/").slice(1, 3).join("/");
+  return generation === "versioned" ? route.versioned.apiVersion : `per-service/${route.perService.split("/")[2]}`;
 }
 
 /** Fills a route's path template; each parameter is URI-encoded. Throws if one is missing. */

@@ -4,9 +4,9 @@
  * poller that makes ONE list request per tick (`id in (...)`, chunks of 250) for the tasks that are
  * due, while each waiter keeps its own backoff and deadline.
  */
-import { ConfigurationError, TaskFailedError, TaskTimeoutError, type TaskStateSummary } from "./errors";
+import { ConfigurationError, TaskFailedError, TaskStatusUnreachableError, TaskTimeoutError, type TaskStateSummary } from "./errors";
 import type { IscClient } from "./request";
-import { isTransientFailure } from "./retry";
+import { transientKind } from "./retry";
 import { listTaskStatuses } from "./tasks";
 import type { TaskStatus, TaskStatusMessage } from "./types";
 
@@ -17,6 +17,11 @@ export interface WaitForTaskOptions {
   pollIntervalMs?: number;
   /** Intervals grow up to this. Default 5 000 ms. */
   maxPollIntervalMs?: number;
+  /**
+   * Give up sooner when no status poll has reached ISC (connection refused, reset, timed out) for
+   * this long: a tenant that went away must not hold the run for the whole timeout. Default 60 000 ms.
+   */
+  unreachableTimeoutMs?: number;
   /** Called with every status seen for this task (progress reporting). */
   onPoll?: (task: TaskStatus) => void;
 }
@@ -27,7 +32,16 @@ export interface TaskOutcome {
   warnings: string[];
 }
 
-const DEFAULTS = { timeoutMs: 600_000, pollIntervalMs: 500, maxPollIntervalMs: 5_000 };
+/** The one home of the task-wait defaults (resource inputs import these). */
+export const DEFAULT_TASK_TIMEOUT_SECONDS = 600;
+export const DEFAULT_POLL_INTERVAL_MS = 500;
+export const DEFAULT_TASK_WAIT: Readonly<Required<Omit<WaitForTaskOptions, "onPoll">>> = {
+  timeoutMs: DEFAULT_TASK_TIMEOUT_SECONDS * 1000,
+  pollIntervalMs: DEFAULT_POLL_INTERVAL_MS,
+  maxPollIntervalMs: 5_000,
+  unreachableTimeoutMs: 60_000,
+};
+const DEFAULTS = DEFAULT_TASK_WAIT;
 const BACKOFF_FACTOR = 1.5;
 /** Waiters due within this much of a poll ride along with it instead of causing their own. */
 const COALESCE_MS = 100;
@@ -38,7 +52,10 @@ export function waitForTask(client: IscClient, taskId: string, options: WaitForT
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const firstInterval = options.pollIntervalMs ?? DEFAULTS.pollIntervalMs;
   const maxInterval = Math.max(firstInterval, options.maxPollIntervalMs ?? DEFAULTS.maxPollIntervalMs);
-  if (!(timeoutMs > 0) || !(firstInterval > 0)) throw new ConfigurationError("waitForTask needs a positive timeoutMs and pollIntervalMs");
+  const unreachableTimeoutMs = options.unreachableTimeoutMs ?? DEFAULTS.unreachableTimeoutMs;
+  if (!(timeoutMs > 0) || !(firstInterval > 0) || !(unreachableTimeoutMs > 0)) {
+    throw new ConfigurationError("waitForTask needs a positive timeoutMs, pollIntervalMs and unreachableTimeoutMs");
+  }
   if (taskId === "") throw new ConfigurationError("waitForTask needs a task id");
   return new Promise<TaskOutcome>((resolve, reject) => {
     const started = Date.now();
@@ -49,6 +66,7 @@ export function waitForTask(client: IscClient, taskId: string, options: WaitForT
       deadline,
       interval: firstInterval,
       maxInterval,
+      unreachableTimeoutMs,
       dueAt: Math.min(started + firstInterval, deadline),
       onPoll: options.onPoll,
       resolve,
@@ -63,9 +81,12 @@ interface Waiter {
   deadline: number;
   interval: number;
   maxInterval: number;
+  unreachableTimeoutMs: number;
   dueAt: number;
   last?: TaskStatus;
   lastPollError?: string;
+  /** When the current run of polls that did not reach ISC began. */
+  unreachableSince?: number;
   onPoll?: (task: TaskStatus) => void;
   resolve: (outcome: TaskOutcome) => void;
   reject: (error: Error) => void;
@@ -125,17 +146,32 @@ class TaskStatusPoller {
   private async poll(): Promise<void> {
     this.timer = undefined;
     this.polling = true;
+    const pollStarted = Date.now();
     const due = [...this.waiters].filter((w) => w.dueAt <= Date.now() + COALESCE_MS);
     try {
       const statuses = await listTaskStatuses(this.client, due.map((w) => w.taskId));
       const byId = new Map(statuses.map((t) => [t.id, t]));
-      for (const w of due) this.observe(w, byId.get(w.taskId));
+      for (const w of due) {
+        w.unreachableSince = undefined;
+        this.observe(w, byId.get(w.taskId));
+      }
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       // The client already retried; a poll failing even so says nothing about the tasks, which run
-      // on in ISC: keep waiting (until each waiter's deadline) unless ISC refused the poll itself.
-      if (isTransientFailure(error)) {
-        for (const w of due) this.observe(w, undefined, error.message);
+      // on in ISC: keep waiting (until each waiter's deadline) unless ISC refused the poll itself,
+      // or has not been reached at all for longer than the unreachable bound.
+      const kind = transientKind(error);
+      const unreachable = kind === "connect" || kind === "dropped";
+      if (kind !== undefined) {
+        const now = Date.now();
+        for (const w of due) {
+          w.unreachableSince = unreachable ? (w.unreachableSince ?? pollStarted) : undefined;
+          if (w.unreachableSince !== undefined && now - w.unreachableSince >= w.unreachableTimeoutMs) {
+            this.finish(w, () => w.reject(new TaskStatusUnreachableError(w.taskId, now - w.unreachableSince!, error.message)));
+          } else {
+            this.observe(w, undefined, error.message);
+          }
+        }
       } else {
         for (const w of due) this.finish(w, () => w.reject(error));
       }

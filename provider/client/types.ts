@@ -1,224 +1,113 @@
 /**
- * Types of the ISC API contract (../shared/isc-openapi: v3 accounts/sources/schemas, v2025
- * task-status, load-uncorrelated-accounts and classify). Hand-written from the spec; the contract
- * tests validate the simulator's bodies against the spec itself, so these stay honest.
+ * Types of the ISC API contract, derived from the types generated from ../shared/isc-openapi
+ * (generated/*.ts, `npm run generate:api-types`; a unit test keeps them equal to the contract).
+ * Where this file departs from the generated shape, the comment says why, citing what ISC does.
  */
+import type { components as V3 } from "./generated/isc-v3";
+import type { components as V2025 } from "./generated/isc-v2025";
+
+type V3Schema = V3["schemas"];
+type V2025Schema = V2025["schemas"];
 
 /** A value of an account attribute as read: POST sends strings, reads may hold arrays (multi-valued). */
 export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: unknown };
 
-/** `Account` (GET /v3/accounts, GET /v3/accounts/{id}). */
-export interface Account {
+/**
+ * `Account` (GET /v3/accounts, GET /v3/accounts/{id}). The spec marks `id` optional because it is
+ * read-only (absent when creating); every account ISC returns has one. Attribute values are
+ * `unknown` in the spec; as JSON they are AttributeValues. `identityId` is read as possibly null:
+ * an uncorrelated account has no identity, and a reader must not trust "never null" from a spec.
+ */
+export type Account = Omit<V3Schema["Account"], "id" | "attributes" | "identityId"> & {
   id: string;
-  name: string | null;
-  created?: string;
-  modified?: string;
-  sourceId: string;
-  sourceName: string | null;
-  identityId?: string | null;
-  cloudLifecycleState?: string | null;
-  identityState?: string | null;
-  connectionType?: string | null;
-  isMachine?: boolean;
   attributes: Record<string, AttributeValue> | null;
-  authoritative: boolean;
-  description?: string | null;
-  disabled: boolean;
-  locked: boolean;
-  nativeIdentity: string;
-  systemAccount: boolean;
-  uncorrelated: boolean;
-  uuid?: string | null;
-  manuallyCorrelated: boolean;
-  hasEntitlements: boolean;
-  identity?: { id?: string; name?: string; type?: string } | null;
-  sourceOwner?: { id?: string; name?: string; type?: string } | null;
-  features?: string | null;
-  origin?: "AGGREGATED" | "PROVISIONED" | null;
-}
+  identityId?: string | null;
+};
 
-/** `AccountAttributesCreate` (POST /v3/accounts): values are strings per the spec. */
+/**
+ * `AccountAttributesCreate` (POST /v3/accounts). The spec types every attribute value as a string;
+ * a multi-valued attribute is sent as a list of strings, as it is read back.
+ */
 export interface AccountAttributesCreate {
-  attributes: { sourceId: string } & Record<string, string | string[]>;
+  attributes: V3Schema["AccountAttributesCreate"]["attributes"] | ({ sourceId: string } & Record<string, string | string[]>);
 }
 
 /** `AccountAttributes` (PUT /v3/accounts/{id}). */
-export interface AccountAttributes {
-  attributes: Record<string, AttributeValue>;
-}
+export type AccountAttributes = V3Schema["AccountAttributes"];
 
 /** `AccountsAsyncResult`: 202 body of async account calls; `id` is a TASK id. */
-export interface AccountsAsyncResult {
-  id: string;
-}
+export type AccountsAsyncResult = V3Schema["AccountsAsyncResult"];
 
 /** `AccountToggleRequest` (enable/disable). */
-export interface AccountToggleRequest {
-  externalVerificationId?: string;
-  forceProvisioning?: boolean;
-}
+export type AccountToggleRequest = V3Schema["AccountToggleRequest"];
 
 /** `AccountUnlockRequest`. */
-export interface AccountUnlockRequest {
-  externalVerificationId?: string;
-  unlockIDNAccount?: boolean;
-  forceProvisioning?: boolean;
-}
+export type AccountUnlockRequest = V3Schema["AccountUnlockRequest"];
 
-/** One JSON Patch operation (PATCH /v3/accounts/{id}, application/json-patch+json). */
+/**
+ * One JSON Patch operation (PATCH /v3/accounts/{id}, application/json-patch+json). The spec's body
+ * is an array of untyped objects; these are the RFC 6902 operations this product sends.
+ */
 export interface JsonPatchOperation {
   op: "add" | "replace" | "remove";
   path: string;
   value?: unknown;
 }
 
-export interface ErrorMessageDto {
-  locale?: string | null;
-  localeOrigin?: "DEFAULT" | "REQUEST" | null;
-  text?: string;
-}
+export type ErrorMessageDto = V3Schema["ErrorMessageDto"];
 
 /** `ErrorResponseDto`: 400/403/404/500 bodies. */
-export interface ErrorResponseDto {
-  detailCode?: string;
-  trackingId?: string;
-  messages?: ErrorMessageDto[];
-  causes?: ErrorMessageDto[];
-}
+export type ErrorResponseDto = V3Schema["ErrorResponseDto"];
 
-/** 401 body. */
+/** 401 body (an inline response schema in the contract, not a named one). */
 export interface UnauthorizedBody {
   error?: string;
 }
 
-/** 429 body. */
+/** 429 body (an inline response schema in the contract, not a named one). */
 export interface TooManyRequestsBody {
   message?: string;
 }
 
-export interface Entitlement {
-  id?: string;
-  name?: string;
-  attribute?: string;
-  value?: string;
-  sourceSchemaObjectType?: string;
-  description?: string | null;
-  privileged?: boolean;
-  cloudGoverned?: boolean;
-  requestable?: boolean;
-  source?: { id?: string; name?: string; type?: string };
-  attributes?: Record<string, unknown>;
-  created?: string;
-  modified?: string;
-}
+export type Entitlement = V3Schema["Entitlement"];
 
-/** `Source` (the fields this product reads). */
-export interface Source {
-  id: string;
-  name: string;
-  description?: string;
-  type?: string;
-  connector: string;
-  connectorName?: string;
-  owner: { id?: string; name?: string; type?: string } | null;
-  authoritative?: boolean;
-  healthy?: boolean;
-  status?: string;
-  created?: string;
-  modified?: string;
-}
+type SourceSchemaRef = NonNullable<V3Schema["Source"]["schemas"]>[number];
 
-export type AttributeDefinitionType = "STRING" | "LONG" | "INT" | "BOOLEAN" | "DATE";
+/**
+ * `Source`. Read with open strings where the spec has enums that grow over time (connector
+ * features, reference types): a new value from ISC must not be a type lie.
+ */
+export type Source = Omit<V3Schema["Source"], "features" | "schemas"> & {
+  features?: string[];
+  schemas?: Array<Omit<SourceSchemaRef, "type"> & { type?: string }>;
+};
 
-export interface AttributeDefinition {
-  name: string;
-  nativeName?: string | null;
-  type: AttributeDefinitionType;
-  schema?: { type: "CONNECTOR_SCHEMA"; id: string; name: string } | null;
-  description?: string;
-  isMulti?: boolean;
-  isEntitlement?: boolean;
-  isGroup?: boolean;
-}
+export type AttributeDefinitionType = V3Schema["AttributeDefinitionType"];
+
+export type AttributeDefinition = V3Schema["AttributeDefinition"];
 
 /** `Schema` (GET /v3/sources/{sourceId}/schemas). */
-export interface SourceSchema {
-  id?: string;
-  name?: string;
-  nativeObjectType?: string;
-  identityAttribute?: string;
-  displayAttribute?: string;
-  hierarchyAttribute?: string | null;
-  includePermissions?: boolean;
-  features?: string[];
-  configuration?: Record<string, unknown>;
-  attributes?: AttributeDefinition[];
-  created?: string;
-  modified?: string | null;
-}
+export type SourceSchema = V3Schema["Schema"];
 
-export type TaskCompletionStatus = "SUCCESS" | "WARNING" | "ERROR" | "TERMINATED" | "TEMPERROR" | "TEMP_ERROR";
+type LoadTaskStatus = NonNullable<NonNullable<V2025Schema["LoadUncorrelatedAccountsTask"]["task"]>["completionStatus"]>;
 
-export interface TaskStatusMessage {
-  type: "INFO" | "WARN" | "ERROR";
-  localizedText: { locale?: string; message?: string } | null;
-  key: string;
-  parameters: Array<Record<string, unknown>> | null;
-}
+/** TaskStatus spells it TEMPERROR, LoadUncorrelatedAccountsTask TEMP_ERROR (../shared/isc-openapi/README.md): accept both. */
+export type TaskCompletionStatus = NonNullable<V2025Schema["TaskStatus"]["completionStatus"]> | LoadTaskStatus;
 
-/** `TaskStatus` (GET /v2025/task-status/{id}). */
-export interface TaskStatus {
-  id: string;
-  type: "QUARTZ" | "QPOC" | "QUEUED_TASK";
-  uniqueName: string;
-  description: string;
-  parentName: string | null;
-  launcher: string;
-  target?: { id?: string; type?: "APPLICATION" | "IDENTITY" | null; name?: string } | null;
-  created: string;
-  modified: string | null;
-  launched: string | null;
-  completed: string | null;
-  completionStatus: TaskCompletionStatus | null;
-  messages: TaskStatusMessage[];
-  returns: Array<{ name: string; attributeName: string }>;
-  attributes: Record<string, unknown>;
-  progress: string | null;
-  percentComplete: number;
-}
+export type TaskStatusMessage = V2025Schema["TaskStatusMessage"];
+
+/** `TaskStatus` (GET /v2025/task-status/{id}), with either spelling of TEMPERROR. */
+export type TaskStatus = Omit<V2025Schema["TaskStatus"], "completionStatus"> & { completionStatus: TaskCompletionStatus | null };
 
 /** `LoadUncorrelatedAccountsTask` (POST /v2025/sources/{id}/load-uncorrelated-accounts). */
-export interface LoadUncorrelatedAccountsTask {
-  success?: boolean;
-  task?: {
-    id?: string;
-    type?: string;
-    name?: string;
-    description?: string;
-    launcher?: string;
-    created?: string;
-    launched?: string | null;
-    completed?: string | null;
-    completionStatus?: "SUCCESS" | "WARNING" | "ERROR" | "TERMINATED" | "TEMP_ERROR" | null;
-    parentName?: string | null;
-    messages?: unknown[];
-    progress?: string | null;
-    attributes?: Record<string, unknown>;
-    returns?: Record<string, unknown>;
-  };
-}
-
-export type ClassificationStatus = "STARTED" | "COLLECTED" | "COMPLETED" | "CANCELLED" | "TERMINATED";
+export type LoadUncorrelatedAccountsTask = V2025Schema["LoadUncorrelatedAccountsTask"];
 
 /** `SourceClassificationStatus` (GET/POST /v2025/sources/{sourceId}/classify). */
-export interface SourceClassificationStatus {
-  status?: ClassificationStatus;
-  started?: string;
-  updated?: string | null;
-  counts?: { EXPECTED: number; RECEIVED: number; COMPLETED: number };
-}
+export type SourceClassificationStatus = V2025Schema["SourceClassificationStatus"];
 
-/** 200 body of POST /v2025/sources/{sourceId}/classify (the property name has spaces upstream). */
+export type ClassificationStatus = NonNullable<SourceClassificationStatus["status"]>;
+
+/** 200 body of POST /v2025/sources/{sourceId}/classify (inline in the contract; the property name has spaces upstream). */
 export interface ClassifySubmitResult {
   "Accounts submitted for processing"?: number;
 }

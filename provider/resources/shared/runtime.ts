@@ -6,11 +6,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   createIscClient,
+  DEFAULT_RATE_LIMIT,
   getAccountSchema,
   getSource,
+  MAX_RETRY_AFTER_BOUND_SECONDS,
   resolveConnectionSettings,
   type ClientOptions,
   type ConnectionSettings,
+  type ExplicitOrigin,
   type IscClient,
   type SettingHint,
 } from "../../client";
@@ -22,6 +25,9 @@ export const PULUMI_SETTING_HINTS: SettingHint = (setting, envVar) =>
   setting === "clientSecret"
     ? `set it with "pulumi config set --secret isc:clientSecret", or set ${envVar}`
     : `set "isc:${setting}" in stack config, or set ${envVar}`;
+
+/** Values given in stack config are named so in auth and connection errors. */
+export const PULUMI_SETTING_ORIGIN: ExplicitOrigin = (setting) => `stack config "isc:${setting}"`;
 
 let configured: Partial<ConnectionSettings> = {};
 let clientOptions: ClientOptions = {};
@@ -42,10 +48,11 @@ function positiveInteger(key: string, raw: string | undefined): number | undefin
 /**
  * Optional tuning from stack config: `isc:apiGeneration` ("versioned" | "per-service"),
  * `isc:requestsPerWindow` and `isc:rateLimitWindowMs` (client-side budget per API version;
- * default 95 per 10 000 ms, under ISC's 100).
+ * default 95 per 10 000 ms, under ISC's 100), `isc:maxRetryAfterSeconds` (the longest 429 wait
+ * sat out; default 120).
  */
 export function clientOptionsFromConfig(get: (key: string) => string | undefined): ClientOptions {
-  const options: ClientOptions = {};
+  const options: ClientOptions = { settingNames: { generation: "isc:apiGeneration", maxRetryAfterSeconds: "isc:maxRetryAfterSeconds" } };
   const requested = get("isc:apiGeneration");
   if (requested !== undefined && requested !== "versioned" && requested !== "per-service") {
     throw new Error(`isc:apiGeneration must be "versioned" or "per-service", got "${requested}"`);
@@ -54,8 +61,13 @@ export function clientOptionsFromConfig(get: (key: string) => string | undefined
   const requests = positiveInteger("isc:requestsPerWindow", get("isc:requestsPerWindow"));
   const windowMs = positiveInteger("isc:rateLimitWindowMs", get("isc:rateLimitWindowMs"));
   if (requests !== undefined || windowMs !== undefined) {
-    options.rateLimit = { requestsPerWindow: requests ?? 95, windowMs: windowMs ?? 10_000 };
+    options.rateLimit = { requestsPerWindow: requests ?? DEFAULT_RATE_LIMIT.requestsPerWindow, windowMs: windowMs ?? DEFAULT_RATE_LIMIT.windowMs };
   }
+  const maxRetryAfter = positiveInteger("isc:maxRetryAfterSeconds", get("isc:maxRetryAfterSeconds"));
+  if (maxRetryAfter !== undefined && maxRetryAfter > MAX_RETRY_AFTER_BOUND_SECONDS) {
+    throw new Error(`isc:maxRetryAfterSeconds must be at most ${MAX_RETRY_AFTER_BOUND_SECONDS}, got "${maxRetryAfter}"`);
+  }
+  if (maxRetryAfter !== undefined) options.maxRetryAfterSeconds = maxRetryAfter;
   return options;
 }
 
@@ -74,7 +86,7 @@ export function configureFromStack(config: pulumi.dynamic.Config): void {
 /** The shared client; settings are resolved on first use so that offline checks need none. */
 export function iscClient(): IscClient {
   if (!client) {
-    const settings = resolveConnectionSettings(configured, process.env, PULUMI_SETTING_HINTS);
+    const settings = resolveConnectionSettings(configured, process.env, PULUMI_SETTING_HINTS, PULUMI_SETTING_ORIGIN);
     client = createIscClient(settings, clientOptions);
   }
   return client;

@@ -3,7 +3,8 @@ import * as sinon from "sinon";
 import { clearTokenCache, renewalMarginMs, tokenSourceFor, type TokenGrant } from "../../../provider/client/auth";
 import { IscApiError } from "../../../provider/client/errors";
 import { createIscClient } from "../../../provider/client/request";
-import { FakeIsc, json, settingsFor, TEST_SECRET , useFakeIsc } from "./fixtures/fake-isc";
+import { resolveConnectionSettings } from "../../../provider/client/settings";
+import { FakeIsc, json, settingsFor, TEST_CLIENT_ID, TEST_SECRET , useFakeIsc } from "./fixtures/fake-isc";
 
 const settings = { baseUrl: "https://auth-test.example", clientId: "c1", clientSecret: "s" };
 
@@ -153,8 +154,24 @@ describe("client authentication against a server", () => {
     const client = createIscClient(settingsFor(fake, "wrong-secret"), { rateLimit: false });
     const err = (await client.request("getSource", { params: { id: "s1" } }).catch((e: unknown) => e)) as IscApiError;
     expect(err).to.be.instanceOf(IscApiError);
-    expect(err.message).to.equal("ISC POST /oauth/token failed with 401 Unauthorized: invalid_client");
+    expect(err.message).to.match(/^ISC POST \/oauth\/token failed with 401 Unauthorized: invalid_client\. /);
     expect(fake.tokenRequests).to.have.length(1);
     expect(fake.api()).to.have.length(0);
+  });
+
+  it("names the client id and secret settings, and where each was read from, when the token request says invalid_client", async () => {
+    const settings = resolveConnectionSettings(
+      { baseUrl: fake.url, clientId: TEST_CLIENT_ID },
+      { SAIL_CLIENT_SECRET: "wrong-secret" },
+      undefined,
+      (setting) => `stack config "isc:${setting}"`,
+    );
+    const err = (await createIscClient(settings, { rateLimit: false }).request("getSource", { params: { id: "s1" } }).catch((e: unknown) => e)) as IscApiError;
+    expect(err).to.be.instanceOf(IscApiError);
+    expect(err.message)
+      .to.contain('clientId (read from stack config "isc:clientId")')
+      .and.contain("clientSecret (read from environment variable SAIL_CLIENT_SECRET)")
+      .and.contain(fake.url)
+      .and.not.contain("wrong-secret");
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { apiErrorFromResponse, parseRetryAfter, redactSecrets, TaskTimeoutError } from "../../../provider/client/errors";
+import { apiErrorFromResponse, redactSecrets, TaskTimeoutError } from "../../../provider/client/errors";
+import { parseRetryAfter } from "../../../provider/client/throttle";
 
 const base = { method: "GET", path: "/v3/accounts/abc", headers: {} };
 

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import type * as http from "node:http";
 import { AmbiguousCreateError, IscApiError, IscNetworkError } from "../../../provider/client/errors";
 import { createIscClient, type ClientOptions } from "../../../provider/client/request";
-import { backoffDelayMs, classifyFailure, isTransientFailure } from "../../../provider/client/retry";
+import { classifyFailure, isTransientFailure } from "../../../provider/client/retry";
+import { backoffDelayMs } from "../../../provider/client/throttle";
 import { FakeIsc, json, reset, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
 const fastRetry: ClientOptions = { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 5 } };
@@ -32,11 +33,18 @@ describe("client retry policy", () => {
     const post = { method: "POST", path: "/v3/accounts", creates: true };
     const apiError = (status: number, path = "/v3/accounts", method = "POST") => new IscApiError({ method, path, status, messages: [] });
 
-    it("retries 429, 5xx and resets; never other 4xx", () => {
-      for (const status of [429, 500, 502, 503, 504]) expect(classifyFailure(apiError(status, "/v3/accounts", "GET"), get)).to.equal("retry");
-      for (const status of [400, 401, 403, 404, 409]) expect(classifyFailure(apiError(status, "/v3/accounts", "GET"), get)).to.equal("fail");
-      for (const code of ["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "ECONNREFUSED"]) {
+    it("retries 5xx and resets, reconnects a refused connection a few times; never other 4xx, DNS or TLS failures", () => {
+      for (const status of [500, 502, 503, 504]) expect(classifyFailure(apiError(status, "/v3/accounts", "GET"), get)).to.equal("retry");
+      // A 429 reaches the retry layer only once throttle.ts gave up on it.
+      for (const status of [400, 401, 403, 404, 409, 429]) expect(classifyFailure(apiError(status, "/v3/accounts", "GET"), get)).to.equal("fail");
+      for (const code of ["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "EPIPE"]) {
         expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("retry");
+      }
+      for (const code of ["ECONNREFUSED", "EHOSTUNREACH", "EAI_AGAIN"]) {
+        expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("reconnect");
+      }
+      for (const code of ["ENOTFOUND", "EPROTO", "CERT_HAS_EXPIRED", "ERR_SSL_WRONG_VERSION_NUMBER"]) {
+        expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("fail");
       }
       expect(classifyFailure(new Error("bug"), get)).to.equal("fail");
       expect([429, 503].map((status) => isTransientFailure(apiError(status)))).to.deep.equal([true, true]);
@@ -48,8 +56,7 @@ describe("client retry policy", () => {
       expect(classifyFailure(apiError(500), post)).to.equal("ambiguous");
       expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNRESET", ""), post)).to.equal("ambiguous");
       expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ETIMEDOUT", ""), post)).to.equal("ambiguous");
-      expect(classifyFailure(apiError(429), post)).to.equal("retry");
-      expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNREFUSED", ""), post)).to.equal("retry");
+      expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNREFUSED", ""), post)).to.equal("reconnect");
       expect(classifyFailure(apiError(503, "/oauth/token"), post)).to.equal("retry");
     });
 

@@ -17,11 +17,28 @@ function errorOf(fn: () => unknown): ConfigurationError {
 describe("client settings", () => {
   it("prefers explicit values and falls back to SAIL_* environment variables", () => {
     const env = { SAIL_BASE_URL: "https://env.api.identitynow.com", SAIL_CLIENT_ID: "env-id", SAIL_CLIENT_SECRET: "env-secret" };
-    expect(resolveConnectionSettings({ clientId: "explicit-id" }, env)).to.deep.equal({
+    expect(resolveConnectionSettings({ clientId: "explicit-id" }, env)).to.deep.include({
       baseUrl: "https://env.api.identitynow.com",
       clientId: "explicit-id",
       clientSecret: "env-secret",
     });
+  });
+
+  it("records where each setting was read from, in the caller's words for explicit values", () => {
+    const env = { SAIL_BASE_URL: "https://env.api.identitynow.com", SAIL_CLIENT_SECRET: "env-secret" };
+    const settings = resolveConnectionSettings({ clientId: "explicit-id" }, env, undefined, (s) => `stack config "isc:${s}"`);
+    expect(settings.origins).to.deep.equal({
+      baseUrl: "environment variable SAIL_BASE_URL",
+      clientId: 'stack config "isc:clientId"',
+      clientSecret: "environment variable SAIL_CLIENT_SECRET",
+    });
+  });
+
+  it("refuses a base URL with a path (e.g. /v3) and shows the expected form", () => {
+    for (const url of ["https://acme.api.identitynow.com/v3", "https://acme.api.identitynow.com/v3/", "https://acme.api.identitynow.com/api/v2025"]) {
+      const err = errorOf(() => resolveConnectionSettings({ ...full, baseUrl: url }, {}));
+      expect(err.message).to.contain('"baseUrl"').and.contain("must not contain a path").and.contain("https://{tenant}.api.identitynow.com");
+    }
   });
 
   it("names the missing setting and where to set it", () => {

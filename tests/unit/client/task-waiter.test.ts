@@ -1,7 +1,10 @@
 import { expect } from "chai";
-import { TaskFailedError, TaskTimeoutError } from "../../../provider/client/errors";
+import * as sinon from "sinon";
+import { IscApiError, IscNetworkError, TaskFailedError, TaskStatusUnreachableError, TaskTimeoutError } from "../../../provider/client/errors";
+import type { RequestOptions } from "../../../provider/client/pipeline";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
-import { waitForTask } from "../../../provider/client/task-waiter";
+import type { RouteName } from "../../../provider/client/routes";
+import { DEFAULT_TASK_WAIT, waitForTask } from "../../../provider/client/task-waiter";
 import type { TaskStatus, TaskStatusMessage } from "../../../provider/client/types";
 import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
 
@@ -185,5 +188,70 @@ describe("client task waiter", () => {
     const [first, second, third, fourth] = fake.api("/v2025/task-status").map((r) => r.query.get("filters"));
     expect([first, second, third]).to.deep.equal(['id in ("quick")', 'id in ("quick")', 'id in ("quick")']);
     expect(fourth).to.equal('id in ("slow")');
+  });
+});
+
+/**
+ * A client whose status listing answers from `answer` at once: with fake timers, the waiter's own
+ * timing (ride-along window, unreachable bound) is what the tests observe.
+ */
+function scriptedClient(name: string, answer: (ids: string[]) => Promise<TaskStatus[]>): IscClient & { polls: string[][] } {
+  const polls: string[][] = [];
+  const request = async <T>(route: RouteName, opts: RequestOptions = {}) => {
+    if (route !== "listTaskStatus") throw new Error(`unexpected ${route}`);
+    const ids = [...String(opts.query?.filters ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+    polls.push(ids);
+    return { status: 200, data: (await answer(ids)) as T, headers: {} };
+  };
+  return {
+    baseUrl: `http://scripted.test/${name}`,
+    clientId: "client-1",
+    generation: "versioned",
+    polls,
+    request,
+    paginate: async () => [],
+    whenIdle: async () => undefined,
+    stats: () => ({ requests: {}, throttled: 0, retries: 0 }),
+  };
+}
+
+describe("client task waiter timing", () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => (clock = sinon.useFakeTimers({ now: 0 })));
+  afterEach(() => clock.restore());
+
+  it("lets a waiter due within 100 ms of a poll ride along with it instead of causing its own poll", async () => {
+    const client = scriptedClient("ride-along", async (ids) => ids.map((id) => task(id, done("SUCCESS"))));
+    const a = waitForTask(client, "a", { pollIntervalMs: 500 });
+    const b = waitForTask(client, "b", { pollIntervalMs: 550 });
+    await clock.tickAsync(500);
+    await Promise.all([a, b]);
+    expect(client.polls).to.deep.equal([["a", "b"]]);
+  });
+
+  it("stops waiting when status polls have not reached ISC for the unreachable bound, naming the task and that it may still run", async () => {
+    const refused = () => Promise.reject(new IscNetworkError("GET", "/v2025/task-status", "ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:1"));
+    let up = true;
+    const client = scriptedClient("gone", (ids) => (up ? Promise.resolve(ids.map((id) => task(id, running))) : refused()));
+    const outcome = waitForTask(client, "t-gone", {}).catch((e: unknown) => e);
+    await clock.tickAsync(1_000);
+    up = false;
+    await clock.tickAsync(DEFAULT_TASK_WAIT.unreachableTimeoutMs + 10_000);
+    const err = await Promise.race([outcome, Promise.resolve("still waiting")]);
+    expect(err).to.be.instanceOf(TaskStatusUnreachableError);
+    expect((err as Error).message).to.contain("t-gone").and.contain("may still run").and.contain("ECONNREFUSED");
+    expect(Date.now()).to.be.lessThan(DEFAULT_TASK_WAIT.timeoutMs / 5);
+  });
+
+  it("keeps waiting through failing polls that did reach ISC (5xx) until the task timeout", async () => {
+    const busy = () => Promise.reject(new IscApiError({ method: "GET", path: "/v2025/task-status", status: 503, messages: ["busy"] }));
+    const client = scriptedClient("busy", busy);
+    const outcome = waitForTask(client, "t-busy", { timeoutMs: 300_000 }).catch((e: unknown) => e);
+    await clock.tickAsync(300_000 + 10_000);
+    expect(await outcome).to.be.instanceOf(TaskTimeoutError);
+  });
+
+  it("exports the defaults the resource inputs use", () => {
+    expect(DEFAULT_TASK_WAIT).to.deep.equal({ timeoutMs: 600_000, pollIntervalMs: 500, maxPollIntervalMs: 5_000, unreachableTimeoutMs: 60_000 });
   });
 });
