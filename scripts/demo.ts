@@ -26,14 +26,6 @@ const SOURCE_NAMES: Record<string, string> = {
   [DEMO_IDS.contractorsSource]: "Contractors CSV",
 };
 
-const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
-const started = Date.now();
-const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
-const heading = (s: string) => {
-  if (stdoutClosed) throw new StdoutClosed("stdout closed");
-  console.log(`\n${bold(`== ${s}`)}  (${elapsed()})`);
-};
-
 /** Thrown at the next step once nobody reads stdout any more (`npm run demo | head -3`). */
 class StdoutClosed extends Error {}
 let stdoutClosed = false;
@@ -49,6 +41,14 @@ function endWhenStdoutCloses(): void {
     stdoutClosed = true; // later writes to the closed stream fail too: nothing to report
   });
 }
+
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const heading = (s: string) => {
+  if (stdoutClosed) throw new StdoutClosed("stdout closed");
+  console.log(`\n${bold(`== ${s}`)}  (${elapsed()})`);
+};
 
 function label(resourceName: string): string {
   const [sourceId, ...rest] = resourceName.split("/");
