@@ -8,14 +8,15 @@
  *
  *   node dist/scripts/bench.js [--accounts 500] [--parallel 16] [--time-scale 0.5] [--json]
  */
-import type { RefreshResult, UpResult } from "../harness/engine";
-import { budgetTimeMs, lowerBound, parallelismFloorMs, type LowerBound, type PhaseName, type Workload } from "./lib/bounds";
+import type { DesiredResource, RefreshResult, UpResult } from "../harness/engine";
+import { budgetTimeMs, describeBound, lowerBound, parallelismFloorMs, type LowerBound, type PhaseName, type Workload } from "./lib/bounds";
 import { megabytes, ownPeakRss, peakRssOfProcess } from "./lib/memory";
 import { parseBenchOptions, runFigures, scaledTimings, type BenchOptions } from "./lib/options";
+import { startPhaseProgress } from "./lib/phase-progress";
 import { runScript } from "./lib/run-script";
 import { summarizeRequests, type RequestFigures } from "./lib/request-stats";
 import { ISC_RATE_LIMIT, PROVIDER_REQUESTS_PER_WINDOW, sleep, startScaledStack, type ScaledStack } from "./lib/stack";
-import { createTimeTarget, refreshRequestsTarget, roundTo, throttledShareTarget, type TargetResult } from "./lib/targets";
+import { createTimeTarget, phaseTargets, refreshRequestsTarget, roundTo, throttledShareTarget, type TargetResult } from "./lib/targets";
 import { DEMO_SOURCES, accountSpecs, accountsPerSource, withChangedEmail, type AccountSpec } from "./lib/workload";
 
 interface PhaseFigures {
@@ -34,6 +35,8 @@ interface PhaseFigures {
   pluginPeakRssBytes?: number;
   /** Resource errors and unexpected outcomes (first few). */
   problems: string[];
+  /** This phase's targets, each PASS or FAIL. */
+  targets: TargetResult[];
 }
 
 interface PhaseRun {
@@ -56,21 +59,35 @@ function expectCount(problems: string[], what: string, actual: number, expected:
   if (actual !== expected) problems.push(`${what}: expected ${expected}, got ${actual}`);
 }
 
-async function runPhase(
-  stack: ScaledStack,
-  phase: PhaseName,
-  workload: Workload,
-  options: BenchOptions,
-  taskDelayMs: number,
-  run: () => Promise<PhaseRun>,
-): Promise<PhaseFigures> {
-  // Each phase starts with a full budget, as separate commands a while apart would.
-  await sleep(stack.windowMs);
-  const pid = await stack.nextCommand();
+/** What every phase needs: the running stack and the workload it acts on. */
+interface BenchRun {
+  stack: ScaledStack;
+  options: BenchOptions;
+  workload: Workload;
+  taskDelayMs: number;
+  specs: AccountSpec[];
+  /** The same accounts with the update phase's changes. */
+  changedSpecs: AccountSpec[];
+  desired(list: readonly AccountSpec[]): DesiredResource[];
+}
+
+async function runPhase(bench: BenchRun, phase: PhaseName, run: () => Promise<PhaseRun>): Promise<PhaseFigures> {
+  const { stack, options, workload, taskDelayMs } = bench;
   stack.sim.clearRequests();
-  const started = performance.now();
-  const outcome = await run();
-  const wallMs = Math.round(performance.now() - started);
+  const progress = startPhaseProgress("bench", phase, stack);
+  let pid: number;
+  let outcome: PhaseRun;
+  let wallMs: number;
+  try {
+    // Each phase starts with a full budget, as separate commands a while apart would.
+    await sleep(stack.windowMs);
+    pid = await stack.nextCommand();
+    const started = performance.now();
+    outcome = await run();
+    wallMs = Math.round(performance.now() - started);
+  } finally {
+    progress.stop();
+  }
   const pluginPeakRssBytes = peakRssOfProcess(pid);
   const requests = summarizeRequests(stack.sim.requests());
   const bound = lowerBound(phase, workload, { ...ISC_RATE_LIMIT, windowMs: stack.windowMs }, taskDelayMs);
@@ -85,7 +102,52 @@ async function runPhase(
     sentV3FloorMs: budgetTimeMs(requests.perBudget.v3 ?? 0, { requestsPerWindow: PROVIDER_REQUESTS_PER_WINDOW, windowMs: stack.windowMs }),
     pluginPeakRssBytes,
     problems: outcome.problems,
+    targets: phaseTargets(phase, {
+      accounts: options.accounts,
+      wallMs,
+      boundMs: bound.ms,
+      v3Requests: requests.perBudget.v3 ?? 0,
+      throttled: requests.throttled,
+      totalRequests: requests.total,
+    }),
   };
+}
+
+function createPhase(bench: BenchRun): Promise<PhaseFigures> {
+  return runPhase(bench, "create", async () => {
+    const result = await bench.stack.engine.up(bench.desired(bench.specs));
+    const problems = problemsOf(result);
+    expectCount(problems, "created", countOps(result, "create") - result.errors.length, bench.specs.length);
+    return { operations: bench.specs.length, problems };
+  });
+}
+
+function refreshPhase(bench: BenchRun): Promise<PhaseFigures> {
+  return runPhase(bench, "refresh", async () => {
+    const result = await bench.stack.engine.refresh();
+    const problems = problemsOf(result);
+    expectCount(problems, "unchanged on refresh", countOps(result, "same") - result.errors.length, bench.specs.length);
+    return { operations: result.steps.length, problems };
+  });
+}
+
+function updatePhase(bench: BenchRun): Promise<PhaseFigures> {
+  return runPhase(bench, "update", async () => {
+    const result = await bench.stack.engine.up(bench.desired(bench.changedSpecs));
+    const problems = problemsOf(result);
+    expectCount(problems, "updated", countOps(result, "update"), bench.workload.updated);
+    return { operations: bench.workload.updated, problems };
+  });
+}
+
+function deletePhase(bench: BenchRun): Promise<PhaseFigures> {
+  return runPhase(bench, "delete", async () => {
+    const before = bench.stack.engine.state().length;
+    const result = await bench.stack.engine.destroy();
+    const problems = problemsOf(result);
+    expectCount(problems, "left in state", bench.stack.engine.state().length, 0);
+    return { operations: before, problems };
+  });
 }
 
 function providerFigures(stack: ScaledStack, accounts: number) {
@@ -115,17 +177,10 @@ function printPhase(f: PhaseFigures): void {
   );
 }
 
-function printDetails(f: PhaseFigures): void {
-  const need = Object.entries(f.bound.required).map(([b, n]) => `${b} ${n}`).join(", ");
-  const bound =
-    f.bound.binding === "tasks"
-      ? `every budget fits in its first window, so the bound is ${f.bound.taskMs > 0 ? `one task, ${seconds(f.bound.taskMs)}` : "0"}`
-      : `bound = ${f.bound.binding} budget ${seconds(f.bound.budgetMs[f.bound.binding] ?? 0)} + one task ${seconds(f.bound.taskMs)}`;
-  const floors = [
-    f.parallelismFloorMs > 0 ? `--parallel floor ${seconds(f.parallelismFloorMs)}` : undefined,
-    `the ${f.requests.perBudget.v3 ?? 0} v3 requests sent need ${seconds(f.sentV3FloorMs)} at ${PROVIDER_REQUESTS_PER_WINDOW} per window`,
-  ].filter((x) => x !== undefined);
-  console.log(`  ${f.phase}: must make ${need}; ${bound}; ${floors.join("; ")}`);
+/** Per phase, the same shape: what bounds it, each target PASS/FAIL, then where its requests went. */
+function printDetails(f: PhaseFigures, budget: { requestsPerWindow: number; windowMs: number }): void {
+  console.log(`${f.phase}: ${describeBound(f.bound, budget)}`);
+  for (const t of f.targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name}: ${t.actual} (limit ${t.limit})`);
   for (const op of f.requests.operations.slice(0, TOP_OPERATIONS)) {
     const inList = op.meanInValues !== undefined ? `, ${op.meanInValues} values per list` : "";
     const throttled = op.throttled > 0 ? `, ${op.throttled} x 429` : "";
@@ -133,6 +188,49 @@ function printDetails(f: PhaseFigures): void {
   }
   for (const p of f.problems.slice(0, MAX_PROBLEMS_SHOWN)) console.log(`    PROBLEM ${p}`);
   if (f.problems.length > MAX_PROBLEMS_SHOWN) console.log(`    ... and ${f.problems.length - MAX_PROBLEMS_SHOWN} more problems`);
+}
+
+async function runPhases(bench: BenchRun): Promise<{ phases: PhaseFigures[]; provider: ReturnType<typeof providerFigures> }> {
+  const phases = [await createPhase(bench)];
+  const provider = providerFigures(bench.stack, bench.options.accounts); // while the state holds every account
+  phases.push(await refreshPhase(bench));
+  if (bench.workload.updated > 0) phases.push(await updatePhase(bench));
+  phases.push(await deletePhase(bench));
+  return { phases, provider };
+}
+
+/** The run-wide targets (kept in the JSON for its readers): refresh requests, 429 share of all requests, create time. */
+function runTargets(phases: readonly PhaseFigures[], accounts: number): TargetResult[] {
+  const total = phases.reduce((n, f) => n + f.requests.total, 0);
+  const throttled = phases.reduce((n, f) => n + f.requests.throttled, 0);
+  const refresh = phases.find((f) => f.phase === "refresh")!;
+  const create = phases.find((f) => f.phase === "create")!;
+  return [
+    refreshRequestsTarget(accounts, refresh.requests.perBudget.v3 ?? 0),
+    throttledShareTarget(throttled, total),
+    createTimeTarget(create.wallMs, create.bound.ms),
+  ];
+}
+
+function jsonPhase(f: PhaseFigures) {
+  return {
+    phase: f.phase,
+    operations: f.operations,
+    wallMs: f.wallMs,
+    boundMs: f.bound.ms,
+    ratio: f.ratio,
+    binding: f.bound.binding,
+    required: f.bound.required,
+    requests: f.requests.perBudget,
+    totalRequests: f.requests.total,
+    throttled: f.requests.throttled,
+    topOperations: f.requests.operations.slice(0, TOP_OPERATIONS),
+    parallelismFloorMs: f.parallelismFloorMs,
+    sentV3FloorMs: f.sentV3FloorMs,
+    pluginPeakRssBytes: f.pluginPeakRssBytes ?? null,
+    problems: f.problems.length,
+    targets: f.targets,
+  };
 }
 
 async function main(options: BenchOptions): Promise<number> {
@@ -145,60 +243,17 @@ async function main(options: BenchOptions): Promise<number> {
     const { specs: changedSpecs, changed: updated } = withChangedEmail(specs, (_s, i) => every > 0 && i % every === 0, "v2");
     const workload: Workload = { accountsPerSource: accountsPerSource(specs, DEMO_SOURCES.map((s) => s.id)), updated };
     const inputs = { pollIntervalMs };
-    const desired = (list: readonly AccountSpec[]) => list.map((s) => stack.desired(s, inputs));
-    const phase = (name: PhaseName, run: () => Promise<PhaseRun>) => runPhase(stack, name, workload, options, taskDelayMs, run);
+    const bench: BenchRun = { stack, options, workload, taskDelayMs, specs, changedSpecs, desired: (list) => list.map((s) => stack.desired(s, inputs)) };
+    const budget = { requestsPerWindow: ISC_RATE_LIMIT.requestsPerWindow, windowMs: stack.windowMs };
 
     console.log(
       `bench: ${options.accounts} accounts, --parallel ${options.parallel}, time scale ${options.timeScale} ` +
         `(rate limit ${ISC_RATE_LIMIT.requestsPerWindow} per ${stack.windowMs} ms per API version, task ${taskDelayMs} ms, poll ${pollIntervalMs} ms)`,
     );
-    const phases: PhaseFigures[] = [];
-    phases.push(
-      await phase("create", async () => {
-        const result = await stack.engine.up(desired(specs));
-        const problems = problemsOf(result);
-        expectCount(problems, "created", countOps(result, "create") - result.errors.length, specs.length);
-        return { operations: specs.length, problems };
-      }),
-    );
-    const provider = providerFigures(stack, options.accounts);
-    phases.push(
-      await phase("refresh", async () => {
-        const result = await stack.engine.refresh();
-        const problems = problemsOf(result);
-        expectCount(problems, "unchanged on refresh", countOps(result, "same") - result.errors.length, specs.length);
-        return { operations: result.steps.length, problems };
-      }),
-    );
-    if (updated > 0) {
-      phases.push(
-        await phase("update", async () => {
-          const result = await stack.engine.up(desired(changedSpecs));
-          const problems = problemsOf(result);
-          expectCount(problems, "updated", countOps(result, "update"), updated);
-          return { operations: updated, problems };
-        }),
-      );
-    }
-    phases.push(
-      await phase("delete", async () => {
-        const before = stack.engine.state().length;
-        const result = await stack.engine.destroy();
-        const problems = problemsOf(result);
-        expectCount(problems, "left in state", stack.engine.state().length, 0);
-        return { operations: before, problems };
-      }),
-    );
-
+    const { phases, provider } = await runPhases(bench);
     const totalRequests = phases.reduce((n, f) => n + f.requests.total, 0);
     const totalThrottled = phases.reduce((n, f) => n + f.requests.throttled, 0);
-    const refresh = phases.find((f) => f.phase === "refresh")!;
-    const create = phases.find((f) => f.phase === "create")!;
-    const targets: TargetResult[] = [
-      refreshRequestsTarget(options.accounts, refresh.requests.perBudget.v3 ?? 0),
-      throttledShareTarget(totalThrottled, totalRequests),
-      createTimeTarget(create.wallMs, create.bound.ms),
-    ];
+    const targets = runTargets(phases, options.accounts);
     const memory = {
       benchRssBytes: process.memoryUsage().rss,
       benchPeakRssBytes: ownPeakRss(),
@@ -208,39 +263,22 @@ async function main(options: BenchOptions): Promise<number> {
     console.log(`\nphase      ops      wall    bound  ratio     v3  v2025  oauth   429  plugin peak`);
     phases.forEach(printPhase);
     console.log("");
-    phases.forEach(printDetails);
+    for (const f of phases) printDetails(f, budget);
     console.log(
       `\nprovider: __provider is ${provider.bytesPerResource} bytes per resource, ${provider.totalBytes} bytes for ${options.accounts}` +
         ` (state holds ${provider.copiesInState} copies, ${provider.bytesInState} bytes)`,
     );
     console.log(`memory: bench peak ${megabytes(memory.benchPeakRssBytes)} (now ${megabytes(memory.benchRssBytes)}), plugin peak ${megabytes(memory.pluginPeakRssBytes)}`);
     console.log(`requests: ${totalRequests} in all, ${totalThrottled} answered 429`);
-    for (const t of targets) console.log(`${t.pass ? "PASS" : "FAIL"}  ${t.name}: ${t.actual} (limit ${t.limit})`);
     const problems = phases.flatMap((f) => f.problems.map((p) => `${f.phase}: ${p}`));
     if (options.json) {
       console.log(
         JSON.stringify({
           ...runFigures(options),
-          rateLimit: { requestsPerWindow: ISC_RATE_LIMIT.requestsPerWindow, windowMs: stack.windowMs },
+          rateLimit: budget,
           taskDelayMs,
           pollIntervalMs,
-          phases: phases.map((f) => ({
-            phase: f.phase,
-            operations: f.operations,
-            wallMs: f.wallMs,
-            boundMs: f.bound.ms,
-            ratio: f.ratio,
-            binding: f.bound.binding,
-            required: f.bound.required,
-            requests: f.requests.perBudget,
-            totalRequests: f.requests.total,
-            throttled: f.requests.throttled,
-            topOperations: f.requests.operations.slice(0, TOP_OPERATIONS),
-            parallelismFloorMs: f.parallelismFloorMs,
-            sentV3FloorMs: f.sentV3FloorMs,
-            pluginPeakRssBytes: f.pluginPeakRssBytes ?? null,
-            problems: f.problems.length,
-          })),
+          phases: phases.map(jsonPhase),
           provider,
           memory: { ...memory, pluginPeakRssBytes: memory.pluginPeakRssBytes ?? null },
           totalRequests,

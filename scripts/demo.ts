@@ -26,21 +26,42 @@ const SOURCE_NAMES: Record<string, string> = {
   [DEMO_IDS.contractorsSource]: "Contractors CSV",
 };
 
+/** Thrown at the next step once nobody reads stdout any more (`npm run demo | head -3`). */
+class StdoutClosed extends Error {}
+let stdoutClosed = false;
+
+/**
+ * Once the reader has gone, every write fails with EPIPE (an 'error' event, which would otherwise
+ * crash the demo and leave the plugin process running). Note it; the next step then ends the demo
+ * the normal way, through the `finally` that stops everything it started, with exit code 0.
+ */
+function endWhenStdoutCloses(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE" && !stdoutClosed) throw err;
+    stdoutClosed = true; // later writes to the closed stream fail too: nothing to report
+  });
+}
+
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
-const heading = (s: string) => console.log(`\n${bold(`== ${s}`)}  (${elapsed()})`);
+const heading = (s: string) => {
+  if (stdoutClosed) throw new StdoutClosed("stdout closed");
+  console.log(`\n${bold(`== ${s}`)}  (${elapsed()})`);
+};
 
 function label(resourceName: string): string {
   const [sourceId, ...rest] = resourceName.split("/");
   return `${SOURCE_NAMES[sourceId] ?? sourceId} / ${rest.join("/")}`;
 }
 
-function printSteps(steps: readonly Step[], errors: readonly { name: string; message: string }[]): void {
-  const symbol: Record<string, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " " };
+/** `adopted`: creates that took over an existing account (`adopt: true`), shown as "adopt", not "create". */
+function printSteps(steps: readonly Step[], errors: readonly { name: string; message: string }[], adopted: ReadonlySet<string> = new Set()): void {
+  const symbol: Record<string, string> = { create: "+", adopt: "=", update: "~", replace: "+-", delete: "-", same: " " };
   for (const step of [...steps].sort((a, b) => a.name.localeCompare(b.name))) {
     const error = errors.find((e) => e.name === step.name);
-    console.log(`  ${symbol[step.op] ?? "?"} ${step.op.padEnd(7)} ${label(step.name)}${error ? `  FAILED: ${error.message}` : ""}`);
+    const op = step.op === "create" && adopted.has(step.name) ? "adopt" : step.op;
+    console.log(`  ${symbol[op] ?? "?"} ${op.padEnd(7)} ${label(step.name)}${error ? `  FAILED: ${error.message}` : ""}`);
   }
 }
 
@@ -85,11 +106,12 @@ async function applyWithPlugin(sim: RunningSimulator, plugin: ProviderPlugin): P
   heading("pulumi up");
   const existedBefore = new Set([DEMO_IDS.hrSource, DEMO_IDS.contractorsSource].flatMap((id) => sim.admin.listAccounts(id).map((a) => a.id)));
   const first = await engine.up(program.resources);
-  printSteps(first.steps, first.errors);
+  const adopted = new Set(engine.state().filter((r) => existedBefore.has((r.outputs as { accountId: string }).accountId)).map((r) => r.name));
+  printSteps(first.steps, first.errors, adopted);
   if (first.errors.length > 0) throw new Error(`${first.errors.length} resource(s) failed`);
   for (const r of engine.state()) {
     const o = r.outputs as { accountId: string; enabled: boolean; identityId: string | null };
-    const how = existedBefore.has(o.accountId) ? "existing account adopted" : "created";
+    const how = adopted.has(r.name) ? "existing account adopted" : "created";
     console.log(`    ${label(r.name).padEnd(34)} id ${o.accountId}  ${o.enabled ? "enabled " : "disabled"}  ${(o.identityId ? "correlated" : "uncorrelated").padEnd(12)}  ${how}`);
   }
 
@@ -102,6 +124,7 @@ async function applyWithPlugin(sim: RunningSimulator, plugin: ProviderPlugin): P
 }
 
 async function main(): Promise<void> {
+  endWhenStdoutCloses();
   const sim = await startSimulator({ port: 0, taskDelayMs: 100 });
   let plugin: ProviderPlugin | undefined;
   let engine: PluginEngine | undefined;
@@ -170,6 +193,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof StdoutClosed) return; // the reader has seen what it wanted: a normal end
   console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });

@@ -12,6 +12,7 @@ import type { UpResult } from "../harness/engine";
 import { reconcile } from "./lib/accounting";
 import { failureKinds, failuresLeaking, unclearFailures, type ReportedFailure } from "./lib/failures";
 import { parseSoakOptions, runFigures, scaledTimings, type SoakOptions } from "./lib/options";
+import { startPhaseProgress } from "./lib/phase-progress";
 import { runScript } from "./lib/run-script";
 import { summarizeRequests, type RequestFigures } from "./lib/request-stats";
 import { soakChecks, soakFaults } from "./lib/soak-checks";
@@ -92,7 +93,8 @@ async function main(options: SoakOptions): Promise<number> {
       stack.sim.clearRequests();
       if (withFaults) faultsOn();
       const started = performance.now();
-      const result = await stack.engine.up(declared.map((s) => stack.desired(s, inputs)));
+      const progress = startPhaseProgress("soak", name, stack);
+      const result = await stack.engine.up(declared.map((s) => stack.desired(s, inputs))).finally(() => progress.stop());
       const wallMs = Math.round(performance.now() - started);
       if (withFaults) faultsOff();
       const state = new Map(stack.engine.state().map((r) => [r.name, r.id]));

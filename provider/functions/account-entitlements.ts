@@ -4,7 +4,7 @@
  * else stack config `isc:baseUrl` / `isc:clientId` / `isc:clientSecret`, else SAIL_* env.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createIscClient, listAccountEntitlements, resolveConnectionSettings, type ConnectionSettings } from "../client";
+import { createIscClient, listAccountEntitlements, resolveConnectionSettings, type ConnectionSettings, type IscClient } from "../client";
 import { summarizeEntitlements, type EntitlementSummary } from "../resources/account/outputs";
 import { PULUMI_SETTING_HINTS } from "../resources/shared/runtime";
 
@@ -21,13 +21,33 @@ function programSettings(explicit: Partial<ConnectionSettings>): ConnectionSetti
   );
 }
 
-/** Entitlements of the account with this id (sorted by id); empty during a preview of a new account. */
+/**
+ * A RunError is how a Pulumi program ends with just a message (no stack trace). Failing inside the
+ * Output instead would be an unhandled rejection nobody awaits: a raw stack trace, under mocks too.
+ */
+function runError(err: unknown): pulumi.RunError {
+  return new pulumi.RunError(`accountEntitlements: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/**
+ * Entitlements of the account with this id (sorted by id); empty during a preview of a new account.
+ * Missing connection settings throw here, at the call, naming each setting and where to set it.
+ */
 export function accountEntitlements(
   accountId: pulumi.Input<string>,
   settings: Partial<ConnectionSettings> = {},
 ): pulumi.Output<EntitlementSummary[]> {
+  let client: IscClient;
+  try {
+    client = createIscClient(programSettings(settings));
+  } catch (err) {
+    throw runError(err);
+  }
   return pulumi.output(accountId).apply(async (id) => {
-    const client = createIscClient(programSettings(settings));
-    return summarizeEntitlements(await listAccountEntitlements(client, id));
+    try {
+      return summarizeEntitlements(await listAccountEntitlements(client, id));
+    } catch (err) {
+      throw runError(err);
+    }
   });
 }

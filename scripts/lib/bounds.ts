@@ -99,3 +99,25 @@ export function lowerBound(phase: PhaseName, workload: Workload, budget: RateBud
 export function parallelismFloorMs(operations: number, parallel: number, taskDelayMs: number): number {
   return Math.ceil(operations / parallel) * taskDelayMs;
 }
+
+const secondsText = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * One sentence on what sets a phase's bound, from the bound alone (ISC's limit), so that it never
+ * mixes in what the requests actually sent would cost at the provider's own, lower budget.
+ */
+export function describeBound(bound: LowerBound, budget: RateBudget): string {
+  const limit = `ISC's ${budget.requestsPerWindow} per ${budget.windowMs} ms per API version`;
+  const required = Object.entries(bound.required)
+    .filter(([name, count]) => !UNLIMITED_BUDGETS.has(name) && count > 0)
+    .map(([name, count]) => `${count} ${name}`)
+    .join(" + ");
+  const task = bound.taskMs > 0 ? ` + the last task ${secondsText(bound.taskMs)}` : "";
+  if (bound.binding === "tasks") {
+    return bound.taskMs > 0
+      ? `bound ${secondsText(bound.ms)}: the ${required} requests it must make fit in one rate window at ${limit}, so only the last task counts`
+      : `bound 0: the ${required} requests it must make fit in one rate window at ${limit}, and it waits for no task`;
+  }
+  const binding = bound.binding;
+  return `bound ${secondsText(bound.ms)}: the ${bound.required[binding]} ${binding} requests it must make take ${secondsText(bound.budgetMs[binding] ?? 0)} at ${limit}${task}`;
+}

@@ -33,3 +33,14 @@ export function roundTo(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** The targets judged per phase: every phase its 429 share; create its time; refresh its request count. */
+export function phaseTargets(
+  phase: string,
+  figures: { accounts: number; wallMs: number; boundMs: number; v3Requests: number; throttled: number; totalRequests: number },
+): TargetResult[] {
+  const targets = [throttledShareTarget(figures.throttled, figures.totalRequests)];
+  if (phase === "create") targets.push(createTimeTarget(figures.wallMs, figures.boundMs));
+  if (phase === "refresh") targets.push(refreshRequestsTarget(figures.accounts, figures.v3Requests));
+  return targets;
+}

@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
+import { runCli } from "../../provider/cli/run";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
@@ -45,6 +46,29 @@ describe("the published package", function () {
   it("ships no tests, simulator, harness, scripts or source maps of them", () => {
     const stray = [...files].filter((f) => /^(dist\/(tests|simulator|harness|scripts|examples|program)\/|tests\/|simulator\/)/.test(f));
     expect(stray).to.deep.equal([]);
+  });
+
+  it("ships the LICENSE and every document the CLI's help points to", async () => {
+    let help = "";
+    const write = (s: string) => (help += s);
+    await runCli(["drift", "--help"], { stdout: { write }, stderr: { write }, env: {}, isTTY: false });
+    const documents = help.match(/docs\/[\w.-]+\.md/g) ?? [];
+    expect(documents, "drift --help names its JSON format document").to.not.be.empty;
+    for (const file of ["LICENSE", ...documents]) expect(files.has(file), file).to.equal(true);
+  });
+
+  it("ships the source file of every source map it ships", () => {
+    const maps = [...files].filter((f) => f.endsWith(".map"));
+    expect(maps, "the build writes source maps").to.not.be.empty;
+    const missing: string[] = [];
+    for (const map of maps) {
+      const { sources } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, map), "utf8")) as { sources: string[] };
+      for (const source of sources) {
+        const shipped = path.posix.normalize(path.posix.join(path.posix.dirname(map), source));
+        if (!files.has(shipped)) missing.push(`${map} -> ${shipped}`);
+      }
+    }
+    expect(missing).to.deep.equal([]);
   });
 
   it("resolves the specifiers the serialized providers use through package exports", () => {

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Inputs of a `SourceClassification` (see README "SourceClassification resource"). */
+/** Inputs of a `SourceClassification` (see README "Source-level jobs"). */
 export interface SourceClassificationArgs {
   /** The source whose accounts are classified. Changing it replaces the resource (a run on the new source). */
   sourceId: pulumi.Input<string>;

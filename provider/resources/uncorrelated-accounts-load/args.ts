@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Inputs of an `UncorrelatedAccountsLoad` (see README "UncorrelatedAccountsLoad resource"). Give exactly one of csvPath or csvContent. */
+/** Inputs of an `UncorrelatedAccountsLoad` (see README "Source-level jobs"). Give exactly one of csvPath or csvContent. */
 export interface UncorrelatedAccountsLoadArgs {
   /** The source to load into. Changing it runs the load on the new source (a replacement). */
   sourceId: pulumi.Input<string>;

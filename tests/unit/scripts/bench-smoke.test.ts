@@ -54,5 +54,19 @@ describe("npm run bench (smoke: 20 accounts)", function () {
     const refresh = figures.targets[0];
     expect(refresh.limit).to.equal(6);
     expect(refresh.pass, `refresh used ${refresh.actual} v3 requests`).to.equal(true);
+
+    // Every phase reads the same way: one line on what bounds it, then each of its targets PASS/FAIL.
+    const phaseTargets: Record<string, string[]> = {
+      create: ["429 share", "create wall/bound"],
+      refresh: ["429 share", "refresh v3 requests"],
+      update: ["429 share"],
+      delete: ["429 share"],
+    };
+    for (const [phase, targets] of Object.entries(phaseTargets)) {
+      const at = lines.findIndex((l) => l.startsWith(`${phase}: bound `));
+      expect(at, `${phase} has a bound line`).to.be.at.least(0);
+      expect(lines[at], "the bound line speaks of the bound only").to.not.match(/ sent | need /);
+      for (const [i, target] of targets.entries()) expect(lines[at + 1 + i], phase).to.match(new RegExp(`^  (PASS|FAIL)  ${target}: `));
+    }
   });
 });

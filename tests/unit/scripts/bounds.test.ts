@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { budgetTimeMs, lowerBound, parallelismFloorMs, requiredRequests } from "../../../scripts/lib/bounds";
+import { budgetTimeMs, describeBound, lowerBound, parallelismFloorMs, requiredRequests } from "../../../scripts/lib/bounds";
 
 const ISC_SCALED = { requestsPerWindow: 100, windowMs: 1_000 };
 
@@ -42,5 +42,17 @@ describe("bench lower bounds", () => {
   it("computes the --parallel floor from operations, slots and task duration", () => {
     expect(parallelismFloorMs(500, 16, 100)).to.equal(32 * 100);
     expect(parallelismFloorMs(16, 16, 100)).to.equal(100);
+  });
+
+  it("says in one sentence what sets each bound, from ISC's limit only", () => {
+    const deleteAll = lowerBound("delete", workload, ISC_SCALED, 100);
+    expect(describeBound(deleteAll, ISC_SCALED)).to.equal(
+      "bound 4.10 s: the 500 v3 requests it must make take 4.00 s at ISC's 100 per 1000 ms per API version + the last task 0.10 s",
+    );
+    const deleteFew = lowerBound("delete", { accountsPerSource: [100], updated: 0 }, ISC_SCALED, 100);
+    expect(describeBound(deleteFew, ISC_SCALED)).to.equal(
+      "bound 0.10 s: the 100 v3 + 1 v2025 requests it must make fit in one rate window at ISC's 100 per 1000 ms per API version, so only the last task counts",
+    );
+    expect(describeBound(lowerBound("refresh", workload, ISC_SCALED, 100), ISC_SCALED)).to.match(/^bound 0: .* and it waits for no task$/);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createTimeTarget, refreshRequestsTarget, throttledShareTarget } from "../../../scripts/lib/targets";
+import { createTimeTarget, phaseTargets, refreshRequestsTarget, throttledShareTarget } from "../../../scripts/lib/targets";
 
 describe("bench targets", () => {
   it("allows a refresh ceil(N/250) + 5 v3 requests, and no more", () => {
@@ -19,5 +19,15 @@ describe("bench targets", () => {
     expect(createTimeTarget(6_500, 5_000)).to.include({ pass: true, actual: 1.3 });
     expect(createTimeTarget(6_600, 5_000)).to.include({ pass: false, actual: 1.32 });
     expect(createTimeTarget(100, 0).pass).to.equal(false);
+  });
+
+  it("judges every phase's 429 share, plus create's time and refresh's request count", () => {
+    const figures = { accounts: 500, wallMs: 6_000, boundMs: 5_000, v3Requests: 4, throttled: 0, totalRequests: 100 };
+    const names = (phase: string) => phaseTargets(phase, figures).map((t) => t.name);
+    expect(names("create")).to.deep.equal(["429 share", "create wall/bound"]);
+    expect(names("refresh")).to.deep.equal(["429 share", "refresh v3 requests"]);
+    expect(names("update")).to.deep.equal(["429 share"]);
+    expect(names("delete")).to.deep.equal(["429 share"]);
+    expect(phaseTargets("delete", { ...figures, throttled: 2 })[0].pass).to.equal(false);
   });
 });
