@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { expect } from "chai";
 import { runCaptured } from "./cli-io";
 import { SOURCE_A, fixturePath } from "./fixtures";
@@ -15,16 +16,18 @@ describe("isc-accounts validate", () => {
   });
 
   it("exits 1 and prints every file:line: message on stderr", async () => {
-    const run = await runCaptured(["validate", fixturePath("dup-across")]);
+    const dir = path.relative(process.cwd(), fixturePath("dup-across"));
+    const run = await runCaptured(["validate", `${dir}/`]);
     expect(run.code).to.equal(1);
     expect(run.stdout).to.equal("");
+    // Paths as given (relative to the working directory), so CI logs and editors can open them.
     expect(run.stderr).to.equal(
-      `b.yaml:4: duplicate account jdoe on source ${SOURCE_A} (first defined at a.yaml:4)\n1 error in the definitions\n`,
+      `${dir}/b.yaml:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ${dir}/a.yaml:4)\n1 error in the definitions\n`,
     );
     const many = await runCaptured(["validate", fixturePath("errors")]);
     expect(many.code).to.equal(1);
     const lines = many.stderr.trimEnd().split("\n");
-    expect(lines.slice(0, -1).every((line) => /^[\w-]+\.yaml:\d+: \S/.test(line))).to.equal(true);
+    expect(lines.slice(0, -1).every((line) => line.startsWith(fixturePath("errors")) && /\/[\w-]+\.yaml:\d+: \S/.test(line))).to.equal(true);
     expect(lines.at(-1)).to.match(/^\d+ errors in the definitions$/);
   });
 
