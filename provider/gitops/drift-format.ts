@@ -35,18 +35,30 @@ function renderValue(value: DifferenceValue): string {
   return JSON.stringify(value);
 }
 
-/** One row per difference (one row for accounts without field differences), columns aligned. */
+/** A cell never breaks the table: control characters are escaped as in JSON. */
+function cell(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+/**
+ * One row per difference (one row for accounts without field differences), columns aligned. The
+ * source is shown by name, as everywhere else (its id is in `--json`), and each row says where the
+ * account is defined (`file:line`, openable from a terminal or CI log).
+ */
 export function formatDriftTable(report: DriftReport, options: RenderOptions = {}): string {
-  const header = ["SOURCE", "NATIVE IDENTITY", "STATUS", "FIELD", "EXPECTED", "ACTUAL"];
+  const header = ["SOURCE", "NATIVE IDENTITY", "STATUS", "DEFINED AT", "FIELD", "EXPECTED", "ACTUAL"];
+  const sourceNames = new Map(report.sources.map((s) => [s.id, s.name ?? s.id]));
   const rows: string[][] = [];
   for (const account of listedAccounts(report, options)) {
-    const identity = JSON.stringify(account.nativeIdentity).slice(1, -1); // escapes control characters
+    const source = cell(sourceNames.get(account.sourceId) ?? account.sourceId);
+    const identity = cell(account.nativeIdentity);
+    const definedAt = account.definedAt === null ? "-" : cell(account.definedAt);
     if (account.differences.length === 0) {
-      rows.push([account.sourceId, identity, account.status, "-", "-", "-"]);
+      rows.push([source, identity, account.status, definedAt, "-", "-", "-"]);
       continue;
     }
     for (const d of account.differences) {
-      rows.push([account.sourceId, identity, account.status, d.field, renderValue(d.expected), renderValue(d.actual)]);
+      rows.push([source, identity, account.status, definedAt, d.field, renderValue(d.expected), renderValue(d.actual)]);
     }
   }
   if (rows.length === 0) return "";
