@@ -58,13 +58,12 @@ export function accountsFromDirectory(dir: string, opts: AccountsFromDirectoryOp
     const wanted = new Set(opts.sourceIds);
     definitions = definitions.filter((d) => wanted.has(d.sourceId));
   }
-  const allowEmpty = opts.allowEmpty ?? new pulumi.Config("isc-accounts").getBoolean("allowEmpty") ?? false;
   const emptyProblem = emptyDefinitionsProblem(
     dir,
     definitions.length,
     `pass { allowEmpty: true } to accountsFromDirectory() or set the stack config ${ALLOW_EMPTY_CONFIG_KEY} to true (pulumi config set ${ALLOW_EMPTY_CONFIG_KEY} true)`,
   );
-  if (emptyProblem && !allowEmpty) throw new Error(emptyProblem);
+  if (emptyProblem && !(opts.allowEmpty ?? new pulumi.Config("isc-accounts").getBoolean("allowEmpty") ?? false)) throw new Error(emptyProblem);
   return definitions.map((definition) => {
     const account = new Account(definition.resourceName, accountArgs(definition), opts.resourceOptions);
     definitionOf.set(account, definition);
