@@ -38,7 +38,10 @@ interface AccountEntry extends FileDefaults {
   externalVerificationId?: string;
 }
 
-/** An account's source + nativeIdentity as written, read even from entries with other errors, so one run reports duplicates too. */
+/**
+ * An account's source + nativeIdentity as written, read even from entries with other errors, so one
+ * run reports duplicates too.
+ */
 interface DeclaredIdentity {
   sourceId: string;
   nativeIdentity: string;
@@ -193,7 +196,7 @@ function parseDefinitionsDocument(file: string, doc: Document, text: string, at:
   const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
   if (empty && syntaxErrors.length === 0) return { definitions: [], errors: [], identities: [] };
   // The parser recovers from most syntax errors; the accounts next to one are not trusted, the rest are.
-  const untrusted = syntaxErrors.length > 0 ? accountsNearErrors(doc, doc.errors.map((e) => e.pos[0]), text) : new Set<number>();
+  const untrusted = syntaxErrors.length > 0 ? accountsNearErrors(doc, doc.errors.map((e) => e.pos[0]), at) : new Set<number>();
   if (untrusted === undefined) return { definitions: [], errors: syntaxErrors, identities: [] };
 
   let data: unknown;
@@ -209,10 +212,10 @@ function parseDefinitionsDocument(file: string, doc: Document, text: string, at:
     const problems = schemaProblems(validate.errors ?? []).filter((p) => !(p.path[0] === "accounts" && untrusted.has(p.path[1] as number)));
     // What the parser made of a garbled line says nothing the syntax error does not.
     const syntaxLines = new Set(syntaxErrors.map((e) => e.line));
-    const schemaErrors = problems.map((p) => ({ file, ...at(offsetOf(doc, p.path, p.key)), message: p.message })).filter((e) => !syntaxLines.has(e.line));
-    const errors = [...syntaxErrors, ...schemaErrors].sort(
-      (a, b) => a.line - b.line || a.column - b.column,
-    );
+    const schemaErrors = problems
+      .map((p) => ({ file, ...at(offsetOf(doc, p.path, p.key)), message: p.message }))
+      .filter((e) => !syntaxLines.has(e.line));
+    const errors = [...syntaxErrors, ...schemaErrors].sort((a, b) => a.line - b.line || a.column - b.column);
     return { ...usableAccounts(file, doc, data as DefinitionsFile, [...problems.map((p) => p.path), ...untrustedPaths], at), errors, identities };
   }
   return { ...usableAccounts(file, doc, data as DefinitionsFile, untrustedPaths, at), errors: syntaxErrors, identities };
@@ -221,14 +224,13 @@ function parseDefinitionsDocument(file: string, doc: Document, text: string, at:
 /**
  * Indexes of the `accounts` items a syntax error may have garbled: the item holding the error and,
  * when the error sits on that item's first line (the parser often notices a problem only where the
- * next item starts), the one before. Undefined when an error lies outside the accounts list (in `source`
- * or `defaults`, which every account depends on): then nothing in the document is trusted.
+ * next item starts), the one before. Undefined when an error lies outside the accounts list (in
+ * `source` or `defaults`, which every account depends on): then nothing in the document is trusted.
  */
-function accountsNearErrors(doc: Document, offsets: readonly number[], text: string): Set<number> | undefined {
+function accountsNearErrors(doc: Document, offsets: readonly number[], at: Locate): Set<number> | undefined {
   const accounts = isMap(doc.contents) ? doc.get("accounts", true) : undefined;
   if (!isSeq(accounts) || !accounts.range) return undefined;
   const starts = accounts.items.map((item) => (isNode(item) && item.range ? item.range[0] : Number.NaN));
-  const lineOf = (offset: number) => text.slice(0, offset).split("\n").length;
   const untrusted = new Set<number>();
   for (const offset of offsets) {
     if (offset > accounts.range[2]) return undefined;
@@ -238,7 +240,7 @@ function accountsNearErrors(doc: Document, offsets: readonly number[], text: str
     });
     if (index === -1) return undefined;
     untrusted.add(index);
-    if (index > 0 && lineOf(offset) === lineOf(starts[index])) untrusted.add(index - 1);
+    if (index > 0 && at(offset).line === at(starts[index]).line) untrusted.add(index - 1);
   }
   return untrusted;
 }
