@@ -87,7 +87,11 @@ function validateCommand(dir: string, flags: ValidateFlags, io: CliIo): number {
   const result = loadOrReport(dir, io);
   if (!result) return EXIT_ERROR;
   // validate is what CI runs before `pulumi up`: it refuses what the program would refuse.
-  const emptyProblem = emptyDefinitionsProblem(dir, result.definitions.length, "pass --allow-empty here and set the stack config isc-accounts:allowEmpty for the Pulumi program");
+  const emptyProblem = emptyDefinitionsProblem(
+    dir,
+    { accounts: result.definitions.length, files: result.files.length },
+    "pass --allow-empty here and set the stack config isc-accounts:allowEmpty for the Pulumi program",
+  );
   if (emptyProblem && flags.allowEmpty !== true) return fail(io, emptyProblem);
   const warnings = result.warnings.length > 0 ? `, ${plural(result.warnings.length, "warning")}` : "";
   io.stdout.write(

@@ -8,11 +8,14 @@
 /** Stack config key (namespace `isc-accounts`) that allows an empty set in a Pulumi program. */
 export const ALLOW_EMPTY_CONFIG_KEY = "isc-accounts:allowEmpty";
 
-/** Why an empty set is refused, and the explicit ways to allow it; undefined when `count` > 0. */
-export function emptyDefinitionsProblem(dir: string, count: number, howToAllow: string): string | undefined {
-  if (count > 0) return undefined;
-  return (
-    `no accounts are defined in ${dir}: applying that would delete every account this stack manages. ` +
-    `If that is what you want, ${howToAllow}`
-  );
+export interface DefinitionsCount {
+  accounts: number;
+  files: number;
+}
+
+/** Why an empty set is refused, and the explicit ways to allow it; undefined when there are accounts. */
+export function emptyDefinitionsProblem(dir: string, count: DefinitionsCount, howToAllow: string): string | undefined {
+  if (count.accounts > 0) return undefined;
+  const found = count.files === 0 ? `no definition files (*.yaml, *.yml) in ${dir}` : `no accounts are defined in ${dir}`;
+  return `${found}: applying that would delete every account this stack manages. If that is what you want, ${howToAllow}`;
 }

@@ -125,7 +125,7 @@ describe("programs under pulumi.runtime.setMocks", function () {
       pulumi.runtime.setAllConfig(config);
       try {
         delete require.cache[require.resolve(file)];
-        expect(() => require(file)).to.throw(/no accounts are defined in .*would delete every account this stack manages/);
+        expect(() => require(file)).to.throw(/no definition files \(\*\.yaml, \*\.yml\) in .*would delete every account this stack manages/);
       } finally {
         pulumi.runtime.setAllConfig(previousConfig);
       }

@@ -95,7 +95,7 @@ describe("gitops program (accountsFromDirectory)", function () {
 
     it("is refused for an empty folder, a folder of placeholders and a source filter matching no account", () => {
       const refused = /no accounts are defined in .*: applying that would delete every account this stack manages\. If that is what you want, pass \{ allowEmpty: true \}.*isc-accounts:allowEmpty/;
-      expect(() => accountsFromDirectory(dir)).to.throw(refused);
+      expect(() => accountsFromDirectory(dir)).to.throw(`no definition files (*.yaml, *.yml) in ${dir}: applying that would delete every account`);
       fs.writeFileSync(path.join(dir, "placeholder.yaml"), "# nothing yet\n");
       fs.writeFileSync(path.join(dir, "retired.yaml"), `source: ${SOURCE_B}\naccounts: []\n`);
       expect(() => accountsFromDirectory(dir)).to.throw(refused);
@@ -107,7 +107,7 @@ describe("gitops program (accountsFromDirectory)", function () {
       expect(accountsFromDirectory(dir, { allowEmpty: true })).to.deep.equal([]);
       pulumi.runtime.setConfig("isc-accounts:allowEmpty", "true");
       expect(accountsFromDirectory(dir)).to.deep.equal([]);
-      expect(() => accountsFromDirectory(dir, { allowEmpty: false })).to.throw(/no accounts are defined/);
+      expect(() => accountsFromDirectory(dir, { allowEmpty: false })).to.throw(/would delete every account/);
     });
 
     it("a missing folder is always an error", () => {
