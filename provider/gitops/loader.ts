@@ -8,13 +8,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml";
 import type { AccountDefinition, DefinitionError, DefinitionLocation, LoadResult } from "./definitions";
-import { formatLocation } from "./definitions";
 import { listDefinitionFiles, type DefinitionFile } from "./definition-files";
 import { capQuotedInput } from "./message-cap";
+import { decodeUtf8 } from "./utf8";
+import { formatLocation } from "./definitions";
 import { accountResourceName } from "./naming";
 import { definitionsValidator, schemaProblems } from "./schema";
 import type { DesiredAttributeValue } from "../engine/normalize";
-import { decodeUtf8 } from "./utf8";
 
 /** Shape of a file once it passed the schema. */
 interface DefinitionsFile {
