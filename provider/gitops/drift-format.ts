@@ -35,30 +35,32 @@ function renderValue(value: DifferenceValue): string {
   return JSON.stringify(value);
 }
 
-/** A cell never breaks the table: control characters are escaped as in JSON. */
-function cell(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
+/** The source as every other output names it: by name (the id when the name is unknown; `--json` has both). */
+function sourceCell(report: DriftReport, sourceId: string): string {
+  return JSON.stringify(report.sources.find((s) => s.id === sourceId)?.name ?? sourceId).slice(1, -1);
+}
+
+/** Where the account is defined, `file:line` as the user gave the directory (openable from a CI log). */
+function definedAtCell(account: Pick<AccountDrift, "definedAt">): string {
+  return account.definedAt === null ? "-" : JSON.stringify(account.definedAt).slice(1, -1);
 }
 
 /**
- * One row per difference (one row for accounts without field differences), columns aligned. The
- * source is shown by name, as everywhere else (its id is in `--json`), and each row says where the
- * account is defined (`file:line`, openable from a terminal or CI log).
+ * One row per difference (one row for accounts without field differences), columns aligned; each
+ * row names the source and where the account is defined.
  */
 export function formatDriftTable(report: DriftReport, options: RenderOptions = {}): string {
   const header = ["SOURCE", "NATIVE IDENTITY", "STATUS", "DEFINED AT", "FIELD", "EXPECTED", "ACTUAL"];
-  const sourceNames = new Map(report.sources.map((s) => [s.id, s.name ?? s.id]));
   const rows: string[][] = [];
   for (const account of listedAccounts(report, options)) {
-    const source = cell(sourceNames.get(account.sourceId) ?? account.sourceId);
-    const identity = cell(account.nativeIdentity);
-    const definedAt = account.definedAt === null ? "-" : cell(account.definedAt);
+    const identity = JSON.stringify(account.nativeIdentity).slice(1, -1); // escapes control characters
     if (account.differences.length === 0) {
-      rows.push([source, identity, account.status, definedAt, "-", "-", "-"]);
+      rows.push([sourceCell(report, account.sourceId), identity, account.status, definedAtCell(account), "-", "-", "-"]);
       continue;
     }
     for (const d of account.differences) {
-      rows.push([source, identity, account.status, definedAt, d.field, renderValue(d.expected), renderValue(d.actual)]);
+      const values = [d.field, renderValue(d.expected), renderValue(d.actual)];
+      rows.push([sourceCell(report, account.sourceId), identity, account.status, definedAtCell(account), ...values]);
     }
   }
   if (rows.length === 0) return "";
