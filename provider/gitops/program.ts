@@ -51,6 +51,8 @@ export function accountsFromDirectory(dir: string, opts: AccountsFromDirectoryOp
   if (loaded.errors.length > 0) {
     throw new Error(`invalid account definitions in ${dir}:\n${loaded.errors.map(formatDefinitionError).join("\n")}`);
   }
+  // Doubtful input (nativeIdentities that differ only in case) shows in a preview as in validate.
+  for (const warning of loaded.warnings) void pulumi.log.warn(formatDefinitionError(warning));
   let definitions = loaded.definitions;
   if (opts.sourceIds) {
     const unknown = opts.sourceIds.filter((id) => !loaded.sourceIds.includes(id));

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import * as sinon from "sinon";
 import { accountsFromDirectory, summarizeAccounts } from "../../../provider/gitops/program";
 import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "./fixtures";
 
@@ -81,6 +82,21 @@ describe("gitops program (accountsFromDirectory)", function () {
     }
     expect(message.split("\n").filter((line) => line.startsWith(fixturePath("errors")) && /\.yaml:\d+: /.test(line)).length).to.be.at.least(10);
     expect(registered).to.deep.equal([]);
+  });
+
+  it("logs the loader's warnings (case-only differences) as Pulumi warnings, and still declares the accounts", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-defs-warn-"));
+    const warn = sinon.stub(pulumi.log, "warn").resolves();
+    try {
+      fs.writeFileSync(path.join(dir, "a.yaml"), `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n  - nativeIdentity: e4001\n`);
+      expect(accountsFromDirectory(dir)).to.have.lengthOf(2);
+      expect(warn.args.map((args) => args[0])).to.deep.equal([
+        `${path.join(dir, "a.yaml")}:4: nativeIdentity "e4001" differs only in case from "E4001" (${path.join(dir, "a.yaml")}:3) on source ${SOURCE_A}; many tenants treat them as one account`,
+      ]);
+    } finally {
+      warn.restore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe("an empty set of definitions (it would delete every account)", () => {
