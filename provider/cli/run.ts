@@ -11,10 +11,11 @@ import { Command, CommanderError } from "commander";
 import { createIscClient } from "../client/request";
 import { redactSecrets } from "../client/errors";
 import { resolveConnectionSettings, SETTING_ENV_VARS, type SettingHint } from "../client/settings";
-import { formatDefinitionError, type LoadResult } from "../gitops/definitions";
+import { formatDefinitionError, type DefinitionError, type LoadResult } from "../gitops/definitions";
 import { detectDrift } from "../gitops/drift";
 import { driftReportJson, driftSummaryLine, formatDriftTable } from "../gitops/drift-format";
 import { hasDrift } from "../gitops/drift-report";
+import { emptyDefinitionsProblem } from "../gitops/empty-definitions";
 import { loadDefinitionsSync } from "../gitops/loader";
 import { packageRoot } from "../gitops/schema";
 import { registerOnboardingCommands } from "./onboarding-commands";
@@ -45,6 +46,10 @@ const cliSettingHint: SettingHint = (setting, envVar) => {
   return `set ${envVar}; it has no command-line flag because command lines are visible to other users`;
 };
 
+interface ValidateFlags {
+  allowEmpty?: boolean;
+}
+
 interface DriftFlags {
   json?: boolean;
   source?: string[];
@@ -63,20 +68,35 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-/** Loads definitions; prints every error and returns undefined when there are any. */
+/** Loads definitions; prints every warning and error (all of them, in one run) and returns undefined when there are errors. */
 function loadOrReport(dir: string, io: CliIo): LoadResult | undefined {
   const result = loadDefinitionsSync(dir);
+  // Warnings never fail a command, but they are always shown: they are why a later `up` may surprise.
+  for (const warning of result.warnings) io.stderr.write(`${formatDefinitionWarning(warning)}\n`);
   if (result.errors.length === 0) return result;
   for (const error of result.errors) io.stderr.write(`${formatDefinitionError(error)}\n`);
   io.stderr.write(`${plural(result.errors.length, "error")} in the definitions\n`);
   return undefined;
 }
 
-function validateCommand(dir: string, io: CliIo): number {
+/** `file:line: warning: message`, the form editors and CI annotate as a warning. */
+function formatDefinitionWarning(warning: DefinitionError): string {
+  return formatDefinitionError({ ...warning, message: `warning: ${warning.message}` });
+}
+
+function validateCommand(dir: string, flags: ValidateFlags, io: CliIo): number {
   const result = loadOrReport(dir, io);
   if (!result) return EXIT_ERROR;
+  // validate is what CI runs before `pulumi up`: it refuses what the program would refuse.
+  const emptyProblem = emptyDefinitionsProblem(
+    dir,
+    { accounts: result.definitions.length, files: result.files.length },
+    "pass --allow-empty here and set the stack config isc-accounts:allowEmpty for the Pulumi program",
+  );
+  if (emptyProblem && flags.allowEmpty !== true) return fail(io, emptyProblem);
+  const warnings = result.warnings.length > 0 ? `, ${plural(result.warnings.length, "warning")}` : "";
   io.stdout.write(
-    `OK: ${plural(result.definitions.length, "account")} in ${plural(result.files.length, "file")} (${plural(result.sourceIds.length, "source")})\n`,
+    `OK: ${plural(result.definitions.length, "account")} in ${plural(result.files.length, "file")} (${plural(result.sourceIds.length, "source")})${warnings}\n`,
   );
   return EXIT_OK;
 }
@@ -84,6 +104,7 @@ function validateCommand(dir: string, io: CliIo): number {
 async function driftCommand(dir: string, flags: DriftFlags, io: CliIo): Promise<number> {
   const loaded = loadOrReport(dir, io);
   if (!loaded) return EXIT_ERROR;
+  if (loaded.sourceIds.length === 0) return fail(io, `no definitions file in ${dir} names a source: nothing to compare`);
 
   const requestedSources = flags.source ?? [];
   for (const id of requestedSources) {
@@ -135,9 +156,13 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   program
     .command("validate")
     .summary("check definition files offline")
-    .description("Check definition files offline (syntax, schema, duplicates). Exit 0 when valid, 1 otherwise.")
+    .description(
+      "Check definition files offline (syntax, schema, duplicates) and print every problem as file:line. Exit 0 when valid " +
+        "(warnings are printed but do not fail), 1 otherwise. No accounts at all is an error unless --allow-empty.",
+    )
     .argument("<dir>", "definitions directory (read recursively) or a single file")
-    .action((dir: string) => setExitCode(validateCommand(dir, io)));
+    .option("--allow-empty", "accept definitions that declare no account (a Pulumi program applying them deletes every account)")
+    .action((dir: string, flags: ValidateFlags) => setExitCode(validateCommand(dir, flags, io)));
 
   program
     .command("drift")

@@ -4,7 +4,10 @@
  */
 import type { AccountDeclaration } from "../resources/account/fields";
 
-/** Where something was written: file relative to the definitions directory (always `/`-separated), 1-based line. */
+/**
+ * Where something was written: the file as the user can open it (the directory as given to the
+ * loader joined with the path inside it, e.g. `accounts/hr.yaml`), 1-based line.
+ */
 export interface DefinitionLocation {
   file: string;
   line: number;
@@ -33,6 +36,8 @@ export interface LoadResult {
   /** Every valid account, in file order then document order. Meaningful only when `errors` is empty. */
   definitions: AccountDefinition[];
   errors: DefinitionError[];
+  /** Doubtful but valid input (e.g. two nativeIdentities that differ only in case); never fails a load. */
+  warnings: DefinitionError[];
   /** Definition files read, relative to the directory, sorted. */
   files: string[];
   /** Every source named by a file (also files with an empty `accounts` list), sorted. */

@@ -37,18 +37,32 @@ function renderValue(value: DifferenceValue): string {
   return JSON.stringify(value);
 }
 
-/** One row per difference (one row for accounts without field differences), columns aligned. */
+/** The source as every other output names it: by name (the id when the name is unknown; `--json` has both). */
+function sourceCell(report: DriftReport, sourceId: string): string {
+  return JSON.stringify(report.sources.find((s) => s.id === sourceId)?.name ?? sourceId).slice(1, -1);
+}
+
+/** Where the account is defined, `file:line` as the user gave the directory (openable from a CI log). */
+function definedAtCell(account: Pick<AccountDrift, "definedAt">): string {
+  return account.definedAt === null ? "-" : JSON.stringify(account.definedAt).slice(1, -1);
+}
+
+/**
+ * One row per difference (one row for accounts without field differences), columns aligned; each
+ * row names the source and where the account is defined.
+ */
 export function formatDriftTable(report: DriftReport, options: RenderOptions = {}): string {
-  const header = ["SOURCE", "NATIVE IDENTITY", "STATUS", "FIELD", "EXPECTED", "ACTUAL"];
+  const header = ["SOURCE", "NATIVE IDENTITY", "STATUS", "DEFINED AT", "FIELD", "EXPECTED", "ACTUAL"];
   const rows: string[][] = [];
   for (const account of [...listedAccounts(report, options), ...duplicateEntries(report)]) {
     const identity = JSON.stringify(account.nativeIdentity).slice(1, -1); // escapes control characters
     if (account.differences.length === 0) {
-      rows.push([account.sourceId, identity, account.status, "-", "-", "-"]);
+      rows.push([sourceCell(report, account.sourceId), identity, account.status, definedAtCell(account), "-", "-", "-"]);
       continue;
     }
     for (const d of account.differences) {
-      rows.push([account.sourceId, identity, account.status, d.field, renderValue(d.expected), renderValue(d.actual)]);
+      const values = [d.field, renderValue(d.expected), renderValue(d.actual)];
+      rows.push([sourceCell(report, account.sourceId), identity, account.status, definedAtCell(account), ...values]);
     }
   }
   if (rows.length === 0) return "";

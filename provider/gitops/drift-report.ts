@@ -48,6 +48,8 @@ export interface DuplicateAccounts {
 
 export interface SourceScan {
   sourceId: string;
+  /** The source's display name; null when unknown (e.g. the source is gone). */
+  sourceName?: string | null;
   accounts: readonly Account[];
 }
 
@@ -56,7 +58,7 @@ export interface DriftReport {
   version: 1;
   generatedAt: string;
   baseUrl: string;
-  sources: Array<{ id: string; accountsScanned: number }>;
+  sources: Array<{ id: string; name: string | null; accountsScanned: number }>;
   summary: DriftSummary;
   accounts: AccountDrift[];
   /** Sorted by source, then nativeIdentity. */
@@ -140,7 +142,9 @@ export function compareWithTenant(definitions: readonly AccountDefinition[], sca
     version: 1,
     generatedAt: (options.now ?? new Date()).toISOString(),
     baseUrl: options.baseUrl,
-    sources: scans.map((s) => ({ id: s.sourceId, accountsScanned: s.accounts.length })).sort((a, b) => byCodeUnits(a.id, b.id)),
+    sources: scans
+      .map((s) => ({ id: s.sourceId, name: s.sourceName ?? null, accountsScanned: s.accounts.length }))
+      .sort((a, b) => byCodeUnits(a.id, b.id)),
     summary: {
       managed: entries.length - count("unmanaged"),
       inSync: count("in-sync"),

@@ -5,6 +5,7 @@
  */
 import { eq } from "../client/filters";
 import type { IscClient } from "../client/request";
+import { getSource } from "../client/sources";
 import type { Account } from "../client/types";
 import type { AccountDefinition } from "./definitions";
 import { compareWithTenant, type DriftReport, type SourceScan } from "./drift-report";
@@ -39,7 +40,14 @@ export async function detectDrift(
       query: { filters: eq("sourceId", sourceId), sorters: "id" },
       onPage: (scanned) => opts.onProgress?.({ sourceId, scanned }),
     });
-    scans.push({ sourceId, accounts });
+    scans.push({ sourceId, sourceName: await sourceName(client, sourceId, accounts), accounts });
   }
   return compareWithTenant(definitions, scans, { includeUnmanaged: opts.includeUnmanaged, baseUrl: client.baseUrl });
+}
+
+/** Every account read names its source; only a source with no accounts costs a read of its own. */
+async function sourceName(client: IscClient, sourceId: string, accounts: readonly Account[]): Promise<string | null> {
+  const named = accounts.find((a) => a.sourceName);
+  if (named) return named.sourceName;
+  return (await getSource(client, sourceId))?.name ?? null;
 }

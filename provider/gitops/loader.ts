@@ -1,19 +1,21 @@
 /**
  * Loads GitOps account definitions: every *.yaml / *.yml file under a directory (recursively, in
- * sorted path order so results never depend on the file system), validated against
- * schema/accounts.schema.json, with every problem reported as file:line.
+ * sorted path order so results never depend on the file system; see definition-files.ts), strictly
+ * UTF-8, validated against schema/accounts.schema.json, with every problem reported as file:line
+ * and all of them in one run (duplicates across files and documents included).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument, type Document, type Node } from "yaml";
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml";
 import type { AccountDefinition, DefinitionError, DefinitionLocation, LoadResult } from "./definitions";
+import { listDefinitionFiles, type DefinitionFile } from "./definition-files";
+import { capQuotedInput } from "./message-cap";
+import { decodeUtf8 } from "./utf8";
 import { formatLocation } from "./definitions";
 import { accountResourceName } from "./naming";
 import { definitionsValidator, schemaProblems } from "./schema";
 import { desiredAccountFrom } from "../resources/account/inputs";
 import type { AccountDeclaration } from "../resources/account/fields";
-
-const DEFINITION_FILE = /\.ya?ml$/i;
 
 /** Shape of a file once it passed the schema. */
 interface DefinitionsFile {
@@ -28,112 +30,224 @@ type FileDefaults = Partial<AccountDeclaration>;
 /** One entry of `accounts`: any of the fields declared for GitOps accounts (the schema enforces which). */
 type AccountEntry = Omit<Partial<AccountDeclaration>, "sourceId"> & { nativeIdentity: string };
 
-/** Relative, `/`-separated, sorted paths of the definition files under `dir` (dot-entries skipped). */
-function listDefinitionFiles(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (relative: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, relative), { withFileTypes: true })) {
-      if (entry.name.startsWith(".")) continue;
-      const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) walk(child);
-      else if (DEFINITION_FILE.test(entry.name) && fs.statSync(path.join(dir, child)).isFile()) found.push(child);
-    }
-  };
-  walk("");
-  // Code-unit order, not locale order: identical on every machine.
-  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/**
+ * An account's source + nativeIdentity as written, read even from entries with other errors, so one
+ * run reports duplicates too.
+ */
+interface DeclaredIdentity {
+  sourceId: string;
+  nativeIdentity: string;
+  location: DefinitionLocation;
 }
 
-/** Synchronous loader (a Pulumi program declares its resources synchronously). */
+/** Why `dir` itself cannot be used, named for the author (not a raw errno). */
+function directoryProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "ENOTDIR") return "definitions directory not found";
+  if (code === "ELOOP") return "symlink loop: the path resolves to itself (ELOOP)";
+  return `cannot read the definitions directory: ${code ?? String(err)}`;
+}
+
+/**
+ * Synchronous loader (a Pulumi program declares its resources synchronously). Every file, error and
+ * location is named as the user can open it: `dir` as given joined with the path inside it (so
+ * `validate accounts/` prints `accounts/hr.yaml:3`). An empty set of definitions is not an error
+ * here; callers that would delete accounts refuse it (see empty-definitions.ts).
+ */
 export function loadDefinitionsSync(dir: string): LoadResult {
-  const result: LoadResult = { definitions: [], errors: [], files: [], sourceIds: [] };
+  const result: LoadResult = { definitions: [], errors: [], warnings: [], files: [], sourceIds: [] };
   let stat: fs.Stats;
   try {
     stat = fs.statSync(dir);
-  } catch {
-    result.errors.push({ file: dir, line: 0, message: "definitions directory not found" });
+  } catch (err) {
+    result.errors.push({ file: dir, line: 0, message: directoryProblem(err) });
     return result;
   }
   // A single file is accepted too (`isc-accounts validate accounts.yaml`).
-  const root = stat.isDirectory() ? dir : path.dirname(dir);
-  result.files = stat.isDirectory() ? listDefinitionFiles(dir) : [path.basename(dir)];
-  if (result.files.length === 0) {
-    result.errors.push({ file: dir, line: 0, message: "no definition files (*.yaml, *.yml) found in this directory" });
-    return result;
+  let files: DefinitionFile[];
+  const shown = stat.isDirectory() ? (relative: string) => path.join(dir, relative) : () => dir;
+  if (stat.isDirectory()) {
+    const listing = listDefinitionFiles(dir);
+    result.errors.push(...listing.problems.map((p) => ({ file: shown(p.relative), line: 0, message: p.message })));
+    files = listing.files;
+  } else {
+    files = [{ relative: path.basename(dir), absolute: dir }];
   }
+  result.files = files.map((f) => f.relative);
 
   const sources = new Set<string>();
-  const firstDefinition = new Map<string, DefinitionLocation>();
-  for (const file of result.files) {
-    let text: string;
+  const firstByKey = new Map<string, DefinitionLocation>();
+  const firstBySpelling = new Map<string, DeclaredIdentity>();
+  const definitionKeys = new Set<string>();
+  for (const { relative, absolute } of files) {
+    const file = shown(relative);
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(path.join(root, file), "utf8");
+      bytes = fs.readFileSync(absolute);
     } catch (err) {
       result.errors.push({ file, line: 0, message: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
       continue;
     }
-    const parsed = parseDefinitionsFile(file, text);
+    const decoded = decodeUtf8(bytes);
+    if (!decoded.ok) {
+      result.errors.push({ file, line: decoded.line, message: decoded.message });
+      continue;
+    }
+    const parsed = parseDefinitionsFile(file, decoded.text);
     result.errors.push(...parsed.errors);
-    if (parsed.sourceId !== undefined) sources.add(parsed.sourceId);
-    for (const definition of parsed.definitions) {
-      const key = JSON.stringify([definition.sourceId, definition.nativeIdentity]);
-      const first = firstDefinition.get(key);
+    for (const sourceId of parsed.sourceIds) sources.add(sourceId);
+    for (const identity of parsed.identities) {
+      const key = JSON.stringify([identity.sourceId, identity.nativeIdentity]);
+      const first = firstByKey.get(key);
       if (first) {
         result.errors.push({
-          ...definition.location,
-          message: `duplicate account ${definition.nativeIdentity} on source ${definition.sourceId} (first defined at ${formatLocation(first)})`,
+          ...identity.location,
+          message: `duplicate account ${identity.nativeIdentity} on source ${identity.sourceId} (first defined at ${formatLocation(first)})`,
         });
         continue;
       }
-      firstDefinition.set(key, definition.location);
+      firstByKey.set(key, identity.location);
+      // ISC does not document whether nativeIdentity is case-sensitive, and many tenants treat
+      // `E4001` and `e4001` as one account: valid, but worth a look.
+      const spellingKey = JSON.stringify([identity.sourceId, identity.nativeIdentity.toLowerCase()]);
+      const sameButCase = firstBySpelling.get(spellingKey);
+      if (sameButCase) {
+        result.warnings.push({
+          ...identity.location,
+          message:
+            `nativeIdentity ${JSON.stringify(identity.nativeIdentity)} differs only in case from ${JSON.stringify(sameButCase.nativeIdentity)} ` +
+            `(${formatLocation(sameButCase.location)}) on source ${identity.sourceId}; many tenants treat them as one account`,
+        });
+      } else {
+        firstBySpelling.set(spellingKey, identity);
+      }
+    }
+    for (const definition of parsed.definitions) {
+      const key = JSON.stringify([definition.sourceId, definition.nativeIdentity]);
+      if (definitionKeys.has(key)) continue; // a duplicate, reported above
+      definitionKeys.add(key);
       result.definitions.push(definition);
     }
   }
   result.sourceIds = [...sources].sort();
+  result.errors = result.errors.map(cappedMessage);
+  result.warnings = result.warnings.map(cappedMessage);
   return result;
+}
+
+function cappedMessage(error: DefinitionError): DefinitionError {
+  return { ...error, message: capQuotedInput(error.message) };
 }
 
 export async function loadDefinitions(dir: string): Promise<LoadResult> {
   return loadDefinitionsSync(dir);
 }
 
+/** What one YAML document of a definitions file holds. */
 interface ParsedFile {
   sourceId?: string;
   definitions: AccountDefinition[];
   errors: DefinitionError[];
 }
 
-/** Parses and validates one file's text. `file` is only used to label locations. */
-export function parseDefinitionsFile(file: string, text: string): ParsedFile {
+/** What a definitions file holds: every document's accounts, errors and declared identities. */
+export interface ParsedDefinitionsFile {
+  sourceIds: string[];
+  definitions: AccountDefinition[];
+  errors: DefinitionError[];
+  identities: DeclaredIdentity[];
+}
+
+/**
+ * Parses and validates one file's text. `file` is only used to label locations. A file may hold
+ * several `---`-separated documents, each a `{source, accounts}` map; empty documents (an empty or
+ * comment-only file, a trailing `---`) hold no accounts and are accepted as placeholders.
+ */
+export function parseDefinitionsFile(file: string, text: string): ParsedDefinitionsFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): { line: number; column: number } => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
+  const parsed: ParsedDefinitionsFile = { sourceIds: [], definitions: [], errors: [], identities: [] };
+  for (const doc of docs) {
+    const one = parseDefinitionsDocument(file, doc, text, at);
+    if (one.sourceId !== undefined && !parsed.sourceIds.includes(one.sourceId)) parsed.sourceIds.push(one.sourceId);
+    parsed.definitions.push(...one.definitions);
+    parsed.errors.push(...one.errors);
+    parsed.identities.push(...one.identities);
+  }
+  return parsed;
+}
 
-  if (doc.errors.length > 0) {
-    return { definitions: [], errors: doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: yamlErrorMessage(e.code, e.message, text, e.pos[0]) })) };
-  }
-  if (doc.contents === null) {
-    return { definitions: [], errors: [{ file, line: 1, message: 'empty file: expected a map with the keys "source" and "accounts"' }] };
-  }
+type Locate = (offset: number) => { line: number; column: number };
+
+function parseDefinitionsDocument(file: string, doc: Document, text: string, at: Locate): ParsedFile & { identities: DeclaredIdentity[] } {
+  const syntaxErrors = doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: yamlErrorMessage(e.code, e.message, text, e.pos[0]) }));
+  const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+  if (empty && syntaxErrors.length === 0) return { definitions: [], errors: [], identities: [] };
+  // The parser recovers from most syntax errors; the accounts next to one are not trusted, the rest are.
+  const untrusted = syntaxErrors.length > 0 ? accountsNearErrors(doc, doc.errors.map((e) => e.pos[0]), at) : new Set<number>();
+  if (untrusted === undefined) return { definitions: [], errors: syntaxErrors, identities: [] };
 
   let data: unknown;
   try {
     data = doc.toJS(); // throws on alias bombs (more aliases than yaml's maxAliasCount)
   } catch (err) {
-    return { definitions: [], errors: [{ file, line: 1, message: `YAML error: ${(err as Error).message}` }] };
+    return { definitions: [], errors: [...syntaxErrors, { file, line: 1, message: `YAML error: ${(err as Error).message}` }], identities: [] };
   }
+  const identities = declaredIdentities(file, doc, data, untrusted, at);
+  const untrustedPaths = [...untrusted].map((index) => ["accounts", index]);
   const validate = definitionsValidator();
   if (!validate(data)) {
-    const problems = schemaProblems(validate.errors ?? []);
-    const errors = problems
+    const problems = schemaProblems(validate.errors ?? []).filter((p) => !(p.path[0] === "accounts" && untrusted.has(p.path[1] as number)));
+    // What the parser made of a garbled line says nothing the syntax error does not.
+    const syntaxLines = new Set(syntaxErrors.map((e) => e.line));
+    const schemaErrors = problems
       .map((p) => ({ file, ...at(offsetOf(doc, p.path, p.key)), message: p.message }))
-      .sort((a, b) => a.line - b.line || a.column - b.column);
-    return { ...usableAccounts(file, doc, data as DefinitionsFile, problems.map((p) => p.path), at), errors };
+      .filter((e) => !syntaxLines.has(e.line));
+    const errors = [...syntaxErrors, ...schemaErrors].sort((a, b) => a.line - b.line || a.column - b.column);
+    return { ...usableAccounts(file, doc, data as DefinitionsFile, [...problems.map((p) => p.path), ...untrustedPaths], at), errors, identities };
   }
-  return { ...usableAccounts(file, doc, data as DefinitionsFile, [], at), errors: [] };
+  return { ...usableAccounts(file, doc, data as DefinitionsFile, untrustedPaths, at), errors: syntaxErrors, identities };
+}
+
+/**
+ * Indexes of the `accounts` items a syntax error may have garbled: the item holding the error and,
+ * when the error sits on that item's first line (the parser often notices a problem only where the
+ * next item starts), the one before. Undefined when an error lies outside the accounts list (in
+ * `source` or `defaults`, which every account depends on): then nothing in the document is trusted.
+ */
+function accountsNearErrors(doc: Document, offsets: readonly number[], at: Locate): Set<number> | undefined {
+  const accounts = isMap(doc.contents) ? doc.get("accounts", true) : undefined;
+  if (!isSeq(accounts) || !accounts.range) return undefined;
+  const starts = accounts.items.map((item) => (isNode(item) && item.range ? item.range[0] : Number.NaN));
+  const untrusted = new Set<number>();
+  for (const offset of offsets) {
+    if (offset > accounts.range[2]) return undefined;
+    let index = -1;
+    starts.forEach((start, i) => {
+      if (start <= offset) index = i;
+    });
+    if (index === -1) return undefined;
+    untrusted.add(index);
+    if (index > 0 && at(offset).line === at(starts[index]).line) untrusted.add(index - 1);
+  }
+  return untrusted;
+}
+
+/** source + nativeIdentity of every trusted entry that has both as strings, whatever else is wrong with it. */
+function declaredIdentities(file: string, doc: Document, data: unknown, untrusted: ReadonlySet<number>, at: Locate): DeclaredIdentity[] {
+  if (typeof data !== "object" || data === null) return [];
+  const { source, accounts } = data as { source?: unknown; accounts?: unknown };
+  if (typeof source !== "string" || !Array.isArray(accounts)) return [];
+  return accounts.flatMap((entry: unknown, index) => {
+    if (untrusted.has(index) || typeof entry !== "object" || entry === null) return [];
+    const nativeIdentity = (entry as { nativeIdentity?: unknown }).nativeIdentity;
+    if (typeof nativeIdentity !== "string") return [];
+    return [{ sourceId: source, nativeIdentity, location: { file, line: at(offsetOf(doc, ["accounts", index])).line } }];
+  });
 }
 
 /**
@@ -192,8 +306,6 @@ function yamlErrorMessage(code: string, message: string, text: string, offset: n
       const key = /^\s*(["']?)(.*?)\1\s*:/.exec(text.slice(offset).split("\n")[0] ?? "")?.[2];
       return key !== undefined ? `duplicate key "${key}"` : "duplicate key";
     }
-    case "MULTIPLE_DOCS":
-      return "a definitions file must hold a single YAML document (remove the '---' separator)";
     default:
       return `YAML syntax error: ${message}`;
   }

@@ -2,10 +2,11 @@
  * GitOps in a Pulumi program: one `Account` per definition, named from source + nativeIdentity
  * only, so moving or reordering definitions never replaces an account.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { Account, type AccountArgs } from "../resources/account";
 import type { AccountDefinition } from "./definitions";
 import { formatDefinitionError } from "./definitions";
+import { ALLOW_EMPTY_CONFIG_KEY, emptyDefinitionsProblem } from "./empty-definitions";
 import { loadDefinitionsSync } from "./loader";
 
 export interface AccountsFromDirectoryOptions {
@@ -13,6 +14,11 @@ export interface AccountsFromDirectoryOptions {
   resourceOptions?: pulumi.CustomResourceOptions;
   /** Declare only the accounts of these sources (each must be named by some definitions file). */
   sourceIds?: readonly string[];
+  /**
+   * Declare zero accounts (which deletes every account the stack manages) instead of refusing.
+   * Default: the stack config `isc-accounts:allowEmpty` (false when unset).
+   */
+  allowEmpty?: boolean;
 }
 
 /** The definition each account was declared from, for summarizeAccounts(). */
@@ -26,13 +32,16 @@ export function accountArgs(definition: AccountDefinition): AccountArgs {
 
 /**
  * Loads the definitions under `dir` and declares their accounts. Throws one Error listing every
- * `file:line: message` problem, so a broken definition fails the preview before anything changes.
+ * `file:line: message` problem, so a broken definition fails the preview before anything changes,
+ * and refuses to declare zero accounts unless `allowEmpty` (see empty-definitions.ts).
  */
 export function accountsFromDirectory(dir: string, opts: AccountsFromDirectoryOptions = {}): Account[] {
   const loaded = loadDefinitionsSync(dir);
   if (loaded.errors.length > 0) {
     throw new Error(`invalid account definitions in ${dir}:\n${loaded.errors.map(formatDefinitionError).join("\n")}`);
   }
+  // Doubtful input (nativeIdentities that differ only in case) shows in a preview as in validate.
+  for (const warning of loaded.warnings) void pulumi.log.warn(formatDefinitionError(warning));
   let definitions = loaded.definitions;
   if (opts.sourceIds) {
     const unknown = opts.sourceIds.filter((id) => !loaded.sourceIds.includes(id));
@@ -40,6 +49,12 @@ export function accountsFromDirectory(dir: string, opts: AccountsFromDirectoryOp
     const wanted = new Set(opts.sourceIds);
     definitions = definitions.filter((d) => wanted.has(d.sourceId));
   }
+  const emptyProblem = emptyDefinitionsProblem(
+    dir,
+    { accounts: definitions.length, files: loaded.files.length },
+    `pass { allowEmpty: true } to accountsFromDirectory() or set the stack config ${ALLOW_EMPTY_CONFIG_KEY} to true (pulumi config set ${ALLOW_EMPTY_CONFIG_KEY} true)`,
+  );
+  if (emptyProblem && !(opts.allowEmpty ?? new pulumi.Config("isc-accounts").getBoolean("allowEmpty") ?? false)) throw new Error(emptyProblem);
   return definitions.map((definition) => {
     const account = new Account(definition.resourceName, accountArgs(definition), opts.resourceOptions);
     definitionOf.set(account, definition);

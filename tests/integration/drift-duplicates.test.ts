@@ -81,6 +81,6 @@ describe("isc-accounts drift: duplicate nativeIdentities", function () {
     const run = await runCaptured(["drift", dir, "--json"], env);
     expect(run.code).to.equal(2);
     const report = JSON.parse(run.stdout) as { duplicates: unknown };
-    expect(report.duplicates).to.deep.equal([{ sourceId: SOURCE, nativeIdentity: "jdoe", accountIds: [FIRST, SECOND], definedAt: "people.yaml:3" }]);
+    expect(report.duplicates).to.deep.equal([{ sourceId: SOURCE, nativeIdentity: "jdoe", accountIds: [FIRST, SECOND], definedAt: `${path.join(dir, "people.yaml")}:3` }]);
   });
 });

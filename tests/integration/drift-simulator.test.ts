@@ -90,7 +90,7 @@ interface JsonReport {
   version: number;
   generatedAt: string;
   baseUrl: string;
-  sources: Array<{ id: string; accountsScanned: number }>;
+  sources: Array<{ id: string; name: string | null; accountsScanned: number }>;
   summary: Record<string, number>;
   accounts: Array<{ sourceId: string; nativeIdentity: string; accountId: string | null; status: string; differences: Array<{ field: string; expected: unknown; actual: unknown }>; definedAt: string | null }>;
 }
@@ -140,9 +140,11 @@ describe("isc-accounts drift against the simulator", function () {
     const run = await drift();
     expect(run.code).to.equal(2);
     const lines = run.stdout.trimEnd().split("\n");
-    expect(lines[0]).to.match(/^SOURCE\s+NATIVE IDENTITY\s+STATUS\s+FIELD\s+EXPECTED\s+ACTUAL$/);
-    expect(lines[1]).to.match(new RegExp(`^${HR}\\s+jdoe\\s+drifted\\s+attributes\\.email\\s+"jdoe@example\\.com"\\s+"john@evil\\.example"$`));
-    expect(lines[2]).to.match(new RegExp(`^${HR}\\s+jdoe\\s+drifted\\s+attributes\\.groups\\s+\\["vpn","contractors"\\]\\s+\\["vpn"\\]$`));
+    expect(lines[0]).to.match(/^SOURCE\s+NATIVE IDENTITY\s+STATUS\s+DEFINED AT\s+FIELD\s+EXPECTED\s+ACTUAL$/);
+    // The source by name and the definition's file:line, the path as given on the command line.
+    const at = `${dir}/hr/people.yaml:3`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(lines[1]).to.match(new RegExp(`^HR\\s+jdoe\\s+drifted\\s+${at}\\s+attributes\\.email\\s+"jdoe@example\\.com"\\s+"john@evil\\.example"$`));
+    expect(lines[2]).to.match(new RegExp(`^HR\\s+jdoe\\s+drifted\\s+${at}\\s+attributes\\.groups\\s+\\["vpn","contractors"\\]\\s+\\["vpn"\\]$`));
     expect(lines.at(-1)).to.equal("Drift: 1 drifted, 0 missing, 0 unmanaged, 3 in sync (4 managed accounts on 2 sources)");
   });
 
@@ -151,8 +153,16 @@ describe("isc-accounts drift against the simulator", function () {
     const { run, report } = await driftJson();
     expect(run.code).to.equal(2);
     expect(report.accounts).to.deep.equal([
-      { sourceId: HR, nativeIdentity: "asmith", accountId: null, status: "missing", differences: [], definedAt: "hr/people.yaml:9" },
+      { sourceId: HR, nativeIdentity: "asmith", accountId: null, status: "missing", differences: [], definedAt: `${dir}/hr/people.yaml:9` },
     ]);
+  });
+
+  it("names a source with no accounts left by reading the source (one request)", async () => {
+    sim.admin.deleteAccount(ACCOUNT.alan);
+    const run = await drift();
+    expect(run.code).to.equal(2);
+    expect(run.stdout.split("\n")[1]).to.match(/^Contractors\s+alan\.t\s+missing\s+\S+\/contractors\.yaml:5\s+-\s+-\s+-$/);
+    expect(sim.requests().filter((r) => r.method === "GET" && r.path.startsWith("/v3/sources/")).map((r) => r.path)).to.deep.equal([`/v3/sources/${CONTRACTORS}`]);
   });
 
   it("reports correlation changes (identityId, uncorrelated, manuallyCorrelated)", async () => {
@@ -198,7 +208,7 @@ describe("isc-accounts drift against the simulator", function () {
     expect(report.accounts[0]).to.deep.include({ sourceId: CONTRACTORS, nativeIdentity: "stray", status: "unmanaged", definedAt: null });
     expect(report.accounts[0].accountId).to.be.a("string");
     const table = await drift("--include-unmanaged");
-    expect(table.stdout).to.match(new RegExp(`${CONTRACTORS}\\s+stray\\s+unmanaged`));
+    expect(table.stdout).to.match(/Contractors\s+stray\s+unmanaged\s+-/);
     expect(table.stdout.trimEnd().split("\n").at(-1)).to.equal("Drift: 0 drifted, 0 missing, 1 unmanaged, 4 in sync (4 managed accounts on 2 sources)");
   });
 
@@ -211,8 +221,8 @@ describe("isc-accounts drift against the simulator", function () {
     expect(new Date(report.generatedAt).toISOString()).to.equal(report.generatedAt);
     expect(report.baseUrl).to.equal(sim.url);
     expect(report.sources).to.deep.equal([
-      { id: HR, accountsScanned: 3 },
-      { id: CONTRACTORS, accountsScanned: 1 },
+      { id: HR, name: "HR", accountsScanned: 3 },
+      { id: CONTRACTORS, name: "Contractors", accountsScanned: 1 },
     ]);
     expect(report.summary).to.deep.equal({ managed: 4, inSync: 3, drifted: 1, missing: 0, unmanaged: 0 });
     expect(report.accounts).to.deep.equal([
@@ -222,7 +232,7 @@ describe("isc-accounts drift against the simulator", function () {
         accountId: ACCOUNT.jdoe,
         status: "drifted",
         differences: [{ field: "attributes.displayName", expected: "John Doe", actual: "J. Doe" }],
-        definedAt: "hr/people.yaml:3",
+        definedAt: `${dir}/hr/people.yaml:3`,
       },
     ]);
     const all = (await driftJson("--all")).report;

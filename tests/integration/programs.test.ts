@@ -3,6 +3,8 @@
  * register what they should, and every dynamic provider serializes (a serialization failure shows
  * up under mocks only as an unhandled rejection, which captureProgram turns into a failure).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
@@ -111,5 +113,26 @@ describe("programs under pulumi.runtime.setMocks", function () {
     expect(captured.resources).to.have.length(6);
     const byDefault = await capture("program/index.js", ".", { project: "isc-accounts", stack: "dev" });
     expect(byDefault.resources.map((r) => r.name)).to.deep.equal([`${DEMO_IDS.hrSource}/E9001`]);
+  });
+
+  it("the top-level program refuses an empty definitions directory unless isc-accounts:allowEmpty is true", async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "isc-program-empty-"));
+    try {
+      const config = { "isc-accounts:definitionsDir": empty };
+      // The program throws while it is required (before declaring anything), like any Pulumi program.
+      const file = path.join(DIST, "program", "index.js");
+      const previousConfig = pulumi.runtime.allConfig();
+      pulumi.runtime.setAllConfig(config);
+      try {
+        delete require.cache[require.resolve(file)];
+        expect(() => require(file)).to.throw(/no definition files \(\*\.yaml, \*\.yml\) in .*would delete every account this stack manages/);
+      } finally {
+        pulumi.runtime.setAllConfig(previousConfig);
+      }
+      const allowed = await capture("program/index.js", ".", { project: "isc-accounts", stack: "dev", config: { ...config, "isc-accounts:allowEmpty": "true" } });
+      expect(allowed.resources).to.deep.equal([]);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

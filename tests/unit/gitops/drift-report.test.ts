@@ -110,8 +110,8 @@ describe("gitops drift comparison", () => {
     ]);
     expect(withUnmanaged.accounts.find((a) => a.status === "unmanaged")!.definedAt).to.equal(null);
     expect(withUnmanaged.sources).to.deep.equal([
-      { id: SOURCE_A, accountsScanned: 1 },
-      { id: SOURCE_B, accountsScanned: 2 },
+      { id: SOURCE_A, name: null, accountsScanned: 1 },
+      { id: SOURCE_B, name: null, accountsScanned: 2 },
     ]);
     expect(hasDrift(withUnmanaged)).to.equal(true);
   });
@@ -175,9 +175,13 @@ describe("gitops drift comparison", () => {
   });
 
   describe("rendering", () => {
-    const defs = [definition("jdoe", { attributes: { email: "new@x" } }), definition("gone"), definition("fine")];
+    const defs = [
+      definition("jdoe", { attributes: { email: "new@x" }, location: { file: "accounts/hr.yaml", line: 7 } }),
+      definition("gone", { location: { file: "accounts/hr.yaml", line: 3 } }),
+      definition("fine"),
+    ];
     const tenant = [account("jdoe", { attributes: { email: "old@x" } }), account("fine")];
-    const report = compareWithTenant(defs, [{ sourceId: SOURCE_A, accounts: tenant }], options);
+    const report = compareWithTenant(defs, [{ sourceId: SOURCE_A, sourceName: "HR Flat File", accounts: tenant }], options);
 
     it("JSON: versioned, documented keys; lists only accounts needing attention unless asked", () => {
       const json = JSON.parse(driftReportJson(report));
@@ -191,15 +195,21 @@ describe("gitops drift comparison", () => {
       expect(all.accounts).to.have.lengthOf(3);
     });
 
-    it("table: aligned columns, one row per difference", () => {
+    it("table: aligned columns, one row per difference, the source by name and where each account is defined", () => {
       const lines = formatDriftTable(report).trimEnd().split("\n");
-      expect(lines).to.have.lengthOf(3);
-      expect(lines[0]).to.match(/^SOURCE\s+NATIVE IDENTITY\s+STATUS\s+FIELD\s+EXPECTED\s+ACTUAL$/);
-      expect(lines[1]).to.match(new RegExp(`^${SOURCE_A}\\s+gone\\s+missing\\s+-\\s+-\\s+-$`));
-      expect(lines[2]).to.match(new RegExp(`^${SOURCE_A}\\s+jdoe\\s+drifted\\s+attributes\\.email\\s+"new@x"\\s+"old@x"$`));
+      expect(lines).to.deep.equal([
+        "SOURCE        NATIVE IDENTITY  STATUS   DEFINED AT          FIELD             EXPECTED  ACTUAL",
+        "HR Flat File  gone             missing  accounts/hr.yaml:3  -                 -         -",
+        'HR Flat File  jdoe             drifted  accounts/hr.yaml:7  attributes.email  "new@x"   "old@x"',
+      ]);
       const statusColumn = lines[0].indexOf("STATUS");
       expect(lines[1].indexOf("missing")).to.equal(statusColumn);
       expect(lines[2].indexOf("drifted")).to.equal(statusColumn);
+    });
+
+    it("table: a source without a known name is shown by id; unmanaged accounts have no definition", () => {
+      const unnamed = compareWithTenant([], [{ sourceId: SOURCE_B, accounts: [account("stray", {}, SOURCE_B)] }], { ...options, includeUnmanaged: true });
+      expect(formatDriftTable(unnamed).trimEnd().split("\n")[1]).to.match(new RegExp(`^${SOURCE_B}\\s+stray\\s+unmanaged\\s+-\\s+-\\s+-\\s+-$`));
     });
 
     it("summary line for drift and for no drift", () => {

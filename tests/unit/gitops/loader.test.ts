@@ -6,8 +6,24 @@ import { formatDefinitionError, type LoadResult } from "../../../provider/gitops
 import { loadDefinitions, loadDefinitionsSync, parseDefinitionsFile } from "../../../provider/gitops/loader";
 import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "./fixtures";
 
-function errorLines(result: LoadResult): string[] {
-  return result.errors.map(formatDefinitionError);
+/** `file:line: message` lines, with `root/` taken out of paths so expectations read as inside that folder. */
+function errorLines(result: LoadResult, root?: string): string[] {
+  const lines = result.errors.map(formatDefinitionError);
+  return root === undefined ? lines : lines.map((line) => line.split(`${root}${path.sep}`).join(""));
+}
+
+function warningLines(result: LoadResult, root: string): string[] {
+  return result.warnings.map(formatDefinitionError).map((line) => line.split(`${root}${path.sep}`).join(""));
+}
+
+/** A scratch definitions folder with the given files (text, or bytes). */
+function scratch(files: Record<string, string | Uint8Array> = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-defs-"));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
 }
 
 describe("gitops loader", () => {
@@ -30,7 +46,7 @@ describe("gitops loader", () => {
         enabled: false,
         forceProvisioning: true,
         resourceName: `${SOURCE_A}/jdoe`,
-        location: { file: "hr/employees.yaml", line: 7 },
+        location: { file: fixturePath("valid", "hr", "employees.yaml"), line: 7 },
       });
     });
 
@@ -61,7 +77,7 @@ describe("gitops loader", () => {
   });
 
   describe("errors are reported as file:line", () => {
-    const load = (name: string) => errorLines(loadDefinitionsSync(fixturePath("errors", name)));
+    const load = (name: string) => errorLines(loadDefinitionsSync(fixturePath("errors", name)), fixturePath("errors"));
 
     it("YAML syntax errors", () => {
       const lines = load("bad-yaml.yaml");
@@ -107,7 +123,9 @@ describe("gitops loader", () => {
 
     it("duplicate accounts across files", () => {
       const result = loadDefinitionsSync(fixturePath("dup-across"));
-      expect(errorLines(result)).to.deep.equal([`b.yaml:4: duplicate account jdoe on source ${SOURCE_A} (first defined at a.yaml:4)`]);
+      expect(errorLines(result, fixturePath("dup-across"))).to.deep.equal([
+        `b.yaml:4: duplicate account jdoe on source ${SOURCE_A} (first defined at a.yaml:4)`,
+      ]);
     });
 
     it("duplicate YAML keys", () => {
@@ -115,35 +133,254 @@ describe("gitops loader", () => {
     });
 
     it("reports the problems of every file in one run, in file order", () => {
-      const files = errorLines(loadDefinitionsSync(fixturePath("errors"))).map((line) => line.split(":")[0]);
+      const files = errorLines(loadDefinitionsSync(fixturePath("errors")), fixturePath("errors")).map((line) => line.split(":")[0]);
       expect(new Set(files)).to.have.lengthOf(8);
       expect(files).to.deep.equal([...files].sort());
     });
 
-    it("a missing or empty directory, naming it", () => {
+    it("a missing directory, naming it; an empty one loads as no definitions (callers guard it)", () => {
       const missing = path.join(os.tmpdir(), "isc-accounts-definitely-missing-dir");
       expect(errorLines(loadDefinitionsSync(missing))).to.deep.equal([`${missing}: definitions directory not found`]);
-      const empty = fs.mkdtempSync(path.join(os.tmpdir(), "isc-defs-"));
+      const empty = scratch();
       try {
-        expect(errorLines(loadDefinitionsSync(empty))).to.deep.equal([
-          `${empty}: no definition files (*.yaml, *.yml) found in this directory`,
-        ]);
+        expect(loadDefinitionsSync(empty)).to.deep.include({ errors: [], definitions: [], files: [] });
       } finally {
         fs.rmSync(empty, { recursive: true, force: true });
       }
     });
 
-    it("empty files and multi-document files", () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-defs-"));
+    it("empty and comment-only files are placeholders with no accounts, not errors", () => {
+      const dir = scratch({ "empty.yaml": "", "comments.yaml": "# accounts of the new team go here\n", "a.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n` });
       try {
-        fs.writeFileSync(path.join(dir, "empty.yaml"), "# nothing yet\n");
-        fs.writeFileSync(path.join(dir, "multi.yaml"), `source: ${SOURCE_A}\naccounts: []\n---\nsource: ${SOURCE_B}\naccounts: []\n`);
-        const lines = errorLines(loadDefinitionsSync(dir));
-        expect(lines[0]).to.equal('empty.yaml:1: empty file: expected a map with the keys "source" and "accounts"');
-        expect(lines[1]).to.match(/^multi\.yaml:\d+: a definitions file must hold a single YAML document/);
+        const result = loadDefinitionsSync(dir);
+        expect(result.errors).to.deep.equal([]);
+        expect(result.warnings).to.deep.equal([]);
+        expect(result.files).to.deep.equal(["a.yaml", "comments.yaml", "empty.yaml"]);
+        expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["a"]);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe("paths as the user gave them", () => {
+    it("errors and locations name the directory as given joined with the file (accounts/hr.yaml:3, not hr.yaml:3)", () => {
+      const relative = path.relative(process.cwd(), fixturePath("dup-across"));
+      const result = loadDefinitionsSync(`${relative}/`);
+      expect(errorLines(result)).to.deep.equal([
+        `${path.join(relative, "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ${path.join(relative, "a.yaml")}:4)`,
+      ]);
+      const valid = loadDefinitionsSync(path.relative(process.cwd(), fixturePath("valid")));
+      expect(valid.definitions.find((d) => d.nativeIdentity === "jdoe")!.location.file).to.equal(
+        path.join(path.relative(process.cwd(), fixturePath("valid")), "hr", "employees.yaml"),
+      );
+    });
+  });
+
+  describe("reports everything in one run", () => {
+    it("a duplicate even when either copy has another error", () => {
+      const dir = scratch({
+        "a.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n    enabeld: true\n`,
+        "b.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n    enabled: "yes"\n`,
+      });
+      try {
+        const lines = errorLines(loadDefinitionsSync(dir), dir);
+        expect(lines).to.have.lengthOf(3);
+        expect(lines[0]).to.match(/^a\.yaml:4: accounts\[0\]\.enabeld: unknown key/);
+        expect(lines[1]).to.match(/^b\.yaml:4: accounts\[0\]\.enabled: must be true or false/);
+        expect(lines[2]).to.equal(`b.yaml:3: duplicate account jdoe on source ${SOURCE_A} (first defined at a.yaml:3)`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("multi-document files: every document is read, and duplicates across documents are reported", () => {
+      const dir = scratch({
+        "multi.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_B}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\n`,
+      });
+      try {
+        const result = loadDefinitionsSync(dir);
+        expect(errorLines(result, dir)).to.deep.equal([`multi.yaml:11: duplicate account jdoe on source ${SOURCE_A} (first defined at multi.yaml:3)`]);
+        expect(result.sourceIds).to.deep.equal([SOURCE_A, SOURCE_B]);
+        expect(result.definitions.map((d) => [d.sourceId, d.location.line])).to.deep.equal([
+          [SOURCE_A, 3],
+          [SOURCE_B, 7],
+        ]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("a YAML syntax error does not hide the rest of the file", () => {
+      const text = [
+        `source: ${SOURCE_A}`,
+        "accounts:",
+        "  - nativeIdentity: jdoe",
+        "  - nativeIdentity: broken",
+        "    attributes: {displayName: Broken",
+        "  - nativeIdentity: other",
+        "  - nativeIdentity: fine",
+        "    enabeld: true",
+        "  - nativeIdentity: jdoe",
+        "",
+      ].join("\n");
+      const dir = scratch({ "f.yaml": text });
+      try {
+        const result = loadDefinitionsSync(dir);
+        expect(errorLines(result, dir)).to.deep.equal([
+          "f.yaml:6: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }",
+          'f.yaml:8: accounts[3].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)',
+          `f.yaml:9: duplicate account jdoe on source ${SOURCE_A} (first defined at f.yaml:3)`,
+        ]);
+        expect(result.definitions.map((d) => d.nativeIdentity)).to.not.include("broken");
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("a duplicate YAML key does not hide the file's other problems", () => {
+      expect(
+        errorLines(loadDefinitionsSync(fixturePath("errors", "duplicate-yaml-key.yaml")), fixturePath("errors")).concat(
+          parseDefinitionsFile("g.yaml", `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n    enabled: true\n    enabled: false\n  - nativeIdentity: b\n    enabeld: true\n`).errors.map(formatDefinitionError),
+        ),
+      ).to.deep.equal([
+        'duplicate-yaml-key.yaml:6: duplicate key "email"',
+        'g.yaml:5: duplicate key "enabled"',
+        'g.yaml:7: accounts[1].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)',
+      ]);
+    });
+
+    it("a syntax error in source or defaults trusts nothing of that document", () => {
+      const result = parseDefinitionsFile("f.yaml", `source: [${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n`);
+      expect(result.errors.every((e) => e.message.startsWith("YAML syntax error"))).to.equal(true);
+      expect(result.definitions).to.deep.equal([]);
+      expect(result.identities).to.deep.equal([]);
+    });
+
+    it("nativeIdentities that differ only in case on one source are a warning, not an error", () => {
+      const dir = scratch({
+        "a.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n`,
+        "b.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: e4001\n---\nsource: ${SOURCE_B}\naccounts:\n  - nativeIdentity: e4001\n`,
+      });
+      try {
+        const result = loadDefinitionsSync(dir);
+        expect(result.errors).to.deep.equal([]);
+        expect(result.definitions).to.have.lengthOf(3);
+        expect(warningLines(result, dir)).to.deep.equal([
+          `b.yaml:3: nativeIdentity "e4001" differs only in case from "E4001" (a.yaml:3) on source ${SOURCE_A}; many tenants treat them as one account`,
+        ]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("quoted input is capped", () => {
+    it("a Markdown file passed by mistake gives short lines", () => {
+      // The YAML parser quotes the whole rest of the text in some messages (a code sample's `});`).
+      const prose = Array.from({ length: 200 }, (_, i) => `Line ${i} of prose, with words and more words`).join("\n");
+      const dir = scratch({ "README.md": `# Title\n\n\`\`\`ts\nconst x = f({\n  a: 1,\n});\n${prose}\n` });
+      try {
+        const lines = errorLines(loadDefinitionsSync(path.join(dir, "README.md")));
+        expect(lines.length).to.be.greaterThan(0);
+        expect(Math.max(...lines.map((line) => line.length))).to.be.at.most(path.join(dir, "README.md").length + 420);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("file reading", () => {
+    it("rejects invalid UTF-8 (Latin-1 bytes) naming file:line instead of turning them into U+FFFD", () => {
+      const latin1 = Buffer.concat([Buffer.from(`source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: ren`), Buffer.from([0xe9]), Buffer.from("\n")]);
+      const dir = scratch({ "latin1.yaml": latin1, "ok.yaml": `source: ${SOURCE_B}\naccounts:\n  - nativeIdentity: "ren\u00e9"\n` });
+      try {
+        const result = loadDefinitionsSync(dir);
+        expect(errorLines(result, dir)).to.deep.equal(["latin1.yaml:3: not valid UTF-8 (save the file as UTF-8)"]);
+        expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["ren\u00e9"]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("accepts a UTF-8 byte order mark and names UTF-16 files", () => {
+      const dir = scratch({
+        "bom.yaml": Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`source: ${SOURCE_A}\naccounts: []\n`)]),
+        "utf16.yaml": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`source: ${SOURCE_B}\naccounts: []\n`, "utf16le")]),
+      });
+      try {
+        expect(errorLines(loadDefinitionsSync(dir), dir)).to.deep.equal(["utf16.yaml:1: not valid UTF-8 (the file looks like UTF-16; save it as UTF-8)"]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("skips node_modules and dot-folders", () => {
+      const account = (id: string) => `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: ${id}\n`;
+      const dir = scratch({
+        "team.yaml": account("mine"),
+        "node_modules/some-package/config.yaml": "name: not a definitions file\n",
+        "nested/node_modules/x.yml": account("vendored"),
+        ".github/workflows/ci.yml": "on: push\n",
+        ".hidden.yaml": account("hidden"),
+      });
+      try {
+        const result = loadDefinitionsSync(dir);
+        expect(result.errors).to.deep.equal([]);
+        expect(result.files).to.deep.equal(["team.yaml"]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("symlinks", () => {
+    let base: string;
+    const account = (id: string) => `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: ${id}\n`;
+
+    beforeEach(() => {
+      base = scratch({ "shared/hr/people.yaml": account("hr1"), "shared/ops.yaml": account("ops1"), "defs/own.yaml": account("own1") });
+    });
+    afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+    it("follows a definitions directory that is a symlink, and symlinked folders and files inside it", () => {
+      fs.symlinkSync(path.join(base, "shared", "hr"), path.join(base, "defs", "hr"));
+      fs.symlinkSync(path.join(base, "shared", "ops.yaml"), path.join(base, "defs", "ops.yaml"));
+      fs.symlinkSync(path.join(base, "defs"), path.join(base, "link"));
+      const result = loadDefinitionsSync(path.join(base, "link"));
+      expect(result.errors).to.deep.equal([]);
+      expect(result.files).to.deep.equal(["hr/people.yaml", "ops.yaml", "own.yaml"]);
+      expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["hr1", "ops1", "own1"]);
+    });
+
+    it("a link back to a containing folder is a loop error naming it, and the rest is still read", () => {
+      fs.symlinkSync(path.join(base, "defs"), path.join(base, "defs", "again"));
+      const result = loadDefinitionsSync(path.join(base, "defs"));
+      expect(errorLines(result, path.join(base, "defs"))).to.deep.equal([
+        `again: symlink loop: it points back to ${JSON.stringify(fs.realpathSync(path.join(base, "defs")))}, a folder that contains it`,
+      ]);
+      expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["own1"]);
+    });
+
+    it("a folder or file reached twice through links is read once", () => {
+      fs.symlinkSync(path.join(base, "shared"), path.join(base, "defs", "a"));
+      fs.symlinkSync(path.join(base, "shared"), path.join(base, "defs", "b"));
+      const result = loadDefinitionsSync(path.join(base, "defs"));
+      expect(result.errors).to.deep.equal([]);
+      expect(result.files).to.deep.equal(["a/hr/people.yaml", "a/ops.yaml", "own.yaml"]);
+    });
+
+    it("a dangling or self-looping *.yaml link, or a dangling folder link, is an error naming it (no raw ELOOP)", () => {
+      fs.symlinkSync(path.join(base, "gone.yaml"), path.join(base, "defs", "dangling.yaml"));
+      fs.symlinkSync("self.yaml", path.join(base, "defs", "self.yaml"));
+      fs.symlinkSync(path.join(base, "no-such-folder"), path.join(base, "defs", "team"));
+      const result = loadDefinitionsSync(path.join(base, "defs"));
+      expect(errorLines(result, path.join(base, "defs"))).to.deep.equal([
+        `dangling.yaml: broken symlink: its target ${JSON.stringify(path.join(base, "gone.yaml"))} does not exist`,
+        "self.yaml: symlink loop: the link resolves to itself (ELOOP)",
+        `team: broken symlink: its target ${JSON.stringify(path.join(base, "no-such-folder"))} does not exist`,
+      ]);
+      expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["own1"]);
     });
   });
 
@@ -163,7 +400,7 @@ describe("gitops loader", () => {
       expect(after.errors).to.deep.equal([]);
       const names = (r: LoadResult) => Object.fromEntries(r.definitions.map((d) => [`${d.sourceId} ${d.nativeIdentity}`, d.resourceName]));
       expect(names(after)).to.deep.equal(names(before));
-      expect(after.definitions.map((d) => d.location.file)).to.include("people/jdoe.yml");
+      expect(after.definitions.map((d) => d.location.file)).to.include(fixturePath("moved-after", "people", "jdoe.yml"));
     });
   });
 });

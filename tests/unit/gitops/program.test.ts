@@ -1,5 +1,9 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import * as sinon from "sinon";
 import { accountsFromDirectory, summarizeAccounts } from "../../../provider/gitops/program";
 import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "./fixtures";
 
@@ -68,7 +72,7 @@ describe("gitops program (accountsFromDirectory)", function () {
 
   it("throws one error listing every file:line problem, and declares nothing", () => {
     expect(() => accountsFromDirectory(fixturePath("dup-across"))).to.throw(
-      `invalid account definitions in ${fixturePath("dup-across")}:\nb.yaml:4: duplicate account jdoe on source ${SOURCE_A} (first defined at a.yaml:4)`,
+      `invalid account definitions in ${fixturePath("dup-across")}:\n${fixturePath("dup-across", "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ${fixturePath("dup-across", "a.yaml")}:4)`,
     );
     let message = "";
     try {
@@ -76,7 +80,54 @@ describe("gitops program (accountsFromDirectory)", function () {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message.split("\n").filter((line) => /^[\w-]+\.yaml:\d+: /.test(line)).length).to.be.at.least(10);
+    expect(message.split("\n").filter((line) => line.startsWith(fixturePath("errors")) && /\.yaml:\d+: /.test(line)).length).to.be.at.least(10);
     expect(registered).to.deep.equal([]);
+  });
+
+  it("logs the loader's warnings (case-only differences) as Pulumi warnings, and still declares the accounts", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-defs-warn-"));
+    const warn = sinon.stub(pulumi.log, "warn").resolves();
+    try {
+      fs.writeFileSync(path.join(dir, "a.yaml"), `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n  - nativeIdentity: e4001\n`);
+      expect(accountsFromDirectory(dir)).to.have.lengthOf(2);
+      expect(warn.args.map((args) => args[0])).to.deep.equal([
+        `${path.join(dir, "a.yaml")}:4: nativeIdentity "e4001" differs only in case from "E4001" (${path.join(dir, "a.yaml")}:3) on source ${SOURCE_A}; many tenants treat them as one account`,
+      ]);
+    } finally {
+      warn.restore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe("an empty set of definitions (it would delete every account)", () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-defs-empty-"));
+    });
+    afterEach(() => {
+      pulumi.runtime.setConfig("isc-accounts:allowEmpty", "false");
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("is refused for an empty folder, a folder of placeholders and a source filter matching no account", () => {
+      const refused = /no accounts are defined in .*: applying that would delete every account this stack manages\. If that is what you want, pass \{ allowEmpty: true \}.*isc-accounts:allowEmpty/;
+      expect(() => accountsFromDirectory(dir)).to.throw(`no definition files (*.yaml, *.yml) in ${dir}: applying that would delete every account`);
+      fs.writeFileSync(path.join(dir, "placeholder.yaml"), "# nothing yet\n");
+      fs.writeFileSync(path.join(dir, "retired.yaml"), `source: ${SOURCE_B}\naccounts: []\n`);
+      expect(() => accountsFromDirectory(dir)).to.throw(refused);
+      expect(() => accountsFromDirectory(dir, { sourceIds: [SOURCE_B] })).to.throw(refused);
+      expect(registered).to.deep.equal([]);
+    });
+
+    it("is allowed by the allowEmpty option or the isc-accounts:allowEmpty stack config", () => {
+      expect(accountsFromDirectory(dir, { allowEmpty: true })).to.deep.equal([]);
+      pulumi.runtime.setConfig("isc-accounts:allowEmpty", "true");
+      expect(accountsFromDirectory(dir)).to.deep.equal([]);
+      expect(() => accountsFromDirectory(dir, { allowEmpty: false })).to.throw(/would delete every account/);
+    });
+
+    it("a missing folder is always an error", () => {
+      expect(() => accountsFromDirectory(path.join(dir, "missing"), { allowEmpty: true })).to.throw(/definitions directory not found/);
+    });
   });
 });
