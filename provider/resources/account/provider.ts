@@ -30,6 +30,7 @@ import {
   type CheckFailure,
 } from "./inputs";
 import { ECHOED_SETTINGS, accountOutputs, currentFromAccount, currentFromOutputs, type AccountOutputs } from "./outputs";
+import { withStoredCredentialsHint } from "../shared/credentials-hint";
 
 type Raw = Record<string, unknown>;
 
@@ -169,7 +170,7 @@ async function createOnTenant(client: IscClient, desired: DesiredAccount, run: A
   return created;
 }
 
-export const provider: pulumi.dynamic.ResourceProvider = {
+export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHint({
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     configureFromStack(req.config);
   },
@@ -289,4 +290,4 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     }
     recentlyDeleted.add(id);
   },
-};
+});
