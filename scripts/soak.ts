@@ -167,6 +167,11 @@ async function runPhase(
     addSteps(steps, result);
     failures.push(...result.errors.map((e) => ({ name: e.name, op: e.op, message: e.message })));
     converged = result.errors.length === 0 && !result.stopped;
+    const changed = result.steps.filter((s) => s.op !== "same").length;
+    console.log(
+      `  ${phase.name} run ${runs}: ${changed} changes, ${result.errors.length} failed` +
+        (result.stopped ? `, stopped (${result.skipped.length} not reached)` : "") + (converged ? ", converged" : ""),
+    );
   }
   const wallMs = Math.round(performance.now() - started);
   const state = new Map(stack.engine.state().map((r) => [r.name, r.id]));
