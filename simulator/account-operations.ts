@@ -57,7 +57,7 @@ export class AccountOperations {
     const existing = tenant.accountByNativeIdentity(source.id, nativeIdentity);
     const keys = [PendingLocks.nativeKey(source.id, nativeIdentity), ...(existing ? [PendingLocks.accountKey(existing.id)] : [])];
     return this.startLocked(keys, {
-      type: "QUEUED_TASK",
+      type: "QUARTZ",
       uniqueName: existing ? "Update Account" : "Create Account",
       description: existing ? `Update account ${nativeIdentity} on ${source.name}` : `Create account ${nativeIdentity} on ${source.name}`,
       launcher,
@@ -117,7 +117,7 @@ export class AccountOperations {
     const keys = [PendingLocks.accountKey(account.id)];
     if (!pending.tryAcquire(keys)) throw ApiError.badRequest(PENDING_MESSAGE);
     tasks.start({
-      type: "QUEUED_TASK",
+      type: "QUARTZ",
       uniqueName: "Patch Account",
       description: `Patch account ${account.nativeIdentity}`,
       launcher: "patch",
@@ -138,7 +138,7 @@ export class AccountOperations {
     const { account, source } = this.requireAccount(id);
     if (source.type !== DELIMITED_FILE) throw ApiError.badRequest(`Accounts can only be deleted from DelimitedFile sources; source "${source.name}" is ${source.type}`);
     return this.startLocked([PendingLocks.accountKey(account.id)], {
-      type: "QUEUED_TASK",
+      type: "QUARTZ",
       uniqueName: "Delete Account",
       description: `Delete account ${account.nativeIdentity} from ${source.name}`,
       launcher,
@@ -186,7 +186,7 @@ export class AccountOperations {
   ): string {
     const { tenant } = this.services;
     return this.startLocked([PendingLocks.accountKey(account.id)], {
-      type: "QUEUED_TASK",
+      type: "QUARTZ",
       uniqueName,
       description: `${uniqueName} ${account.nativeIdentity} on ${source.name}`,
       launcher,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run simulator -- [--port <p>] [--seed <file.json>] [--client-id X --client-secret Y] [--task-delay-ms N]`
+ * `npm run simulator -- [--port <p>] [--seed <file.json>] [--client-id X --client-secret Y] [--task-delay-ms N]
+ *   [--per-service-rate-budget separate|shared] [--deprecated-api-versions v3,v2025]`
  *
  * Prints `ISC simulator listening on http://127.0.0.1:<port>` once it listens (with --port 0, the
  * real port). Without --seed it also prints the demo tenant (sources, identities, the fake client
@@ -16,6 +17,17 @@ function nonNegativeInteger(value: string): number {
   return Number(value);
 }
 
+function rateBudgetGrouping(value: string): "separate" | "shared" {
+  if (value !== "separate" && value !== "shared") throw new InvalidArgumentError('must be "separate" or "shared"');
+  return value;
+}
+
+function versionList(value: string): string[] {
+  const versions = value.split(",").map((v) => v.trim());
+  if (versions.some((v) => !/^[a-z0-9]+$/i.test(v))) throw new InvalidArgumentError("must be API versions separated by commas, e.g. v3,v2025");
+  return versions;
+}
+
 interface CliOptions {
   port: number;
   seed?: string;
@@ -23,6 +35,8 @@ interface CliOptions {
   clientSecret?: string;
   taskDelayMs?: number;
   rateLimit: boolean;
+  perServiceRateBudget?: "separate" | "shared";
+  deprecatedApiVersions?: string[];
   verbose?: boolean;
 }
 
@@ -70,6 +84,8 @@ async function main(argv: string[]): Promise<void> {
     .option("--client-secret <secret>", "API client secret")
     .option("--task-delay-ms <ms>", "how long async tasks take", nonNegativeInteger)
     .option("--no-rate-limit", "turn off the 100 requests / 10 s rate limit")
+    .option("--per-service-rate-budget <grouping>", "per-service paths: one budget each (separate, default) or one for all (shared)", rateBudgetGrouping)
+    .option("--deprecated-api-versions <list>", "answer X-Deprecated: true under these API versions, e.g. v3,v2025", versionList)
     .option("--verbose", "print an access log line per request to stderr")
     .parse(argv);
   const options = program.opts<CliOptions>();
@@ -79,6 +95,8 @@ async function main(argv: string[]): Promise<void> {
     seed,
     taskDelayMs: options.taskDelayMs,
     rateLimit: options.rateLimit ? undefined : false,
+    perServiceRateBudget: options.perServiceRateBudget,
+    deprecatedApiVersions: options.deprecatedApiVersions,
     log: options.verbose ? (line) => console.error(line) : undefined,
   };
   const simulator = await startSimulator(simulatorOptions);

@@ -11,10 +11,17 @@ export const NO_FAULTS: Readonly<FaultConfig> = Object.freeze({
   tokenExpiryMs: 0,
   visibilityDelayMs: 0,
   completedBeforeStatusMs: 0,
+  completedBeforeStatusPolls: 0,
+  pendingTaskRefusal: false,
+  escalatingRetryAfter: false,
+  retryAfterHttpDate: false,
 });
 
 const RATES = ["errorRate", "errorAfterApplyRate", "resetRate", "taskErrorRate"] as const;
-const DURATIONS = ["latencyMs", "rateLimitBurst", "tokenExpiryMs", "visibilityDelayMs", "completedBeforeStatusMs"] as const;
+const DURATIONS = ["latencyMs", "rateLimitBurst", "tokenExpiryMs", "visibilityDelayMs", "completedBeforeStatusMs", "completedBeforeStatusPolls"] as const;
+/** Of DURATIONS, those that count something and are rounded down to whole numbers. */
+const COUNTS: ReadonlySet<string> = new Set(["rateLimitBurst", "completedBeforeStatusPolls"]);
+const SWITCHES = ["pendingTaskRefusal", "escalatingRetryAfter", "retryAfterHttpDate"] as const;
 
 export class FaultConfigError extends Error {
   constructor(message: string) {
@@ -33,7 +40,10 @@ export function validateFaults(input: unknown): Partial<FaultConfig> {
       result[key as (typeof RATES)[number]] = value;
     } else if ((DURATIONS as readonly string[]).includes(key)) {
       if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new FaultConfigError(`${key} must be a number >= 0`);
-      result[key as (typeof DURATIONS)[number]] = key === "rateLimitBurst" ? Math.floor(value) : value;
+      result[key as (typeof DURATIONS)[number]] = COUNTS.has(key) ? Math.floor(value) : value;
+    } else if ((SWITCHES as readonly string[]).includes(key)) {
+      if (typeof value !== "boolean") throw new FaultConfigError(`${key} must be true or false`);
+      result[key as (typeof SWITCHES)[number]] = value;
     } else if (key === "failTasksMatching") {
       if (value !== null && value !== undefined && typeof value !== "string") throw new FaultConfigError("failTasksMatching must be a string");
       result.failTasksMatching = typeof value === "string" && value !== "" ? value : undefined;

@@ -1,6 +1,7 @@
 /**
- * ISC's rate limit: a sliding window of N requests per client id per budget (each API version, and
- * each per-service path, counts separately). Refused requests do not count.
+ * ISC's rate limit: a sliding window of N requests per client id per budget (each API version counts
+ * separately; how per-service paths are grouped is the `perServiceRateBudget` setting). Refused
+ * requests do not count.
  */
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
@@ -32,9 +33,4 @@ export class SlidingWindowRateLimiter {
   clear(): void {
     this.windows.clear();
   }
-}
-
-/** Retry-After in whole seconds, rounded up, at least 1. */
-export function retryAfterSeconds(waitMs: number): number {
-  return Math.max(1, Math.ceil(waitMs / 1000));
 }

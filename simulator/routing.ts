@@ -82,3 +82,12 @@ export function budgetOfPath(rawPath: string): string {
   if (segments[1] === "v1") return `${segments[0]}/v1`;
   return "unknown";
 }
+
+/**
+ * The rate budget a matched request counts against: its route's budget, except that with "shared"
+ * all per-service paths of one version (`accounts/v1`, `sources/v1`, ...) count as one (`per-service/v1`).
+ */
+export function rateBudgetOf(match: RouteMatch, perService: "separate" | "shared"): string {
+  if (match.generation !== "per-service" || perService === "separate") return match.budget;
+  return `per-service/${match.budget.split("/")[1]}`;
+}

@@ -8,6 +8,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { Socket } from "node:net";
 import type { RouteName } from "../provider/client/routes";
 import { createAdmin } from "./admin";
+import { adminRefusal } from "./admin-access";
 import type { ApiHandler, ApiResponse } from "./api";
 import { ClassificationTracker } from "./classify";
 import { ApiError, errorResponseBody } from "./errors";
@@ -17,10 +18,12 @@ import { handleAdminRequest } from "./handlers/admin";
 import { handleTokenRequest } from "./handlers/oauth";
 import { sourceHandlers } from "./handlers/sources";
 import { taskHandlers } from "./handlers/tasks";
-import { retryAfterSeconds, SlidingWindowRateLimiter } from "./rate-limiter";
+import { SlidingWindowRateLimiter } from "./rate-limiter";
 import { accessLogLine, loggableQuery, RequestLog } from "./request-log";
-import { budgetOfPath, lookupRoute } from "./routing";
+import { budgetOfPath, lookupRoute, rateBudgetOf } from "./routing";
+import { Throttle } from "./throttle";
 import { demoSeed, normalizeSeed } from "./seed";
+import { parseRequestTarget } from "./request-target";
 import { PendingLocks, type SimulatorServices } from "./services";
 import { TaskRunner } from "./tasks";
 import { TenantStore } from "./tenant";
@@ -32,7 +35,13 @@ const DEFAULT_TASK_DELAY_MS = 200;
 const DEFAULT_TOKEN_TTL_SECONDS = 749;
 const DEFAULT_RATE_LIMIT = { requestsPerWindow: 100, windowMs: 10_000 };
 
+const ADMIN_PREFIX = "/__sim";
+
 class BodyTooLargeError extends Error {}
+
+function isAdminPath(path: string): boolean {
+  return path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
+}
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -89,11 +98,13 @@ export class SimulatorServer {
   readonly requestLog = new RequestLog();
   private readonly tokens = new TokenStore();
   private readonly limiter: SlidingWindowRateLimiter | undefined;
+  private readonly throttle: Throttle;
   private readonly handlers: Record<RouteName, ApiHandler>;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly tokenTtlSeconds: number;
   private stopped = false;
+  private port = 0;
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const faults = new FaultInjector(options.faults ?? {});
@@ -103,14 +114,19 @@ export class SimulatorServer {
       tasks: new TaskRunner({ delayMs: taskDelayMs, faults }),
       faults,
       classifications: new ClassificationTracker(() => taskDelayMs),
-      pending: new PendingLocks(),
+      pending: new PendingLocks(() => faults.config.pendingTaskRefusal),
     };
     this.admin = createAdmin(this.services);
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
     this.limiter = rateLimit === false ? undefined : new SlidingWindowRateLimiter(rateLimit.requestsPerWindow, rateLimit.windowMs * (options.timeScale ?? 1));
+    this.throttle = new Throttle(() => faults.config, options.timeScale ?? 1);
     this.handlers = { ...accountHandlers(this.services), ...sourceHandlers(this.services), ...taskHandlers(this.services) };
-    this.server = createServer((request, response) => void this.onRequest(request, response));
+    this.server = createServer((request, response) => {
+      this.onRequest(request, response).catch((error: unknown) => this.lastResort(response, error));
+    });
+    // Requests node's parser cannot read (bad method, header, framing) still get an ISC-shaped answer.
+    this.server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => this.onClientError(error, socket));
     this.server.on("connection", (socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
@@ -124,7 +140,8 @@ export class SimulatorServer {
       this.server.listen(port, "127.0.0.1", () => {
         this.server.off("error", reject);
         const address = this.server.address();
-        resolve(typeof address === "object" && address ? address.port : port);
+        this.port = typeof address === "object" && address ? address.port : port;
+        resolve(this.port);
       });
     });
   }
@@ -144,34 +161,67 @@ export class SimulatorServer {
     });
   }
 
+  /** A failure outside every handler (a bug): answer 500 rather than let the process die. */
+  private lastResort(response: ServerResponse, error: unknown): void {
+    this.options.log?.(`simulator: unhandled failure: ${error instanceof Error ? error.message : String(error)}`);
+    send(response, errorAnswer(500, "Simulator fault while handling the request"));
+  }
+
+  private onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (!socket.writable || error.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+    const text = JSON.stringify(errorResponseBody("The request could not be read as HTTP/1.1", `${status}`));
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+
   private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const startedAt = Date.now();
-    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const target = parseRequestTarget(request.url);
     const method = request.method ?? "GET";
     const entry: RequestLogEntry = {
       time: new Date(startedAt).toISOString(),
       method,
-      path: url.pathname,
-      query: loggableQuery(url.searchParams),
+      path: target.kind === "valid" ? target.path : "(invalid)",
+      query: target.kind === "valid" ? loggableQuery(target.query) : {},
       status: 0,
       budget: "unknown",
       durationMs: 0,
     };
     let answer: ApiResponse | typeof RESET;
     try {
-      if (url.pathname === "/__sim" || url.pathname.startsWith("/__sim/")) {
+      if (target.kind === "invalid") {
+        answer = errorAnswer(400, target.reason);
+      } else if (isAdminPath(target.rawPath) && isAdminPath(target.path)) {
+        // Only a path sent as /__sim/... reaches the admin API; /v3/../__sim/... is an API path.
         entry.budget = "admin";
+        const refusal = adminRefusal(request.headers, this.port);
         const body = await readBody(request);
-        answer = handleAdminRequest(
-          { method, path: url.pathname.slice("/__sim".length), query: url.searchParams, body },
-          { admin: this.admin, faults: this.services.faults, requestLog: this.requestLog, expireAllTokens: () => this.expireAllTokens() },
-        );
-      } else if (url.pathname === "/oauth/token") {
+        answer =
+          refusal !== undefined
+            ? errorAnswer(403, refusal)
+            : handleAdminRequest(
+                { method, path: target.path.slice(ADMIN_PREFIX.length), query: target.query, body },
+                {
+                  admin: this.admin,
+                  faults: this.services.faults,
+                  requestLog: this.requestLog,
+                  expireAllTokens: () => this.expireAllTokens(),
+                  completeTasks: () => this.services.tasks.completeRunning(),
+                  holdTasks: (hold) => this.services.tasks.hold(hold),
+                },
+              );
+      } else if (target.path === "/oauth/token") {
         entry.budget = "oauth";
         const body = await readBody(request);
         const faults = this.services.faults;
-        answer = handleTokenRequest(
-          { method, query: url.searchParams, headers: request.headers, body },
+        answer = await handleTokenRequest(
+          { method, query: target.query, headers: request.headers, body },
           {
             tenant: this.services.tenant,
             tokens: this.tokens,
@@ -180,7 +230,7 @@ export class SimulatorServer {
           },
         );
       } else {
-        answer = await this.handleApi(request, url, method, entry);
+        answer = this.markDeprecated(target.path, await this.handleApi(request, target.path, target.query, method, entry));
       }
     } catch (error) {
       answer =
@@ -199,10 +249,17 @@ export class SimulatorServer {
     this.options.log?.(accessLogLine(entry));
   }
 
-  private async handleApi(request: IncomingMessage, url: URL, method: string, entry: RequestLogEntry): Promise<ApiResponse | typeof RESET> {
+  /** `X-Deprecated: true` on every answer under a deprecated API version (SimulatorOptions.deprecatedApiVersions). */
+  private markDeprecated(path: string, answer: ApiResponse | typeof RESET): ApiResponse | typeof RESET {
+    const version = path.split("/")[1];
+    if (answer === RESET || !this.options.deprecatedApiVersions?.includes(version)) return answer;
+    return { ...answer, headers: { ...answer.headers, "X-Deprecated": "true" } };
+  }
+
+  private async handleApi(request: IncomingMessage, path: string, query: URLSearchParams, method: string, entry: RequestLogEntry): Promise<ApiResponse | typeof RESET> {
     const { faults, tenant } = this.services;
-    const lookup = lookupRoute(method, url.pathname);
-    entry.budget = lookup.kind === "match" ? lookup.match.budget : lookup.kind === "method-not-allowed" ? lookup.budget : budgetOfPath(url.pathname);
+    const lookup = lookupRoute(method, path);
+    entry.budget = lookup.kind === "match" ? lookup.match.budget : lookup.kind === "method-not-allowed" ? lookup.budget : budgetOfPath(path);
 
     if (faults.roll(faults.config.resetRate)) return RESET;
     if (faults.config.latencyMs > 0) await sleep(faults.config.latencyMs);
@@ -220,14 +277,17 @@ export class SimulatorServer {
     }
     entry.clientId = client.clientId;
 
-    if (lookup.kind === "not-found") return errorAnswer(404, `No ISC operation at ${method} ${url.pathname}`);
+    if (lookup.kind === "not-found") return errorAnswer(404, `No ISC operation at ${method} ${path}`);
     if (lookup.kind === "method-not-allowed") {
-      return { ...errorAnswer(405, `${method} is not allowed on ${url.pathname}`), headers: { Allow: lookup.allowed.join(", ") } };
+      return { ...errorAnswer(405, `${method} is not allowed on ${path}`), headers: { Allow: lookup.allowed.join(", ") } };
     }
 
-    if (faults.takeRateLimitBurst()) return this.tooManyRequests(1000);
-    const decision = this.limiter?.tryAcquire(`${client.clientId}\u0000${lookup.match.budget}`);
-    if (decision && !decision.allowed) return this.tooManyRequests(decision.retryAfterMs);
+    const budgetKey = `${client.clientId}\u0000${rateBudgetOf(lookup.match, this.options.perServiceRateBudget ?? "separate")}`;
+    const penalty = this.throttle.penalty(budgetKey);
+    if (penalty) return penalty;
+    if (faults.takeRateLimitBurst()) return this.throttle.refuse(budgetKey, 1000);
+    const decision = this.limiter?.tryAcquire(budgetKey);
+    if (decision && !decision.allowed) return this.throttle.refuse(budgetKey, decision.retryAfterMs);
 
     if (faults.roll(faults.config.errorRate)) {
       return Math.random() < 0.5
@@ -244,7 +304,7 @@ export class SimulatorServer {
         generation: lookup.match.generation,
         method,
         params: lookup.match.params,
-        query: url.searchParams,
+        query,
         headers: request.headers,
         body,
         clientId: client.clientId,
@@ -257,9 +317,5 @@ export class SimulatorServer {
       return errorAnswer(500, "An internal fault occurred after the request was applied (injected)");
     }
     return answer;
-  }
-
-  private tooManyRequests(waitMs: number): ApiResponse {
-    return { status: 429, body: { message: "Rate Limit Exceeded" }, headers: { "Retry-After": String(retryAfterSeconds(waitMs)) } };
   }
 }

@@ -5,11 +5,16 @@ import type { TaskRunner } from "./tasks";
 import type { TenantStore } from "./tenant";
 
 /**
- * Keys of accounts with a change in flight. ISC refuses a second change to an account while one is
- * pending; keys are `account:<id>` and, for an account still being created, `native:<source>:<nativeIdentity>`.
+ * Keys of accounts with a change in flight: `account:<id>` and, for an account still being created,
+ * `native:<source>:<nativeIdentity>`. Refusing a second change while one is pending is NOT
+ * documented for ISC (issue 11), so it happens only while `refuseWhilePending()` says so (the
+ * `pendingTaskRefusal` fault); otherwise every change is taken and runs its own task.
  */
 export class PendingLocks {
-  private readonly held = new Set<string>();
+  /** How many changes in flight hold each key. */
+  private readonly held = new Map<string, number>();
+
+  constructor(private readonly refuseWhilePending: () => boolean = () => true) {}
 
   static accountKey(accountId: string): string {
     return `account:${accountId}`;
@@ -19,15 +24,19 @@ export class PendingLocks {
     return `native:${sourceId}\u0000${nativeIdentity}`;
   }
 
-  /** Takes all keys, or none when any is already held. */
+  /** Takes all keys; when refusing, takes none and answers false if any is already held. */
   tryAcquire(keys: readonly string[]): boolean {
-    if (keys.some((key) => this.held.has(key))) return false;
-    keys.forEach((key) => this.held.add(key));
+    if (this.refuseWhilePending() && keys.some((key) => this.held.has(key))) return false;
+    keys.forEach((key) => this.held.set(key, (this.held.get(key) ?? 0) + 1));
     return true;
   }
 
   release(keys: readonly string[]): void {
-    keys.forEach((key) => this.held.delete(key));
+    for (const key of keys) {
+      const count = (this.held.get(key) ?? 0) - 1;
+      if (count > 0) this.held.set(key, count);
+      else this.held.delete(key);
+    }
   }
 
   isHeld(key: string): boolean {
@@ -36,7 +45,7 @@ export class PendingLocks {
 
   /** Account ids with a change in flight. */
   accountIds(): string[] {
-    return [...this.held].filter((key) => key.startsWith("account:")).map((key) => key.slice("account:".length));
+    return [...this.held.keys()].filter((key) => key.startsWith("account:")).map((key) => key.slice("account:".length));
   }
 
   clear(): void {

@@ -1,8 +1,10 @@
 /**
  * Asynchronous tasks as ISC runs them: a task is created, runs for `taskDelayMs` (percentComplete
  * rising), then applies its change and completes with SUCCESS, or ERROR when its work fails or a
- * fault says so. With completedBeforeStatusMs, `completed` is set before `completionStatus` (an
- * ISC quirk clients must tolerate). Timers are unref'd and cleared by clear().
+ * fault says so. With completedBeforeStatusMs or completedBeforeStatusPolls, `completed` is set
+ * before `completionStatus` (seen on real tenants, FIELD-NOTES "Task status"; clients must tolerate it).
+ * Account and load tasks report `type: "QUARTZ"`, as ISC's always do (FIELD-NOTES). Timers are
+ * unref'd and cleared by clear().
  */
 import type { TaskCompletionStatus, TaskStatus, TaskStatusMessage } from "../provider/client/types";
 import type { FaultInjector } from "./faults";
@@ -51,6 +53,8 @@ interface TaskRecord {
   durationMs: number;
   completedAt?: number;
   statusVisibleAt?: number;
+  /** Polls answered since the task completed (for completedBeforeStatusPolls). */
+  pollsSinceCompleted: number;
   completionStatus?: TaskCompletionStatus;
   messages: TaskStatusMessage[];
   attributes: Record<string, unknown>;
@@ -69,6 +73,9 @@ export interface TaskRunnerSettings {
 export class TaskRunner {
   private readonly tasks = new Map<string, TaskRecord>();
   private nextSequence = 0;
+  private holding = false;
+  /** Tasks whose delay passed while holding; they finish on release or completeRunning(). */
+  private readonly due = new Set<TaskRecord>();
 
   constructor(private readonly settings: TaskRunnerSettings) {}
 
@@ -82,9 +89,10 @@ export class TaskRunner {
       durationMs: Math.max(0, this.settings.delayMs),
       messages: [],
       attributes: {},
+      pollsSinceCompleted: 0,
     };
     this.tasks.set(task.id, task);
-    task.timer = setTimeout(() => this.finish(task), task.durationMs);
+    task.timer = setTimeout(() => this.onDelayPassed(task), task.durationMs);
     task.timer.unref();
     return task.id;
   }
@@ -93,6 +101,14 @@ export class TaskRunner {
   status(id: string, now: number = Date.now()): TaskStatus | undefined {
     const task = this.tasks.get(id);
     return task && !task.spec.hidden ? this.view(task, now) : undefined;
+  }
+
+  /** Records that a client was answered these tasks' status (counts toward completedBeforeStatusPolls). */
+  notePolled(ids: readonly string[]): void {
+    for (const id of ids) {
+      const task = this.tasks.get(id);
+      if (task?.completedAt !== undefined) task.pollsSinceCompleted++;
+    }
   }
 
   /** Pollable tasks (all, or those with the given ids), oldest first, with what a filter may look at. */
@@ -109,15 +125,49 @@ export class TaskRunner {
     return result.map(({ status, sourceId }) => ({ status, sourceId }));
   }
 
+  /**
+   * Finishes every running task now, oldest first, as if its delay had passed; returns how many.
+   * Tests hold tasks with a long `taskDelayMs` and release them here, so "while a task runs" is a
+   * fact of the test, not a race against a timer.
+   */
+  completeRunning(): number {
+    const running = [...this.tasks.values()].filter((task) => task.completedAt === undefined).sort((a, b) => a.sequence - b.sequence);
+    for (const task of running) {
+      if (task.timer) clearTimeout(task.timer);
+      this.finish(task);
+    }
+    return running.length;
+  }
+
+  /**
+   * While held, no task completes by itself; tests then decide when "the task is still running"
+   * ends (completeRunning(), or release with hold(false), which finishes the tasks that came due).
+   */
+  hold(on: boolean): void {
+    this.holding = on;
+    if (on) return;
+    const due = [...this.due].sort((a, b) => a.sequence - b.sequence);
+    this.due.clear();
+    due.forEach((task) => this.finish(task));
+  }
+
   /** Cancels every timer and forgets every task (nothing pending is applied). */
   clear(): void {
     for (const task of this.tasks.values()) if (task.timer) clearTimeout(task.timer);
     this.tasks.clear();
+    this.due.clear();
+  }
+
+  private onDelayPassed(task: TaskRecord): void {
+    task.timer = undefined;
+    if (this.holding) this.due.add(task);
+    else this.finish(task);
   }
 
   private finish(task: TaskRecord): void {
     task.timer = undefined;
-    if (!this.tasks.has(task.id)) return;
+    this.due.delete(task);
+    if (!this.tasks.has(task.id) || task.completedAt !== undefined) return;
     const injected = task.spec.hidden ? undefined : this.settings.faults.taskFailure(task.spec.subject);
     try {
       if (injected !== undefined) throw new TaskFailure(injected);
@@ -141,7 +191,8 @@ export class TaskRunner {
   private view(task: TaskRecord, now: number): TaskStatus {
     const iso = (ms: number) => new Date(ms).toISOString();
     const done = task.completedAt !== undefined;
-    const statusVisible = done && now >= (task.statusVisibleAt ?? 0);
+    const statusVisible =
+      done && now >= (task.statusVisibleAt ?? 0) && task.pollsSinceCompleted >= this.settings.faults.config.completedBeforeStatusPolls;
     const elapsed = now - task.createdAt;
     const percentComplete = done ? 100 : Math.min(99, task.durationMs > 0 ? Math.floor((elapsed / task.durationMs) * 100) : 99);
     return {

@@ -17,6 +17,17 @@ export interface SimulatorOptions {
   rateLimit?: { requestsPerWindow: number; windowMs: number } | false;
   /** Multiplies the rate-limit window (0.1 -> a 10 s window lasts 1 s). Retry-After stays whole seconds, at least 1. */
   timeScale?: number;
+  /**
+   * How the per-service paths share rate budgets; SailPoint does not document it. "separate"
+   * (default): each service+version (`accounts/v1`, `sources/v1`, ...) has its own budget, as each
+   * API version does. "shared": all per-service paths of one version count against one budget.
+   */
+  perServiceRateBudget?: "separate" | "shared";
+  /**
+   * API versions whose responses carry `X-Deprecated: true`, as SailPoint's deprecated endpoints do
+   * (FIELD-NOTES, "API versions"), e.g. ["v3"] or ["v3", "v2025"]. Default: none.
+   */
+  deprecatedApiVersions?: readonly string[];
   faults?: Partial<FaultConfig>;
   /** Access log, one line per request. Never carries the Authorization header, query values or bodies. */
   log?: (line: string) => void;
@@ -43,6 +54,22 @@ export interface FaultConfig {
   visibilityDelayMs: number;
   /** A finished task shows `completed` but `completionStatus: null` for this long. */
   completedBeforeStatusMs: number;
+  /** A finished task shows `completed` but `completionStatus: null` to this many polls (GET or list) first. */
+  completedBeforeStatusPolls: number;
+  /**
+   * Off by default. On: any change to an account while another task on it runs (including
+   * enable/disable right after a PATCH) answers 400 "pending task". No SailPoint source documents
+   * this; it models a stricter tenant so the provider's handling of it stays tested.
+   */
+  pendingTaskRefusal: boolean;
+  /**
+   * The escalating 429 SailPoint documents for some routes: each violation of a client's budget is
+   * answered with Retry-After 60, then 300, 600, 1200 s (then 1200 again), and every request of that
+   * client and budget is refused until it has passed (the penalty runs on the timeScale clock).
+   */
+  escalatingRetryAfter: boolean;
+  /** Retry-After as an HTTP-date (RFC 9110 §10.2.3) instead of seconds. */
+  retryAfterHttpDate: boolean;
 }
 
 export interface SeedClient {
@@ -190,5 +217,9 @@ export interface RunningSimulator {
   clearRequests(): void;
   admin: SimulatorAdmin;
   expireAllTokens(): void;
+  /** Finishes every running task now (see TaskRunner.completeRunning); returns how many. */
+  completeTasks(): number;
+  /** true: no task completes by itself until completeTasks() or holdTasks(false) (which finishes those that came due). */
+  holdTasks(hold: boolean): void;
   stop(): Promise<void>;
 }

@@ -72,7 +72,8 @@ export function listAccountEntitlements(client: IscClient, id: string): Promise<
   return client.paginate<Entitlement>("listAccountEntitlements", { params: { id } });
 }
 
-function taskIdOf(res: IscResponse<AccountsAsyncResult>, call: string): string {
+/** The task id an answer carries; calls that start a task all answer `{id}`. */
+export function taskIdOf(res: IscResponse<AccountsAsyncResult>, call: string): string {
   const id = res.data?.id;
   if (typeof id !== "string" || id === "") throw new Error(`ISC ${call} answered ${res.status} without a task id`);
   return id;

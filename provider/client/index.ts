@@ -30,6 +30,7 @@ export {
   unlockAccount,
   reloadAccount,
   listAccountEntitlements,
+  taskIdOf,
 } from "./accounts";
 export type { ListAccountsQuery } from "./accounts";
 export { getSource, listSourceSchemas, getAccountSchema } from "./sources";

@@ -11,22 +11,14 @@ import type {
   JsonPatchOperation,
 } from "../client/types";
 import type { RouteName } from "../client/routes";
-import { changedAttributeNames, type DesiredAttributeValue } from "./normalize";
+import type { AccountDeclaration } from "../resources/account/fields";
+import { changedAttributeNames, managedAttributeValues, type DesiredAttributeValue } from "./normalize";
 
-/** What the user declared, after check-time validation and defaults. */
-export interface DesiredAccount {
-  sourceId: string;
-  nativeIdentity: string;
-  /** Managed attributes only; null means "must be absent". */
-  attributes: Record<string, DesiredAttributeValue>;
-  /** undefined: correlation not managed; null: must be uncorrelated. */
-  identityId?: string | null;
-  manuallyCorrelated?: boolean;
-  enabled: boolean;
-  unlock: boolean;
-  forceProvisioning?: boolean;
-  externalVerificationId?: string;
-}
+/**
+ * What the user declared, after check-time validation and defaults: the Account's declaration type,
+ * derived from its one field declaration (a type only; the engine stays free of I/O).
+ */
+export type DesiredAccount = AccountDeclaration;
 
 /** What the tenant has (or, for `diff`, what the last apply/refresh recorded). */
 export interface CurrentAccount {
@@ -39,9 +31,21 @@ export interface CurrentAccount {
   locked: boolean;
 }
 
+/** What to wait for after the call: the task it answers with, or the account showing the change. */
+export type OperationWait =
+  | { kind: "task" }
+  | { kind: "account"; expect: { identityId: string | null; manuallyCorrelated?: boolean } };
+
+/**
+ * One API call of a plan, complete enough to execute without knowing what it is for: the route,
+ * its path parameters, body and content type, and how to wait for it to take effect.
+ */
 interface OperationBase {
   route: RouteName;
   params: { id: string };
+  body?: unknown;
+  contentType?: string;
+  wait: OperationWait;
   /** One line for humans, e.g. "update attributes email, groups". */
   description: string;
 }
@@ -78,7 +82,25 @@ export interface UnlockOperation extends OperationBase {
   wait: { kind: "task" };
 }
 
-export type AccountOperation = PutAttributesOperation | PatchCorrelationOperation | ToggleOperation | UnlockOperation;
+/** Reload from the source (asked for through `reloadTrigger`, not derived from a difference). */
+export interface ReloadOperation extends OperationBase {
+  kind: "reload";
+  route: "reloadAccount";
+  wait: { kind: "task" };
+}
+
+export type AccountOperation = PutAttributesOperation | PatchCorrelationOperation | ToggleOperation | UnlockOperation | ReloadOperation;
+
+/** A value in a difference: an attribute value (as desired, or as read, shaped alike) or a flag. */
+export type DifferenceValue = DesiredAttributeValue | boolean;
+
+/** One field where the account differs from its declaration. */
+export interface Difference {
+  /** `attributes.<name>`, `identityId`, `manuallyCorrelated`, `enabled` or `locked`. */
+  field: string;
+  expected: DifferenceValue;
+  actual: DifferenceValue;
+}
 
 /** The PUT body: the current attributes with the managed keys set (or removed when null). */
 export function mergedAttributes(
@@ -137,15 +159,42 @@ function planCorrelation(desired: DesiredAccount, current: CurrentAccount): Patc
   };
 }
 
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * THE comparison of an account with its declaration, in a fixed order: attributes (by name), then
+ * identityId, manuallyCorrelated, enabled, locked. The plan (diff, update) and drift both use it,
+ * so `pulumi preview` and `isc-accounts drift` cannot disagree on what differs.
+ */
+export function accountDifferences(desired: DesiredAccount, current: CurrentAccount): Difference[] {
+  const differences: Difference[] = [];
+  for (const name of changedAttributeNames(desired.attributes, current.attributes).sort(byCodeUnits)) {
+    differences.push({ field: `attributes.${name}`, expected: desired.attributes[name], actual: managedAttributeValues([name], current.attributes)[name] });
+  }
+  if (desired.identityId !== undefined && desired.identityId !== current.identityId) {
+    differences.push({ field: "identityId", expected: desired.identityId, actual: current.identityId });
+  }
+  if (desired.manuallyCorrelated !== undefined && desired.manuallyCorrelated !== current.manuallyCorrelated) {
+    differences.push({ field: "manuallyCorrelated", expected: desired.manuallyCorrelated, actual: current.manuallyCorrelated });
+  }
+  if (desired.enabled === current.disabled) differences.push({ field: "enabled", expected: desired.enabled, actual: !current.disabled });
+  if (desired.unlock === true && current.locked) differences.push({ field: "locked", expected: false, actual: true });
+  return differences;
+}
+
 /**
  * The ordered calls that take `current` to `desired`: attributes, then correlation, then the
- * enabled state, then unlock. An empty list means nothing to do.
+ * enabled state, then unlock, one per kind of difference. An empty list means nothing to do.
  */
 export function planAccountChanges(desired: DesiredAccount, current: CurrentAccount): AccountOperation[] {
+  const differences = accountDifferences(desired, current);
+  const differs = (field: string) => differences.some((d) => d.field === field);
   const plan: AccountOperation[] = [];
   const params = { id: current.id };
 
-  const changed = changedAttributeNames(desired.attributes, current.attributes);
+  const changed = differences.filter((d) => d.field.startsWith("attributes.")).map((d) => d.field.slice("attributes.".length));
   if (changed.length > 0) {
     plan.push({
       kind: "put-attributes",
@@ -158,10 +207,12 @@ export function planAccountChanges(desired: DesiredAccount, current: CurrentAcco
     });
   }
 
-  const correlation = planCorrelation(desired, current);
-  if (correlation) plan.push(correlation);
+  if (differs("identityId") || differs("manuallyCorrelated")) {
+    const correlation = planCorrelation(desired, current);
+    if (correlation) plan.push(correlation);
+  }
 
-  if (desired.enabled === current.disabled) {
+  if (differs("enabled")) {
     plan.push(
       desired.enabled
         ? { kind: "enable", route: "enableAccount", params, body: toggleBody(desired), description: "enable", wait: { kind: "task" } }
@@ -169,10 +220,15 @@ export function planAccountChanges(desired: DesiredAccount, current: CurrentAcco
     );
   }
 
-  if (desired.unlock && current.locked) {
+  if (differs("locked")) {
     plan.push({ kind: "unlock", route: "unlockAccount", params, body: toggleBody(desired), description: "unlock", wait: { kind: "task" } });
   }
   return plan;
+}
+
+/** The reload `reloadTrigger` asks for: POST .../reload, then wait for its task. */
+export function reloadOperation(id: string): ReloadOperation {
+  return { kind: "reload", route: "reloadAccount", params: { id }, description: "reload from source", wait: { kind: "task" } };
 }
 
 /** Fields whose change replaces the account, and whether the old one must go first. */

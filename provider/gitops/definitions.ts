@@ -2,7 +2,7 @@
  * Shapes produced by the GitOps definitions loader (see schema/accounts.schema.json for the file
  * format) and consumed by the Pulumi program, drift detection and the CLI.
  */
-import type { DesiredAttributeValue } from "../engine/normalize";
+import type { AccountDeclaration } from "../resources/account/fields";
 
 /** Where something was written: file relative to the definitions directory (always `/`-separated), 1-based line. */
 export interface DefinitionLocation {
@@ -10,24 +10,16 @@ export interface DefinitionLocation {
   line: number;
 }
 
-/** One account as declared, with the file's `defaults` already applied. */
-export interface AccountDefinition {
-  sourceId: string;
-  nativeIdentity: string;
-  attributes: Record<string, DesiredAttributeValue>;
-  /** Absent: correlation is not managed. null: the account must be uncorrelated. */
-  identityId?: string | null;
-  manuallyCorrelated?: boolean;
-  /** Desired enabled state (true unless the account or the file's defaults say otherwise). */
-  enabled: boolean;
-  unlock?: boolean;
-  adopt?: boolean;
-  forceProvisioning?: boolean;
-  externalVerificationId?: string;
+/**
+ * One account as declared in a file, with the file's `defaults` already applied: the Account's
+ * declaration (the same type a Pulumi program declares and the engine plans from) plus where it was
+ * written. Absent optional keys are not managed; `enabled` and `attributes` are always present.
+ */
+export type AccountDefinition = AccountDeclaration & {
   /** Pulumi resource name, derived only from sourceId + nativeIdentity (see naming.ts). */
   resourceName: string;
   location: DefinitionLocation;
-}
+};
 
 /** A problem in the definitions. `line` is 0 when it concerns a whole file or directory. */
 export interface DefinitionError {

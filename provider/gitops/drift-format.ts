@@ -23,11 +23,13 @@ function plural(count: number, word: string): string {
 
 export function driftSummaryLine(report: DriftReport): string {
   const { managed, inSync, drifted, missing, unmanaged } = report.summary;
+  const duplicates = report.duplicates.length;
   const scope = `${plural(managed, "managed account")} on ${plural(report.sources.length, "source")}`;
-  if (drifted + missing + unmanaged === 0) {
+  if (drifted + missing + unmanaged + duplicates === 0) {
     return `No drift: ${scope} ${managed === 1 ? "matches" : "match"} the definitions.`;
   }
-  return `Drift: ${drifted} drifted, ${missing} missing, ${unmanaged} unmanaged, ${inSync} in sync (${scope})`;
+  const duplicated = duplicates > 0 ? `, ${duplicates} duplicated nativeIdentit${duplicates === 1 ? "y" : "ies"}` : "";
+  return `Drift: ${drifted} drifted, ${missing} missing, ${unmanaged} unmanaged, ${inSync} in sync${duplicated} (${scope})`;
 }
 
 /** JSON text keeps strings, lists, booleans and null distinguishable (`"true"` vs `true`). */
@@ -39,7 +41,7 @@ function renderValue(value: DifferenceValue): string {
 export function formatDriftTable(report: DriftReport, options: RenderOptions = {}): string {
   const header = ["SOURCE", "NATIVE IDENTITY", "STATUS", "FIELD", "EXPECTED", "ACTUAL"];
   const rows: string[][] = [];
-  for (const account of listedAccounts(report, options)) {
+  for (const account of [...listedAccounts(report, options), ...duplicateEntries(report)]) {
     const identity = JSON.stringify(account.nativeIdentity).slice(1, -1); // escapes control characters
     if (account.differences.length === 0) {
       rows.push([account.sourceId, identity, account.status, "-", "-", "-"]);
@@ -53,4 +55,16 @@ export function formatDriftTable(report: DriftReport, options: RenderOptions = {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
   return `${[header, ...rows].map(line).join("\n")}\n`;
+}
+
+/** Table rows only: a nativeIdentity held by several accounts, expected on one, every id shown. */
+function duplicateEntries(report: DriftReport): Array<Omit<AccountDrift, "status"> & { status: "duplicate" }> {
+  return report.duplicates.map((d) => ({
+    sourceId: d.sourceId,
+    nativeIdentity: d.nativeIdentity,
+    accountId: null,
+    status: "duplicate",
+    differences: [{ field: "accountId", expected: "one account", actual: d.accountIds.join(", ") }],
+    definedAt: d.definedAt,
+  }));
 }

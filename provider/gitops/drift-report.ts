@@ -1,23 +1,17 @@
 /**
  * Pure comparison of definitions with accounts read from the tenant (no Pulumi state involved).
- * Attribute equality comes from engine/normalize.ts, so drift agrees with the provider's diff:
- * an account the provider would not change is never reported as drifted.
+ * What differs is decided by the engine's `accountDifferences`, the same function the provider's
+ * plan is built from, so `drift` and `pulumi preview` cannot disagree on what differs.
  */
 import type { Account } from "../client/types";
-import { attributeValuesEqual, managedAttributeValues, type DesiredAttributeValue } from "../engine/normalize";
+import { accountDifferences, type Difference } from "../engine/account-plan";
+import { currentFromAccount } from "../resources/account/outputs";
 import type { AccountDefinition } from "./definitions";
 import { formatLocation } from "./definitions";
 
+export type { Difference, DifferenceValue } from "../engine/account-plan";
+
 export type DriftStatus = "in-sync" | "drifted" | "missing" | "unmanaged";
-
-export type DifferenceValue = DesiredAttributeValue | boolean;
-
-export interface Difference {
-  /** `attributes.<name>`, `identityId`, `manuallyCorrelated`, `enabled` or `locked`. */
-  field: string;
-  expected: DifferenceValue;
-  actual: DifferenceValue;
-}
 
 export interface AccountDrift {
   sourceId: string;
@@ -38,6 +32,20 @@ export interface DriftSummary {
   unmanaged: number;
 }
 
+/**
+ * Several accounts on one source with the same nativeIdentity: ISC should hold one, and the
+ * provider can manage only one of them. Listed for every declared nativeIdentity, and for the
+ * undeclared ones with `includeUnmanaged`.
+ */
+export interface DuplicateAccounts {
+  sourceId: string;
+  nativeIdentity: string;
+  /** Every account with this nativeIdentity, sorted. */
+  accountIds: string[];
+  /** `file:line` of the definition; null when no definition declares it. */
+  definedAt: string | null;
+}
+
 export interface SourceScan {
   sourceId: string;
   accounts: readonly Account[];
@@ -51,6 +59,8 @@ export interface DriftReport {
   sources: Array<{ id: string; accountsScanned: number }>;
   summary: DriftSummary;
   accounts: AccountDrift[];
+  /** Sorted by source, then nativeIdentity. */
+  duplicates: DuplicateAccounts[];
 }
 
 export interface CompareOptions {
@@ -61,32 +71,6 @@ export interface CompareOptions {
 
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Differences of one existing account, in a fixed order: attributes (by name), then the flags. */
-export function accountDifferences(definition: AccountDefinition, account: Account): Difference[] {
-  const differences: Difference[] = [];
-  for (const name of Object.keys(definition.attributes).sort(byCodeUnits)) {
-    const expected = definition.attributes[name];
-    const current = account.attributes?.[name];
-    if (!attributeValuesEqual(expected, current)) {
-      differences.push({ field: `attributes.${name}`, expected, actual: managedAttributeValues([name], account.attributes)[name] });
-    }
-  }
-  if (definition.identityId !== undefined) {
-    const actual = account.identityId ?? null;
-    if (actual !== definition.identityId) differences.push({ field: "identityId", expected: definition.identityId, actual });
-  }
-  if (definition.manuallyCorrelated !== undefined && definition.manuallyCorrelated !== account.manuallyCorrelated) {
-    differences.push({ field: "manuallyCorrelated", expected: definition.manuallyCorrelated, actual: account.manuallyCorrelated });
-  }
-  if (definition.enabled !== !account.disabled) {
-    differences.push({ field: "enabled", expected: definition.enabled, actual: !account.disabled });
-  }
-  if (definition.unlock === true && account.locked) {
-    differences.push({ field: "locked", expected: false, actual: true });
-  }
-  return differences;
 }
 
 /** Builds an entry with its keys in the documented order (docs/drift-json.md). */
@@ -104,25 +88,39 @@ function driftEntry(
  * Matches definitions to scanned accounts by source + nativeIdentity. Only definitions on scanned
  * sources are compared. Output is sorted by source, then nativeIdentity.
  */
+/** The scanned accounts by nativeIdentity, each list sorted by id so the match is stable. */
+function accountsByNativeIdentity(accounts: readonly Account[]): Map<string, Account[]> {
+  const byNativeIdentity = new Map<string, Account[]>();
+  for (const account of [...accounts].sort((a, b) => byCodeUnits(a.id, b.id))) {
+    const same = byNativeIdentity.get(account.nativeIdentity);
+    if (same) same.push(account);
+    else byNativeIdentity.set(account.nativeIdentity, [account]);
+  }
+  return byNativeIdentity;
+}
+
 export function compareWithTenant(definitions: readonly AccountDefinition[], scans: readonly SourceScan[], options: CompareOptions): DriftReport {
   const entries: AccountDrift[] = [];
+  const duplicates: DuplicateAccounts[] = [];
   for (const scan of scans) {
-    const byNativeIdentity = new Map<string, Account>();
-    // Sorted by id so that, should ISC ever hold two accounts with one nativeIdentity, the match is stable.
-    for (const account of [...scan.accounts].sort((a, b) => byCodeUnits(a.id, b.id))) {
-      if (!byNativeIdentity.has(account.nativeIdentity)) byNativeIdentity.set(account.nativeIdentity, account);
-    }
-    const declared = new Set<string>();
+    const byNativeIdentity = accountsByNativeIdentity(scan.accounts);
+    const declared = new Map<string, string>();
     for (const definition of definitions.filter((d) => d.sourceId === scan.sourceId)) {
-      declared.add(definition.nativeIdentity);
-      const account = byNativeIdentity.get(definition.nativeIdentity);
       const definedAt = formatLocation(definition.location);
+      declared.set(definition.nativeIdentity, definedAt);
+      const account = byNativeIdentity.get(definition.nativeIdentity)?.[0];
       if (!account) {
         entries.push(driftEntry(definition, null, "missing", [], definedAt));
         continue;
       }
-      const differences = accountDifferences(definition, account);
+      const differences = accountDifferences(definition, currentFromAccount(account));
       entries.push(driftEntry(definition, account.id, differences.length > 0 ? "drifted" : "in-sync", differences, definedAt));
+    }
+    for (const [nativeIdentity, same] of byNativeIdentity) {
+      const definedAt = declared.get(nativeIdentity) ?? null;
+      if (same.length > 1 && (definedAt !== null || options.includeUnmanaged)) {
+        duplicates.push({ sourceId: scan.sourceId, nativeIdentity, accountIds: same.map((a) => a.id), definedAt });
+      }
     }
     if (options.includeUnmanaged) {
       for (const account of scan.accounts) {
@@ -136,6 +134,7 @@ export function compareWithTenant(definitions: readonly AccountDefinition[], sca
       byCodeUnits(a.nativeIdentity, b.nativeIdentity) ||
       byCodeUnits(a.accountId ?? "", b.accountId ?? ""),
   );
+  duplicates.sort((a, b) => byCodeUnits(a.sourceId, b.sourceId) || byCodeUnits(a.nativeIdentity, b.nativeIdentity));
   const count = (status: DriftStatus) => entries.filter((e) => e.status === status).length;
   return {
     version: 1,
@@ -150,10 +149,11 @@ export function compareWithTenant(definitions: readonly AccountDefinition[], sca
       unmanaged: count("unmanaged"),
     },
     accounts: entries,
+    duplicates,
   };
 }
 
 export function hasDrift(report: DriftReport): boolean {
   const { drifted, missing, unmanaged } = report.summary;
-  return drifted + missing + unmanaged > 0;
+  return drifted + missing + unmanaged + report.duplicates.length > 0;
 }

@@ -10,7 +10,8 @@ import type { AccountDefinition, DefinitionError, DefinitionLocation, LoadResult
 import { formatLocation } from "./definitions";
 import { accountResourceName } from "./naming";
 import { definitionsValidator, schemaProblems } from "./schema";
-import type { DesiredAttributeValue } from "../engine/normalize";
+import { desiredAccountFrom } from "../resources/account/inputs";
+import type { AccountDeclaration } from "../resources/account/fields";
 
 const DEFINITION_FILE = /\.ya?ml$/i;
 
@@ -21,20 +22,11 @@ interface DefinitionsFile {
   accounts: AccountEntry[];
 }
 
-interface FileDefaults {
-  enabled?: boolean;
-  manuallyCorrelated?: boolean;
-  unlock?: boolean;
-  adopt?: boolean;
-  forceProvisioning?: boolean;
-}
+/** Keys a file's `defaults` may set (fields declared for "account-and-defaults"; the schema enforces which). */
+type FileDefaults = Partial<AccountDeclaration>;
 
-interface AccountEntry extends FileDefaults {
-  nativeIdentity: string;
-  attributes?: Record<string, DesiredAttributeValue>;
-  identityId?: string | null;
-  externalVerificationId?: string;
-}
+/** One entry of `accounts`: any of the fields declared for GitOps accounts (the schema enforces which). */
+type AccountEntry = Omit<Partial<AccountDeclaration>, "sourceId"> & { nativeIdentity: string };
 
 /** Relative, `/`-separated, sorted paths of the definition files under `dir` (dot-entries skipped). */
 function listDefinitionFiles(dir: string): string[] {
@@ -168,24 +160,11 @@ function usableAccounts(
   return { sourceId: data.source, definitions };
 }
 
+/** The definition of an entry that passed the schema and the Account's checks: the same conversion Pulumi inputs get. */
 function toDefinition(sourceId: string, defaults: FileDefaults, entry: AccountEntry, location: DefinitionLocation): AccountDefinition {
-  const merged = { ...defaults, ...entry };
-  const definition: AccountDefinition = {
-    sourceId,
-    nativeIdentity: entry.nativeIdentity,
-    attributes: entry.attributes ?? {},
-    enabled: merged.enabled ?? true,
-    resourceName: accountResourceName(sourceId, entry.nativeIdentity),
-    location,
-  };
-  // Only keys the author wrote (or defaulted): absent means "not managed" downstream.
-  if ("identityId" in entry) definition.identityId = entry.identityId;
-  if (merged.manuallyCorrelated !== undefined) definition.manuallyCorrelated = merged.manuallyCorrelated;
-  if (merged.unlock !== undefined) definition.unlock = merged.unlock;
-  if (merged.adopt !== undefined) definition.adopt = merged.adopt;
-  if (merged.forceProvisioning !== undefined) definition.forceProvisioning = merged.forceProvisioning;
-  if (entry.externalVerificationId !== undefined) definition.externalVerificationId = entry.externalVerificationId;
-  return definition;
+  // Only keys the author wrote (or defaulted) stay: absent means "not managed" downstream.
+  const declared = desiredAccountFrom({ ...defaults, ...entry, sourceId });
+  return { ...declared, resourceName: accountResourceName(sourceId, entry.nativeIdentity), location };
 }
 
 /**

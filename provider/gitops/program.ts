@@ -18,21 +18,10 @@ export interface AccountsFromDirectoryOptions {
 /** The definition each account was declared from, for summarizeAccounts(). */
 const definitionOf = new WeakMap<Account, AccountDefinition>();
 
-/** The Account inputs of a definition; keys the author did not write stay out (= not managed). */
+/** The Account inputs of a definition: its declared fields; keys the author did not write stay out (= not managed). */
 export function accountArgs(definition: AccountDefinition): AccountArgs {
-  const args: AccountArgs = {
-    sourceId: definition.sourceId,
-    nativeIdentity: definition.nativeIdentity,
-    attributes: definition.attributes,
-    enabled: definition.enabled,
-  };
-  if (definition.identityId !== undefined) args.identityId = definition.identityId;
-  if (definition.manuallyCorrelated !== undefined) args.manuallyCorrelated = definition.manuallyCorrelated;
-  if (definition.unlock !== undefined) args.unlock = definition.unlock;
-  if (definition.adopt !== undefined) args.adopt = definition.adopt;
-  if (definition.forceProvisioning !== undefined) args.forceProvisioning = definition.forceProvisioning;
-  if (definition.externalVerificationId !== undefined) args.externalVerificationId = definition.externalVerificationId;
-  return args;
+  const { resourceName: _name, location: _location, ...declared } = definition;
+  return declared;
 }
 
 /**

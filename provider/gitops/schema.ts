@@ -1,11 +1,15 @@
 /**
- * The definitions file JSON Schema (schema/accounts.schema.json, shipped with the package) compiled
- * with ajv, and ajv errors turned into messages a person editing YAML understands. The schema file
- * is the single source of truth: editors, `isc-accounts validate` and the Pulumi program all use it.
+ * The definitions file JSON Schema (generated from the Account's field declaration, see
+ * schema-document.ts; shipped as schema/accounts.schema.json) compiled with ajv, plus the Account's
+ * own input checks on every account, and ajv errors turned into messages a person editing YAML
+ * understands. Editors, `isc-accounts validate` and the Pulumi program all use the same rules.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import Ajv, { type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from "ajv";
+import { accountField, isAccountFieldName } from "../resources/account/fields";
+import { validateGivenFields } from "../resources/account/inputs";
+import { accountsJsonSchema, type JsonSchema } from "./schema-document";
 
 const PACKAGE_NAME = "pulumi-isc-accounts";
 const SCHEMA_RELATIVE_PATH = path.join("schema", "accounts.schema.json");
@@ -26,15 +30,42 @@ export function definitionsSchemaPath(): string {
   return path.join(packageRoot(), SCHEMA_RELATIVE_PATH);
 }
 
+/**
+ * Keyword (runtime only, not in the published file) that runs the Account's input checks, the ones
+ * Pulumi `check` runs, on each account entry: validate and preview refuse exactly the same input.
+ */
+const ACCOUNT_CHECK = "accountInputCheck";
+
+/** `attributes.e/mail` -> `/attributes/e~1mail`: the first dot separates the field from a map key. */
+function pointerOf(property: string): string {
+  const dot = property.indexOf(".");
+  const segments = dot === -1 ? [property] : [property.slice(0, dot), property.slice(dot + 1)];
+  return segments.map((segment) => `/${segment.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+}
+
+const accountInputCheck: SchemaValidateFunction = (_schema, data: unknown, _parent, context): boolean => {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return true;
+  const failures = validateGivenFields(data as Record<string, unknown>);
+  accountInputCheck.errors = failures.map((failure) => ({
+    keyword: ACCOUNT_CHECK,
+    instancePath: `${context?.instancePath ?? ""}${pointerOf(failure.property)}`,
+    message: failure.reason,
+    params: {},
+  }));
+  return failures.length === 0;
+};
+
 let compiled: ValidateFunction | undefined;
 
 export function definitionsValidator(): ValidateFunction {
   if (!compiled) {
-    const schema = JSON.parse(fs.readFileSync(definitionsSchemaPath(), "utf8")) as object;
+    const schema = accountsJsonSchema();
+    ((schema.definitions as Record<string, JsonSchema>).account as JsonSchema)[ACCOUNT_CHECK] = true;
     // `patternErrorMessage` is the VS Code / yaml-language-server extension the schema uses for
     // readable pattern errors; ajv must accept it (and we reuse it below).
     const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
     ajv.addKeyword("patternErrorMessage");
+    ajv.addKeyword({ keyword: ACCOUNT_CHECK, schemaType: "boolean", errors: true, validate: accountInputCheck });
     compiled = ajv.compile(schema);
   }
   return compiled;
@@ -124,9 +155,34 @@ function problemMessage(error: ErrorObject): string {
   }
 }
 
+/**
+ * The Account's own check and the schema may both speak about one field. The schema's message is
+ * kept for type errors (it knows YAML: "quote the value") and for ids (the file format is stricter:
+ * lowercase hex); otherwise the check's message wins over the schema's value keywords (pattern,
+ * maxLength, propertyNames, ...), being the one `pulumi preview` shows. Only errors inside an
+ * account's field (`/accounts/<i>/<field>...`) are ever dropped.
+ */
+function withoutRestatements(errors: readonly ErrorObject[]): ErrorObject[] {
+  const related = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  const fieldOf = (e: ErrorObject) => e.instancePath.split("/")[3];
+  const schemaSpeaks = (e: ErrorObject) => {
+    const field = fieldOf(e);
+    if (e.keyword === ACCOUNT_CHECK || field === undefined) return false;
+    return e.keyword === "type" || (isAccountFieldName(field) && accountField(field).type.startsWith("iscId"));
+  };
+  const schemaPaths = errors.filter(schemaSpeaks).map((e) => e.instancePath);
+  const checks = errors.filter((e) => e.keyword === ACCOUNT_CHECK && !schemaPaths.some((path) => related(path, e.instancePath)));
+  const checked = checks.map((e) => e.instancePath);
+  return errors.filter((e) =>
+    e.keyword === ACCOUNT_CHECK
+      ? checks.includes(e)
+      : schemaSpeaks(e) || fieldOf(e) === undefined || !checked.some((path) => related(path, e.instancePath)),
+  );
+}
+
 /** Turns ajv errors into located, readable problems (one per error). */
 export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] {
-  return errors.map((error) => {
+  return withoutRestatements(errors).map((error) => {
     const segments = instancePathSegments(error.instancePath);
     if (error.keyword === "additionalProperties") {
       const key = String(error.params.additionalProperty);

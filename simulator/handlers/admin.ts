@@ -12,6 +12,8 @@ import type { AdminAccountInput, AdminAccountPatch, SeedData, SimulatorAdmin } f
 export interface AdminHttpContext {
   admin: SimulatorAdmin;
   faults: FaultInjector;
+  completeTasks(): number;
+  holdTasks(hold: boolean): void;
   requestLog: RequestLog;
   expireAllTokens(): void;
 }
@@ -65,6 +67,13 @@ function route(request: AdminRequest, context: AdminHttpContext): ApiResponse {
   }
   if (path === "/faults" && method === "DELETE") {
     faults.reset();
+    return { status: 204 };
+  }
+  if (path === "/tasks/complete" && method === "POST") return { status: 200, body: { completed: context.completeTasks() } };
+  if (path === "/tasks/hold" && method === "POST") {
+    const { hold } = json(request);
+    if (typeof hold !== "boolean") throw new AdminBadRequest("hold must be true or false");
+    context.holdTasks(hold);
     return { status: 204 };
   }
   if (path === "/tokens/expire" && method === "POST") {

@@ -1,11 +1,14 @@
 /**
- * POST /oauth/token with grant_type=client_credentials; credentials in the form body or HTTP Basic.
- * Credentials in the URL query string are refused: real clients must never put secrets in URLs.
+ * POST /oauth/token with grant_type=client_credentials. SailPoint's authentication docs send the form
+ * as multipart/form-data (their curl example uses `--form`, and the official SDKs send multipart) and
+ * also accept application/x-www-form-urlencoded and parameters in the query string (FIELD-NOTES,
+ * "Token request forms"); HTTP Basic client authentication (RFC 6749 §2.3.1) works too. A parameter in
+ * the body wins over the same one in the query. The request log redacts secret query values.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { ApiResponse } from "../api";
-import { mediaType } from "../api";
+import { FormBodyError, formFields } from "../forms";
 import type { TenantStore } from "../tenant";
 import type { TokenStore } from "../tokens";
 import { randomHexId } from "../ids";
@@ -44,20 +47,28 @@ function basicCredentials(headers: IncomingHttpHeaders): { clientId: string; cli
   return { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
 }
 
-export function handleTokenRequest(request: TokenRequest, settings: TokenSettings): ApiResponse {
+/** Each parameter from the form body, else from the query string. */
+function tokenParameters(body: URLSearchParams, query: URLSearchParams): (name: string) => string | undefined {
+  return (name) => body.get(name) ?? query.get(name) ?? undefined;
+}
+
+export async function handleTokenRequest(request: TokenRequest, settings: TokenSettings): Promise<ApiResponse> {
   if (request.method !== "POST") return { ...oauthError(405, "invalid_request", "Use POST"), headers: { Allow: "POST" } };
-  if (request.query.has("client_secret") || request.query.has("client_id")) {
-    return oauthError(400, "invalid_request", "Client credentials must be sent in the request body or an Authorization header, never in the URL");
+  let body: URLSearchParams | undefined;
+  try {
+    body = await formFields(request.headers, request.body);
+  } catch (error) {
+    if (error instanceof FormBodyError) return oauthError(400, "invalid_request", error.message);
+    throw error;
   }
-  const type = mediaType(request.headers);
-  if (type !== "" && type !== "application/x-www-form-urlencoded") {
-    return oauthError(400, "invalid_request", "The body must be application/x-www-form-urlencoded");
+  if (body === undefined) {
+    return oauthError(400, "invalid_request", "The body must be multipart/form-data or application/x-www-form-urlencoded");
   }
-  const form = new URLSearchParams(request.body.toString("utf8"));
-  if (form.get("grant_type") !== "client_credentials") {
+  const parameter = tokenParameters(body, request.query);
+  if (parameter("grant_type") !== "client_credentials") {
     return oauthError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
   }
-  const credentials = basicCredentials(request.headers) ?? { clientId: form.get("client_id") ?? "", clientSecret: form.get("client_secret") ?? "" };
+  const credentials = basicCredentials(request.headers) ?? { clientId: parameter("client_id") ?? "", clientSecret: parameter("client_secret") ?? "" };
   const client = settings.tenant.client(credentials.clientId);
   if (!client || !secretsEqual(client.clientSecret, credentials.clientSecret)) {
     return oauthError(401, "invalid_client", "Bad client credentials");

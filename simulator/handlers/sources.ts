@@ -2,6 +2,7 @@
 import { pathParam, type ApiHandler, type ApiRequest } from "../api";
 import { applyPaging, collectionHeaders, parseFilterParameter, parsePaging, parseSorters } from "../collection";
 import { ApiError } from "../errors";
+import { FormBodyError, multipartForm } from "../forms";
 import { DELIMITED_FILE, type SourceRecord } from "../model";
 import type { SimulatorServices } from "../services";
 import { LOAD_TASK_DESCRIPTION, LOAD_TASK_NAME, startUncorrelatedLoad } from "../uncorrelated-load";
@@ -37,13 +38,10 @@ async function uploadedCsv(request: ApiRequest): Promise<string> {
   }
   let form: FormData;
   try {
-    form = await new Request("http://simulator.invalid/", {
-      method: "POST",
-      headers: { "content-type": contentType },
-      body: request.body,
-    }).formData();
-  } catch {
-    throw ApiError.badRequest("The multipart/form-data body could not be parsed");
+    form = await multipartForm(contentType, request.body);
+  } catch (error) {
+    if (error instanceof FormBodyError) throw ApiError.badRequest(error.message);
+    throw error;
   }
   const file = form.get("file");
   if (file === null) throw ApiError.badRequest("The multipart/form-data body has no field \"file\"");

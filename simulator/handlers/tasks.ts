@@ -20,11 +20,13 @@ export function taskHandlers(services: SimulatorServices): Record<TaskRoute, Api
       const id = pathParam(request, "id");
       const status = tasks.status(id);
       if (!status) throw ApiError.notFound(`TaskStatus "${id}" not found`);
+      tasks.notePolled([id]);
       return { status: 200, body: status };
     },
 
     listTaskStatus: (request) => {
       const paging = parsePaging(request.query);
+      // No `type` field: ISC rejects a task-list filter on type with 400 (FIELD-NOTES, "Task `type` is always QUARTZ").
       const filter = parseFilterParameter<ListedTask>(request.query, {
         id: { type: "string", ops: ["eq", "in"], value: (t) => t.status.id },
         sourceId: { type: "string", ops: ["eq", "in"], value: (t) => t.sourceId },
@@ -35,6 +37,7 @@ export function taskHandlers(services: SimulatorServices): Record<TaskRoute, Api
       if (filter) listed = listed.filter(filter.matches);
       if (sorter) listed.sort(sorter);
       const page = applyPaging(listed, paging);
+      tasks.notePolled(page.items.map((t) => t.status.id));
       return { status: 200, body: page.items.map((t) => t.status), headers: collectionHeaders(page, paging) };
     },
   };

@@ -111,10 +111,17 @@ describeContract("simulator contract: accounts and sources (v3 and per-service)"
         });
       }
 
-      it("reloadAccount: 202, 400 while a task is pending, 404 when unknown", async () => {
+      it("reloadAccount: 202, 400 while a task is pending (pendingTaskRefusal), 404 when unknown", async () => {
         const account = freshAccount(`${tag}-reload`);
-        checker.check("reloadAccount", generation, await http.route("reloadAccount", generation, { id: account.id }), 202);
-        checker.check("reloadAccount", generation, await http.route("reloadAccount", generation, { id: account.id }), 400);
+        sim.setFaults({ pendingTaskRefusal: true });
+        sim.holdTasks(true); // the first reload is still running when the second arrives
+        try {
+          checker.check("reloadAccount", generation, await http.route("reloadAccount", generation, { id: account.id }), 202);
+          checker.check("reloadAccount", generation, await http.route("reloadAccount", generation, { id: account.id }), 400);
+        } finally {
+          sim.holdTasks(false);
+          sim.setFaults({ pendingTaskRefusal: false });
+        }
         checker.check("reloadAccount", generation, await http.route("reloadAccount", generation, { id: UNKNOWN_ID }), 404);
       });
 

@@ -206,7 +206,7 @@ describe("isc-accounts drift against the simulator", function () {
     sim.admin.updateAccount(ACCOUNT.jdoe, { attributes: { displayName: "J. Doe" } });
     const { run, report } = await driftJson();
     expect(run.code).to.equal(2);
-    expect(Object.keys(report)).to.deep.equal(["version", "generatedAt", "baseUrl", "sources", "summary", "accounts"]);
+    expect(Object.keys(report)).to.deep.equal(["version", "generatedAt", "baseUrl", "sources", "summary", "accounts", "duplicates"]);
     expect(report.version).to.equal(1);
     expect(new Date(report.generatedAt).toISOString()).to.equal(report.generatedAt);
     expect(report.baseUrl).to.equal(sim.url);

@@ -1,20 +1,12 @@
 /**
- * Runs a plan from the diff engine against ISC: one call per operation, each followed by its wait
- * (a task, or polling the account for PATCH, which answers without a task id). A failure names what
- * was already applied and what was not, so nothing is ever half-applied silently.
+ * Runs a plan from the diff engine against ISC, generically: each operation names its route, body,
+ * content type and wait, and this module calls that route and waits as it says (a task, or polling
+ * the account for PATCH, which answers without a task id). A failure names what was already applied
+ * and what was not, so nothing is ever half-applied silently.
  */
-import {
-  disableAccount,
-  enableAccount,
-  patchAccount,
-  putAccount,
-  reloadAccount,
-  unlockAccount,
-  waitForTask,
-  type IscClient,
-} from "../../client";
-import type { Account } from "../../client/types";
-import type { AccountOperation, PatchCorrelationOperation } from "../../engine/account-plan";
+import { taskIdOf, waitForTask, type IscClient } from "../../client";
+import type { Account, AccountsAsyncResult } from "../../client/types";
+import type { AccountOperation, OperationWait } from "../../engine/account-plan";
 import { messageOf } from "../shared/errors";
 import { pollUntil } from "../shared/poll";
 import type { AccountRunOptions } from "./inputs";
@@ -57,10 +49,11 @@ async function waitTask(ctx: ApplyContext, taskId: string): Promise<void> {
   ctx.warnings.push(...warnings);
 }
 
-async function waitForCorrelation(ctx: ApplyContext, op: PatchCorrelationOperation): Promise<void> {
-  const { expect } = op.wait;
+type AccountWait = Extract<OperationWait, { kind: "account" }>;
+
+async function waitForAccount(ctx: ApplyContext, id: string, { expect }: AccountWait): Promise<void> {
   const result = await pollUntil(
-    () => ctx.readAccount(op.params.id),
+    () => ctx.readAccount(id),
     (a) =>
       a !== undefined &&
       (a.identityId ?? null) === expect.identityId &&
@@ -76,32 +69,21 @@ async function waitForCorrelation(ctx: ApplyContext, op: PatchCorrelationOperati
   }
 }
 
+/** Calls the operation's route and waits as the operation says. */
 async function execute(ctx: ApplyContext, op: AccountOperation): Promise<void> {
-  const id = op.params.id;
-  switch (op.kind) {
-    case "put-attributes":
-      return waitTask(ctx, await putAccount(ctx.client, id, op.body));
-    case "patch-correlation":
-      await patchAccount(ctx.client, id, op.body);
-      return waitForCorrelation(ctx, op);
-    case "enable":
-      return waitTask(ctx, await enableAccount(ctx.client, id, op.body));
-    case "disable":
-      return waitTask(ctx, await disableAccount(ctx.client, id, op.body));
-    case "unlock":
-      return waitTask(ctx, await unlockAccount(ctx.client, id, op.body));
-  }
+  const response = await ctx.client.request<AccountsAsyncResult>(op.route, { params: op.params, body: op.body, contentType: op.contentType });
+  if (op.wait.kind === "task") await waitTask(ctx, taskIdOf(response, op.route));
+  else await waitForAccount(ctx, op.params.id, op.wait);
 }
 
-/** A step of an apply: a planned operation, or a reload requested through `reloadTrigger`. */
-export type ApplyStep = AccountOperation | { kind: "reload"; params: { id: string }; description: string };
+/** A step of an apply: a planned operation (a reload requested through `reloadTrigger` is one too). */
+export type ApplyStep = AccountOperation;
 
 export async function applySteps(ctx: ApplyContext, steps: readonly ApplyStep[]): Promise<void> {
   const applied: string[] = [];
   for (const [index, step] of steps.entries()) {
     try {
-      if (step.kind === "reload") await waitTask(ctx, await reloadAccount(ctx.client, step.params.id));
-      else await execute(ctx, step);
+      await execute(ctx, step);
     } catch (err) {
       throw new PlanStepError(
         step.description,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkMapKey } from "../shared/input-checks";
 import { serializableProvider } from "../shared/serializable-provider";
 import type { AccountArgs } from "./args";
 import type { EntitlementSummary } from "./outputs";
@@ -34,6 +35,7 @@ export class Account extends pulumi.dynamic.Resource {
   declare public readonly entitlements: pulumi.Output<EntitlementSummary[] | undefined>;
 
   constructor(name: string, args: AccountArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseUnserializableKeys(name, args);
     super(
       accountProvider,
       name,
@@ -59,4 +61,15 @@ export class Account extends pulumi.dynamic.Resource {
       "Account",
     );
   }
+}
+
+/**
+ * Pulumi serializes inputs by assignment (`obj[key] = value`), so an attribute named `__proto__`
+ * would vanish before `check` ever sees it: refuse it here, where the key still exists.
+ */
+function refuseUnserializableKeys(name: string, args: AccountArgs): void {
+  const attributes: unknown = args.attributes;
+  if (attributes === null || typeof attributes !== "object" || pulumi.Output.isInstance(attributes) || attributes instanceof Promise) return;
+  const failures = Object.keys(attributes).flatMap((key) => checkMapKey("attributes", key));
+  if (failures.length > 0) throw new Error(`Account ${name}: ${failures.map((f) => f.reason).join("; ")}`);
 }

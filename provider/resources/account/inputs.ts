@@ -1,36 +1,31 @@
 /**
- * Account inputs as they reach the provider (plain JSON from Pulumi): validation with messages that
- * name the field, defaults, and conversion to the diff engine's `DesiredAccount`.
+ * Account inputs as they reach the provider (plain JSON from Pulumi) or a GitOps file: the checks
+ * derived from the field declaration (fields.ts), shared by Pulumi `check` and `isc-accounts
+ * validate` so the two cannot disagree, defaults, and conversion to the engine's declaration.
  */
 import type { SourceSchema } from "../../client/types";
 import type { DesiredAccount } from "../../engine/account-plan";
-import type { DesiredAttributeValue } from "../../engine/normalize";
+import {
+  checkAttributeMap,
+  checkBoolean,
+  checkIdentifier,
+  checkIscId,
+  checkNumberRange,
+  checkString,
+  unknownInputFailures,
+  type CheckFailure,
+} from "../shared/input-checks";
 import { containsUnknown, isUnknown } from "../shared/unknown";
+import {
+  ACCOUNT_FIELD_NAMES,
+  MAX_NATIVE_IDENTITY_LENGTH,
+  accountField,
+  defaultOf,
+  type AccountFieldName,
+  type AccountFieldSpec,
+} from "./fields";
 
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
-
-/** ISC object ids: 32 hex digits. */
-export const ISC_ID = /^[0-9a-f]{32}$/i;
-
-const KNOWN_INPUTS = new Set([
-  "sourceId",
-  "nativeIdentity",
-  "attributes",
-  "identityId",
-  "manuallyCorrelated",
-  "enabled",
-  "unlock",
-  "forceProvisioning",
-  "externalVerificationId",
-  "adopt",
-  "taskTimeoutSeconds",
-  "pollIntervalMs",
-  "reloadTrigger",
-  "includeEntitlements",
-]);
+export type { CheckFailure } from "../shared/input-checks";
 
 /** Options that steer the provider but are not tenant state. */
 export interface AccountRunOptions {
@@ -39,92 +34,49 @@ export interface AccountRunOptions {
   pollIntervalMs: number;
 }
 
-export const DEFAULT_TASK_TIMEOUT_SECONDS = 600;
-export const DEFAULT_POLL_INTERVAL_MS = 500;
+export const DEFAULT_TASK_TIMEOUT_SECONDS = defaultOf("taskTimeoutSeconds");
+export const DEFAULT_POLL_INTERVAL_MS = defaultOf("pollIntervalMs");
 
 type Raw = Record<string, unknown>;
 
-function checkOptionalBoolean(inputs: Raw, name: string, failures: CheckFailure[]): void {
-  const v = inputs[name];
-  if (v !== undefined && v !== null && !isUnknown(v) && typeof v !== "boolean") {
-    failures.push({ property: name, reason: `${name} must be a boolean (true or false), got ${JSON.stringify(v)}` });
+/** The checks of one field's value, chosen by its declared type. */
+function checkField(name: AccountFieldName, spec: AccountFieldSpec, value: unknown): CheckFailure[] {
+  if (spec.required && (value === undefined || value === null)) {
+    return [{ property: name, reason: `${name} is required: ${spec.doc}` }];
+  }
+  switch (spec.type) {
+    case "iscId":
+      return checkIscId(name, value, false);
+    case "iscIdOrNull":
+      return checkIscId(name, value, true);
+    case "nativeIdentity":
+      return checkIdentifier(name, value, MAX_NATIVE_IDENTITY_LENGTH);
+    case "attributes":
+      return checkAttributeMap(name, value);
+    case "boolean":
+      return checkBoolean(name, value);
+    case "string":
+      return checkString(name, value);
+    case "number":
+      return checkNumberRange(name, value, spec.range!);
+    case "trigger":
+      return [];
   }
 }
 
-/** Validates shape and values without any API call. Unknown (preview) values are not judged. */
+/**
+ * Validates shape and values without any API call; every failure names its field. Unknown (preview)
+ * values are not judged. `isc-accounts validate` runs this same function on each definition.
+ */
 export function validateAccountInputs(inputs: Raw): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  for (const key of Object.keys(inputs)) {
-    if (key !== "__provider" && !KNOWN_INPUTS.has(key)) {
-      failures.push({ property: key, reason: `unknown input "${key}"; known inputs: ${[...KNOWN_INPUTS].join(", ")}` });
-    }
-  }
-
-  const sourceId = inputs.sourceId;
-  if (sourceId === undefined || sourceId === null || sourceId === "") {
-    failures.push({ property: "sourceId", reason: "sourceId is required: the id of the flat-file (DelimitedFile) source" });
-  } else if (!isUnknown(sourceId) && (typeof sourceId !== "string" || !ISC_ID.test(sourceId))) {
-    failures.push({ property: "sourceId", reason: `sourceId must be a 32-character hex ISC id, got ${JSON.stringify(sourceId)}` });
-  }
-
-  const nativeIdentity = inputs.nativeIdentity;
-  if (nativeIdentity === undefined || nativeIdentity === null) {
-    failures.push({ property: "nativeIdentity", reason: "nativeIdentity is required: the account's id on the source" });
-  } else if (!isUnknown(nativeIdentity)) {
-    if (typeof nativeIdentity !== "string") {
-      failures.push({ property: "nativeIdentity", reason: `nativeIdentity must be a string, got ${JSON.stringify(nativeIdentity)}` });
-    } else if (nativeIdentity.trim() === "") {
-      failures.push({ property: "nativeIdentity", reason: "nativeIdentity must not be empty" });
-    } else if (nativeIdentity.trim() !== nativeIdentity) {
-      failures.push({ property: "nativeIdentity", reason: `nativeIdentity must not start or end with spaces: ${JSON.stringify(nativeIdentity)}` });
-    }
-  }
-
-  const attributes = inputs.attributes;
-  if (attributes !== undefined && attributes !== null && !isUnknown(attributes)) {
-    if (typeof attributes !== "object" || Array.isArray(attributes)) {
-      failures.push({ property: "attributes", reason: "attributes must be a map of attribute name to a string or a list of strings" });
-    } else {
-      for (const [name, value] of Object.entries(attributes as Raw)) {
-        const property = `attributes.${name}`;
-        if (name.trim() === "") failures.push({ property: "attributes", reason: "attribute names must not be empty" });
-        if (value === null || isUnknown(value) || typeof value === "string") continue;
-        if (Array.isArray(value)) {
-          const bad = value.find((v) => typeof v !== "string" && !isUnknown(v));
-          if (bad !== undefined) {
-            failures.push({ property, reason: `${property} must hold strings only, found ${JSON.stringify(bad)}` });
-          }
-          continue;
-        }
-        failures.push({
-          property,
-          reason: `${property} must be a string, a list of strings, or null (to remove it), got ${JSON.stringify(value)}` +
-            (typeof value === "number" || typeof value === "boolean" ? ` (quote it: "${String(value)}")` : ""),
-        });
-      }
-    }
-  }
-
-  const identityId = inputs.identityId;
-  if (identityId !== undefined && identityId !== null && !isUnknown(identityId) && (typeof identityId !== "string" || !ISC_ID.test(identityId))) {
-    failures.push({ property: "identityId", reason: `identityId must be a 32-character hex ISC identity id or null, got ${JSON.stringify(identityId)}` });
-  }
-  for (const name of ["manuallyCorrelated", "enabled", "unlock", "forceProvisioning", "adopt", "includeEntitlements"]) {
-    checkOptionalBoolean(inputs, name, failures);
-  }
-  const evid = inputs.externalVerificationId;
-  if (evid !== undefined && evid !== null && !isUnknown(evid) && typeof evid !== "string") {
-    failures.push({ property: "externalVerificationId", reason: "externalVerificationId must be a string" });
-  }
-  const timeout = inputs.taskTimeoutSeconds;
-  if (timeout !== undefined && timeout !== null && !isUnknown(timeout) && !(typeof timeout === "number" && timeout > 0 && timeout <= 86400)) {
-    failures.push({ property: "taskTimeoutSeconds", reason: `taskTimeoutSeconds must be a number of seconds between 1 and 86400, got ${JSON.stringify(timeout)}` });
-  }
-  const poll = inputs.pollIntervalMs;
-  if (poll !== undefined && poll !== null && !isUnknown(poll) && !(typeof poll === "number" && poll >= 50 && poll <= 60000)) {
-    failures.push({ property: "pollIntervalMs", reason: `pollIntervalMs must be a number between 50 and 60000, got ${JSON.stringify(poll)}` });
-  }
+  const failures = unknownInputFailures(inputs, ACCOUNT_FIELD_NAMES);
+  for (const name of ACCOUNT_FIELD_NAMES) failures.push(...checkField(name, accountField(name), inputs[name]));
   return failures;
+}
+
+/** The same checks for the declared fields a partial declaration holds (a GitOps entry has no sourceId). */
+export function validateGivenFields(inputs: Raw): CheckFailure[] {
+  return ACCOUNT_FIELD_NAMES.filter((name) => inputs[name] !== undefined).flatMap((name) => checkField(name, accountField(name), inputs[name]));
 }
 
 /**
@@ -175,20 +127,21 @@ export function validateAgainstSchema(
   return { failures, attributes };
 }
 
-/** Converts validated inputs to what the diff engine wants. */
+/**
+ * The declaration of validated inputs: every declared field given, defaults filled in where the
+ * declaration says so; other absent fields stay out (= not managed).
+ */
 export function desiredAccountFrom(inputs: Raw): DesiredAccount {
-  const desired: DesiredAccount = {
-    sourceId: String(inputs.sourceId),
-    nativeIdentity: String(inputs.nativeIdentity),
-    attributes: { ...((inputs.attributes as Record<string, DesiredAttributeValue> | null | undefined) ?? {}) },
-    enabled: inputs.enabled !== false,
-    unlock: inputs.unlock === true,
-  };
-  if (inputs.identityId !== undefined) desired.identityId = inputs.identityId as string | null;
-  if (typeof inputs.manuallyCorrelated === "boolean") desired.manuallyCorrelated = inputs.manuallyCorrelated;
-  if (typeof inputs.forceProvisioning === "boolean") desired.forceProvisioning = inputs.forceProvisioning;
-  if (typeof inputs.externalVerificationId === "string") desired.externalVerificationId = inputs.externalVerificationId;
-  return desired;
+  const desired: Raw = {};
+  for (const name of ACCOUNT_FIELD_NAMES) {
+    const spec = accountField(name);
+    const value = inputs[name];
+    // null means "none" only where null is a value (identityId); elsewhere it is the same as absent.
+    const given = value !== undefined && (value !== null || spec.type === "iscIdOrNull");
+    if (given) desired[name] = spec.type === "attributes" ? { ...(value as Raw) } : value;
+    else if (spec.filled) desired[name] = spec.type === "attributes" ? {} : spec.default;
+  }
+  return desired as unknown as DesiredAccount;
 }
 
 export function runOptionsFrom(inputs: Raw): AccountRunOptions {

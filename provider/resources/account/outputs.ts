@@ -5,6 +5,9 @@
 import type { Account, Entitlement } from "../../client/types";
 import type { CurrentAccount } from "../../engine/account-plan";
 import { managedAttributeValues, type DesiredAttributeValue } from "../../engine/normalize";
+import { ECHOED_SETTINGS, type AccountFieldValue, type KeptInStateFieldName } from "./fields";
+
+export { ECHOED_SETTINGS } from "./fields";
 
 export interface EntitlementSummary {
   id: string;
@@ -13,7 +16,10 @@ export interface EntitlementSummary {
   value: string | null;
 }
 
-export interface AccountOutputs {
+/** Settings kept from the inputs because read and delete only receive stored outputs. */
+export type EchoedSettings = { [K in KeptInStateFieldName]?: AccountFieldValue<K> };
+
+export interface AccountOutputs extends EchoedSettings {
   accountId: string;
   sourceId: string;
   sourceName: string | null;
@@ -30,16 +36,9 @@ export interface AccountOutputs {
   hasEntitlements: boolean;
   origin: string | null;
   created: string | null;
-  /** Settings kept from the inputs because read and delete only receive stored outputs. */
-  taskTimeoutSeconds?: number;
-  pollIntervalMs?: number;
-  reloadTrigger?: unknown;
-  includeEntitlements?: boolean;
   entitlements?: EntitlementSummary[];
 }
 
-/** Inputs that are settings, not tenant state: echoed into outputs as given. */
-export const ECHOED_SETTINGS = ["taskTimeoutSeconds", "pollIntervalMs", "reloadTrigger", "includeEntitlements"] as const;
 
 export function summarizeEntitlements(entitlements: readonly Entitlement[]): EntitlementSummary[] {
   return entitlements

@@ -15,7 +15,7 @@ import {
   type IscClient,
 } from "../../client";
 import type { Account, AccountAttributesCreate, SourceSchema } from "../../client/types";
-import { planAccountChanges, replacementFor, type DesiredAccount } from "../../engine/account-plan";
+import { planAccountChanges, reloadOperation, replacementFor, type DesiredAccount } from "../../engine/account-plan";
 import { PartiallyAppliedError, messageOf } from "../shared/errors";
 import { pollUntil } from "../shared/poll";
 import { configureFromStack, hasConnectionSettings, iscClient, sourceWithSchema } from "../shared/runtime";
@@ -264,7 +264,7 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
       );
     }
     const steps: ApplyStep[] = planAccountChanges(desired, currentFromAccount(account));
-    if (reloadRequested(olds, news)) steps.push({ kind: "reload", params: { id }, description: "reload from source" });
+    if (reloadRequested(olds, news)) steps.push(reloadOperation(id));
     try {
       await applySteps(ctx, steps);
     } catch (err) {

@@ -3,8 +3,10 @@
  * Each returns a failure naming the field, or undefined; values not known yet (preview) pass.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ISC_ID } from "../account/inputs";
+import { ISC_ID, checkNumberRange } from "../shared/input-checks";
 import { isUnknown } from "../shared/unknown";
+
+export { unknownInputFailures } from "../shared/input-checks";
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;
 type Raw = Record<string, unknown>;
@@ -26,14 +28,5 @@ export function sourceIdFailure(inputs: Raw): CheckFailure | undefined {
 
 /** An optional number that must lie in [min, max] when given. */
 export function numberRangeFailure(inputs: Raw, name: string, min: number, max: number, unit: string): CheckFailure | undefined {
-  const value = inputs[name];
-  if (absent(value) || isUnknown(value)) return undefined;
-  if (typeof value === "number" && Number.isFinite(value) && value >= min && value <= max) return undefined;
-  return { property: name, reason: `${name} must be a number of ${unit} from ${min} to ${max}, got ${JSON.stringify(value)}` };
-}
-
-export function unknownInputFailures(inputs: Raw, known: readonly string[]): CheckFailure[] {
-  return Object.keys(inputs)
-    .filter((key) => key !== "__provider" && !known.includes(key))
-    .map((key) => ({ property: key, reason: `unknown input "${key}"; known inputs: ${known.join(", ")}` }));
+  return checkNumberRange(name, inputs[name], { min, max, unit })[0];
 }

@@ -6,6 +6,7 @@ import {
   validateAgainstSchema,
 } from "../../../provider/resources/account/inputs";
 import type { SourceSchema } from "../../../provider/client/types";
+import { Account } from "../../../provider/resources/account";
 import { UNKNOWN } from "../../../provider/resources/shared/unknown";
 
 const SOURCE = "2c9180857df6aa8f017e1a4fb1e20a5b";
@@ -83,5 +84,56 @@ describe("account inputs: defaults", () => {
   it("turns the timeout into milliseconds with a 10 minute default", () => {
     expect(runOptionsFrom(valid)).to.deep.equal({ adopt: false, taskTimeoutMs: 600_000, pollIntervalMs: 500 });
     expect(runOptionsFrom({ ...valid, taskTimeoutSeconds: 5, adopt: true })).to.deep.include({ adopt: true, taskTimeoutMs: 5000 });
+  });
+});
+
+describe("account inputs: bad input never reaches the API", () => {
+  const reasons = (inputs: Record<string, unknown>) => validateAccountInputs(inputs).map((f) => `${f.property}: ${f.reason}`);
+
+  it("caps nativeIdentity at 255 characters (a 20 000-character one made the lookup URL fail with 431)", () => {
+    expect(validateAccountInputs({ ...valid, nativeIdentity: "x".repeat(255) })).to.deep.equal([]);
+    expect(reasons({ ...valid, nativeIdentity: "x".repeat(256) })[0]).to.match(/^nativeIdentity: nativeIdentity must be at most 255 characters long, got 256/);
+    expect(properties({ ...valid, nativeIdentity: "x".repeat(20_000) })).to.deep.equal(["nativeIdentity"]);
+  });
+
+  it("refuses control characters in nativeIdentity (NUL, newline, ESC, DEL, C1, line separator)", () => {
+    for (const bad of ["j\u0000doe", "j\ndoe", "jdoe\r\nx", "j\u001bdoe", "j\tdoe", "j\u007fdoe", "j\u0085doe", "j\u2028doe"]) {
+      const found = reasons({ ...valid, nativeIdentity: bad });
+      expect(found, JSON.stringify(bad)).to.have.lengthOf(1);
+      expect(found[0]).to.match(/^nativeIdentity: nativeIdentity must not contain control characters \(found U\+[0-9A-F]{4} at position \d+\)/);
+    }
+  });
+
+  it("refuses a blank or padded nativeIdentity", () => {
+    expect(properties({ ...valid, nativeIdentity: "   " })).to.deep.equal(["nativeIdentity"]);
+    expect(properties({ ...valid, nativeIdentity: "jdoe " })).to.deep.equal(["nativeIdentity"]);
+  });
+
+  it("refuses an attribute named __proto__ instead of dropping it, and empty attribute names", () => {
+    const attributes = JSON.parse('{"__proto__": "x", "email": "a@b"}') as Record<string, unknown>;
+    expect(reasons({ ...valid, attributes })).to.deep.equal([
+      'attributes.__proto__: attributes: the name "__proto__" is not supported (it cannot be sent or stored as a plain map key)',
+    ]);
+    expect(properties({ ...valid, attributes: { "": "x" } })).to.deep.equal(["attributes"]);
+    expect(properties({ ...valid, attributes: { "  ": "x" } })).to.deep.equal(["attributes"]);
+  });
+
+  it("enforces the ranges the messages state, for every numeric input", () => {
+    expect(reasons({ ...valid, taskTimeoutSeconds: 0.0001 })).to.deep.equal([
+      "taskTimeoutSeconds: taskTimeoutSeconds must be a number of seconds from 1 to 86400, got 0.0001",
+    ]);
+    for (const ok of [1, 600, 86_400]) expect(properties({ ...valid, taskTimeoutSeconds: ok })).to.deep.equal([]);
+    for (const bad of [0, 0.5, 86_401, Number.NaN, Infinity, "600"]) {
+      expect(properties({ ...valid, taskTimeoutSeconds: bad }), String(bad)).to.deep.equal(["taskTimeoutSeconds"]);
+    }
+    for (const ok of [50, 500, 60_000]) expect(properties({ ...valid, pollIntervalMs: ok })).to.deep.equal([]);
+    for (const bad of [49.9, 0, 60_001, -1]) expect(properties({ ...valid, pollIntervalMs: bad }), String(bad)).to.deep.equal(["pollIntervalMs"]);
+  });
+});
+
+describe("Account resource: keys Pulumi cannot serialize", () => {
+  it("refuses an attribute named __proto__ before Pulumi's serializer would drop it", () => {
+    const attributes = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
+    expect(() => new Account("jdoe", { ...valid, attributes })).to.throw('Account jdoe: attributes: the name "__proto__" is not supported');
   });
 });

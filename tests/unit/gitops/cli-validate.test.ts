@@ -1,4 +1,8 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { expect } from "chai";
+import { validateAccountInputs } from "../../../provider/resources/account/inputs";
 import { runCaptured } from "./cli-io";
 import { SOURCE_A, fixturePath } from "./fixtures";
 
@@ -64,4 +68,47 @@ describe("isc-accounts validate", () => {
     expect(run.code).to.equal(1);
     expect(run.stderr).to.include("b.yaml:4: duplicate account jdoe");
   });
+});
+
+describe("isc-accounts validate: the same checks as Pulumi `check`", () => {
+  const write = (entries: string): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-validate-"));
+    fs.writeFileSync(path.join(dir, "people.yaml"), `source: ${SOURCE_A}\naccounts:\n${entries}`);
+    return dir;
+  };
+  /** What `check` says about the same input, as validate prints it for line `line` of people.yaml. */
+  const checkSays = (line: number, field: string, inputs: Record<string, unknown>): string => {
+    const failure = validateAccountInputs({ sourceId: SOURCE_A, ...inputs }).find((f) => f.property === field || f.property.startsWith(`${field}.`));
+    expect(failure, JSON.stringify(inputs)).to.not.equal(undefined);
+    return `people.yaml:${line}: accounts[0].${failure!.property}: ${failure!.reason}`;
+  };
+  const cases: Array<[string, string, number, string, Record<string, unknown>]> = [
+    ["a leading space in nativeIdentity", '  - nativeIdentity: " jdoe"\n', 3, "nativeIdentity", { nativeIdentity: " jdoe" }],
+    ["a blank nativeIdentity", '  - nativeIdentity: "   "\n', 3, "nativeIdentity", { nativeIdentity: "   " }],
+    ["a NUL in nativeIdentity", '  - nativeIdentity: "j\\0doe"\n', 3, "nativeIdentity", { nativeIdentity: "j\u0000doe" }],
+    ["an ESC in nativeIdentity", '  - nativeIdentity: "j\\edoe"\n', 3, "nativeIdentity", { nativeIdentity: "j\u001bdoe" }],
+    ["a 20 000-character nativeIdentity", `  - nativeIdentity: ${"x".repeat(20_000)}\n`, 3, "nativeIdentity", { nativeIdentity: "x".repeat(20_000) }],
+    ["an empty attribute name", '  - nativeIdentity: jdoe\n    attributes:\n      "": x\n', 5, "attributes", { nativeIdentity: "jdoe", attributes: { "": "x" } }],
+    [
+      "an attribute named __proto__",
+      "  - nativeIdentity: jdoe\n    attributes:\n      __proto__: x\n",
+      5,
+      "attributes",
+      { nativeIdentity: "jdoe", attributes: JSON.parse('{"__proto__": "x"}') as Record<string, unknown> },
+    ],
+  ];
+  for (const [name, entries, line, field, inputs] of cases) {
+    it(`refuses ${name} at file:line with check's message`, async () => {
+      const dir = write(entries);
+      try {
+        const run = await runCaptured(["validate", dir]);
+        expect(run.code).to.equal(1);
+        const expected = checkSays(line, field, inputs);
+        // The directory prefix of file names belongs to the loader; the message after it is check's.
+        expect(run.stderr.split("\n")[0].endsWith(expected) || run.stderr.split("\n")[0].includes(expected.slice(0, 120)), run.stderr).to.equal(true);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

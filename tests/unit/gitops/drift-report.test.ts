@@ -5,6 +5,8 @@ import type { AccountDefinition } from "../../../provider/gitops/definitions";
 import { compareWithTenant, hasDrift } from "../../../provider/gitops/drift-report";
 import { driftReportJson, driftSummaryLine, formatDriftTable } from "../../../provider/gitops/drift-format";
 import { accountResourceName } from "../../../provider/gitops/naming";
+import { planAccountChanges } from "../../../provider/engine/account-plan";
+import { currentFromAccount } from "../../../provider/resources/account/outputs";
 import { IDENTITY_1, SOURCE_A, SOURCE_B } from "./fixtures";
 
 const IDENTITY_2 = "2c9180835d2e5168015d32f890ca1582";
@@ -114,6 +116,64 @@ describe("gitops drift comparison", () => {
     expect(hasDrift(withUnmanaged)).to.equal(true);
   });
 
+  it("calls an account drifted exactly when the provider's plan for it is not empty", () => {
+    const definitions: Array<Partial<AccountDefinition>> = [
+      {},
+      { attributes: { email: "j@x" } },
+      { attributes: { email: null } },
+      { identityId: IDENTITY_1 },
+      { identityId: null },
+      { manuallyCorrelated: true },
+      { enabled: false },
+      { unlock: true },
+    ];
+    const accounts: Array<Partial<Account>> = [
+      {},
+      { attributes: { email: "j@x" } },
+      { identityId: IDENTITY_1, manuallyCorrelated: true },
+      { identityId: IDENTITY_2 },
+      { disabled: true },
+      { locked: true },
+    ];
+    for (const [d, extraDefinition] of definitions.entries()) {
+      for (const [a, extraAccount] of accounts.entries()) {
+        const def = definition("jdoe", extraDefinition);
+        const tenant = account("jdoe", extraAccount);
+        const [entry] = compareWithTenant([def], [{ sourceId: SOURCE_A, accounts: [tenant] }], options).accounts;
+        const plan = planAccountChanges(def, currentFromAccount(tenant));
+        expect(entry.status, `definition ${d}, account ${a}`).to.equal(plan.length > 0 ? "drifted" : "in-sync");
+      }
+    }
+  });
+
+  describe("duplicate nativeIdentities on a scanned source", () => {
+    const tenant = [account("jdoe"), account("jdoe", {}, SOURCE_A), account("stray"), account("stray")].map((a, i) => ({ ...a, id: `id-${i}` }));
+
+    it("reports a declared nativeIdentity held by two accounts as drift, naming both ids, even when one is in sync", () => {
+      const report = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], options);
+      expect(report.duplicates).to.deep.equal([{ sourceId: SOURCE_A, nativeIdentity: "jdoe", accountIds: ["id-0", "id-1"], definedAt: "a.yaml:3" }]);
+      expect(report.summary).to.deep.include({ inSync: 1, drifted: 0, missing: 0, unmanaged: 0 });
+      expect(hasDrift(report)).to.equal(true);
+      // Source shown by id or name, and a "defined at" column or not: the row names both ids either way.
+      expect(formatDriftTable(report)).to.match(/\n\S+\s+jdoe\s+duplicate\s+(\S+\s+)?accountId\s+"one account"\s+"id-0, id-1"\n$/);
+      expect(driftSummaryLine(report)).to.equal(
+        "Drift: 0 drifted, 0 missing, 0 unmanaged, 1 in sync, 1 duplicated nativeIdentity (1 managed account on 1 source)",
+      );
+      expect(JSON.parse(driftReportJson(report)).duplicates).to.deep.equal(report.duplicates);
+    });
+
+    it("reports undeclared duplicates only with includeUnmanaged", () => {
+      const withUnmanaged = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], { ...options, includeUnmanaged: true });
+      expect(withUnmanaged.duplicates.map((d) => [d.nativeIdentity, d.accountIds, d.definedAt])).to.deep.equal([
+        ["jdoe", ["id-0", "id-1"], "a.yaml:3"],
+        ["stray", ["id-2", "id-3"], null],
+      ]);
+      const clean = compareWithTenant([definition("other")], [{ sourceId: SOURCE_A, accounts: [account("other")] }], options);
+      expect(clean.duplicates).to.deep.equal([]);
+      expect(hasDrift(clean)).to.equal(false);
+    });
+  });
+
   describe("rendering", () => {
     const defs = [definition("jdoe", { attributes: { email: "new@x" } }), definition("gone"), definition("fine")];
     const tenant = [account("jdoe", { attributes: { email: "old@x" } }), account("fine")];
@@ -121,7 +181,8 @@ describe("gitops drift comparison", () => {
 
     it("JSON: versioned, documented keys; lists only accounts needing attention unless asked", () => {
       const json = JSON.parse(driftReportJson(report));
-      expect(Object.keys(json)).to.deep.equal(["version", "generatedAt", "baseUrl", "sources", "summary", "accounts"]);
+      expect(Object.keys(json)).to.deep.equal(["version", "generatedAt", "baseUrl", "sources", "summary", "accounts", "duplicates"]);
+      expect(json.duplicates).to.deep.equal([]);
       expect(json).to.include({ version: 1, generatedAt: "2026-01-02T03:04:05.000Z", baseUrl: options.baseUrl });
       expect(json.summary).to.deep.equal({ managed: 3, inSync: 1, drifted: 1, missing: 1, unmanaged: 0 });
       expect(json.accounts.map((a: { nativeIdentity: string }) => a.nativeIdentity)).to.deep.equal(["gone", "jdoe"]);

@@ -44,6 +44,12 @@ describe("gitops JSON schema (schema/accounts.schema.json)", () => {
     ["list of non-strings", { source: SOURCE_A, accounts: [{ nativeIdentity: "j", attributes: { n: ["a", 1] } }] }, false],
     ["nested map attribute", { source: SOURCE_A, accounts: [{ nativeIdentity: "j", attributes: { n: { a: "b" } } }] }, false],
     ["string enabled", { source: SOURCE_A, accounts: [{ nativeIdentity: "j", enabled: "yes" }] }, false],
+    ["padded nativeIdentity", { source: SOURCE_A, accounts: [{ nativeIdentity: " j" }] }, false],
+    ["blank nativeIdentity", { source: SOURCE_A, accounts: [{ nativeIdentity: "   " }] }, false],
+    ["nativeIdentity with a newline", { source: SOURCE_A, accounts: [{ nativeIdentity: "j\nk" }] }, false],
+    ["nativeIdentity of 256 characters", { source: SOURCE_A, accounts: [{ nativeIdentity: "x".repeat(256) }] }, false],
+    ["nativeIdentity of 255 characters", { source: SOURCE_A, accounts: [{ nativeIdentity: "x".repeat(255) }] }, true],
+    ["empty attribute name", { source: SOURCE_A, accounts: [{ nativeIdentity: "j", attributes: { "": "x" } }] }, false],
   ];
   for (const [name, document, valid] of cases) {
     it(`${valid ? "accepts" : "rejects"}: ${name} (schema and loader agree)`, () => {

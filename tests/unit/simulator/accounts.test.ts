@@ -209,8 +209,40 @@ describe("simulator accounts", () => {
     });
   });
 
-  describe("pending tasks", () => {
-    it("shows the account unchanged while its task runs and refuses a second change with 400", async () => {
+  describe("changes while a task runs", () => {
+    // Tasks are held: "still running" is a fact of the test, not a race against taskDelayMs.
+    beforeEach(() => context().sim.holdTasks(true));
+    afterEach(() => context().sim.holdTasks(false));
+
+    const taskId = (response: SimResponse): string => (response.body as { id: string }).id;
+
+    it("by default takes each change (no pending rule is documented for ISC); each applies when its task completes", async () => {
+      const id = byNative("E1").id;
+      const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
+        json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
+        headers: { "content-type": "application/json-patch+json" },
+      });
+      expect(patch.status).to.equal(202);
+      const accepted: SimResponse[] = [];
+      for (const [method, path, json] of [
+        ["POST", `/v3/accounts/${id}/disable`, {}],
+        ["PUT", `/v3/accounts/${id}`, { attributes: { displayName: "Zed", department: "Sales", groups: ["g1"] } }],
+        ["POST", `/v3/accounts/${id}/reload`, undefined],
+        ["POST", "/v3/accounts", { attributes: { sourceId: HR, id: "E1", groups: ["g2"] } }],
+      ] as const) {
+        const response = await http().call(method, path, { json });
+        expect(response.status, `${method} ${path}: ${response.text}`).to.equal(202);
+        accepted.push(response);
+      }
+      expect(byNative("E1")).to.deep.include({ disabled: false });
+      expect(context().sim.completeTasks()).to.equal(5);
+      for (const response of accepted) expect((await http().waitForTask(taskId(response))).completionStatus).to.equal("SUCCESS");
+      expect(byNative("E1")).to.deep.include({ disabled: true });
+      expect(byNative("E1").attributes).to.deep.include({ department: "Sales", groups: ["g2"] });
+    });
+
+    it("with pendingTaskRefusal, shows the account unchanged while its task runs and refuses a second change with 400", async () => {
+      context().sim.setFaults({ pendingTaskRefusal: true });
       const id = byNative("E1").id;
       const disable = await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} });
       expect(disable.status).to.equal(202);
@@ -225,15 +257,26 @@ describe("simulator accounts", () => {
         expect(refused.status, `${method} ${path}`).to.equal(400);
         expect(errorText(refused)).to.match(/pending task/);
       }
-      await http().waitForTask((disable.body as { id: string }).id);
+      expect(context().sim.completeTasks()).to.equal(1);
+      await http().waitForTask(taskId(disable));
       expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).disabled).to.equal(true);
       expect((await http().call("POST", `/v3/accounts/${id}/enable`, { json: {} })).status).to.equal(202);
     });
 
-    it("refuses a second create of the same nativeIdentity while the first is running", async () => {
+    it("with pendingTaskRefusal, refuses enable/disable right after a PATCH, and a second create of the same nativeIdentity", async () => {
+      context().sim.setFaults({ pendingTaskRefusal: true });
+      const id = byNative("E1").id;
+      const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
+        json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
+        headers: { "content-type": "application/json-patch+json" },
+      });
+      expect(patch.status).to.equal(202);
+      expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(400);
       const body = { attributes: { sourceId: HR, id: "N5" } };
       expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(202);
       expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(400);
+      context().sim.completeTasks();
+      expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(202);
     });
   });
 

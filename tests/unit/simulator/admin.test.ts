@@ -146,6 +146,22 @@ describe("simulator admin", () => {
       http.forgetToken();
     });
 
+    it("tasks/hold keeps tasks running until tasks/complete finishes them (400 for a bad body)", async () => {
+      const { http } = context();
+      expect((await simCall("POST", "/tasks/hold", { hold: true })).status).to.equal(204);
+      try {
+        const disable = await http.call("POST", `/v3/accounts/${DEMO_IDS.accounts.hrAda}/disable`, { json: {} });
+        const taskId = (disable.body as { id: string }).id;
+        expect(admin().state().pendingAccountIds).to.deep.equal([DEMO_IDS.accounts.hrAda]);
+        expect(await simCall("POST", "/tasks/complete")).to.deep.equal({ status: 200, body: { completed: 1 } });
+        expect(admin().getAccount(DEMO_IDS.accounts.hrAda)?.disabled).to.equal(true);
+        expect((await http.call("GET", `/v2025/task-status/${taskId}`)).body).to.include({ completionStatus: "SUCCESS" });
+        expect((await simCall("POST", "/tasks/hold", { hold: "yes" })).status).to.equal(400);
+      } finally {
+        await simCall("POST", "/tasks/hold", { hold: false });
+      }
+    });
+
     it("answers 404 for unknown admin paths", async () => {
       expect((await simCall("GET", "/nope")).status).to.equal(404);
     });

@@ -92,6 +92,22 @@ describe("simulator CLI", () => {
     expect(await tokenStatus(cli.url, "example-client", "example-secret")).to.equal(200);
   });
 
+  it("takes --per-service-rate-budget and --deprecated-api-versions", async () => {
+    const cli = await startCli(["--port", "0", "--per-service-rate-budget", "shared", "--deprecated-api-versions", "v3,v2025"]);
+    running.push(cli);
+    const token = await fetch(`${cli.url}/oauth/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret }),
+    });
+    const { access_token: accessToken } = (await token.json()) as { access_token: string };
+    const headers = { authorization: `Bearer ${accessToken}` };
+    const v2025 = await fetch(`${cli.url}/v2025/task-status`, { headers });
+    expect(v2025.headers.get("x-deprecated")).to.equal("true");
+    // One shared budget of 100: after 100 on /accounts/v1, /sources/v1 is refused too.
+    for (let i = 0; i < 100; i++) expect((await fetch(`${cli.url}/accounts/v1?limit=1`, { headers })).status).to.equal(200);
+    expect((await fetch(`${cli.url}/sources/v1`, { headers })).status).to.equal(429);
+  });
+
   it("exits 1 with a message for an unreadable seed file", async () => {
     const child = spawn(process.execPath, [CLI, "--port", "0", "--seed", "/nonexistent/seed.json"], { stdio: "pipe" });
     let stderr = "";

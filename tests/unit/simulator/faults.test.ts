@@ -135,5 +135,7 @@ describe("simulator faults", () => {
     expect(() => context().sim.setFaults({ errorRate: 2 })).to.throw(FaultConfigError);
     expect(() => context().sim.setFaults({ latencyMs: -1 })).to.throw(FaultConfigError);
     expect(() => context().sim.setFaults({ nope: 1 } as never)).to.throw(FaultConfigError, /unknown fault/);
+    expect(() => context().sim.setFaults({ pendingTaskRefusal: "yes" } as never)).to.throw(FaultConfigError, /true or false/);
+    expect(() => context().sim.setFaults({ completedBeforeStatusPolls: -1 })).to.throw(FaultConfigError);
   });
 });

@@ -36,15 +36,20 @@ describe("simulator gate", () => {
       expect(await response.json()).to.include({ error: "invalid_client" });
     });
 
-    it("refuses credentials in the URL query string with 400, and keeps the secret out of the request log", async () => {
+    it("takes credentials from the URL query string as ISC does, and keeps the secret out of the request log", async () => {
       context().sim.clearRequests();
       const query = `?grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`;
       const response = await tokenRequest("", { query });
+      expect(response.status).to.equal(200);
+      const logged = context().sim.requests();
+      expect(logged[0]).to.deep.include({ path: "/oauth/token", budget: "oauth", status: 200 });
+      expect(JSON.stringify(logged)).not.to.include(DEMO_CLIENT.clientSecret);
+    });
+
+    it("refuses a body that is neither form type", async () => {
+      const response = await tokenRequest(JSON.stringify({ grant_type: "client_credentials" }), { headers: { "content-type": "application/json" } });
       expect(response.status).to.equal(400);
       expect(await response.json()).to.include({ error: "invalid_request" });
-      const logged = context().sim.requests();
-      expect(logged[0]).to.deep.include({ path: "/oauth/token", budget: "oauth", status: 400 });
-      expect(JSON.stringify(logged)).not.to.include(DEMO_CLIENT.clientSecret);
     });
 
     it("refuses other grant types", async () => {
