@@ -28,8 +28,8 @@ export class CommandPlugin implements ProviderPlugin {
   get pid() {
     return this.live.pid;
   }
-  get configured() {
-    return this.current?.configured ?? false;
+  get configuredWith() {
+    return this.current?.configuredWith;
   }
   outputTail() {
     return this.current?.outputTail() ?? [];

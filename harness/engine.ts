@@ -1,28 +1,47 @@
 /**
  * A small deployment engine that drives one dynamic-provider plugin the way `pulumi preview/up/refresh/destroy`
- * do, following pulumi/pulumi pkg/resource/deploy/step_generator.go and step.go and
- * sdk/go/common/resource/plugin/provider_plugin.go:
+ * do. It is never kinder than the engine; each rule names the pulumi/pulumi file it follows:
  *
- * - Check(olds = old INPUTS from state, or {} for a new resource, news = program inputs) gives the inputs used
- *   from then on; check failures make the resource invalid and nothing else happens to it.
- * - Existing resource: Diff(id, olds = stored OUTPUTS, news = checked inputs, oldInputs). DIFF_UNKNOWN is decided
- *   by comparing old and new inputs (all of them, `__provider` included, as the engine's PropertyMap.Diff does).
- *   DIFF_NONE -> same (new inputs saved, id and outputs kept), unless the resource carries init errors, which
- *   gives an update; DIFF_SOME -> update, or replace if `replaces` is non-empty (replaces with DIFF_NONE are
- *   ignored). A replacement re-runs Check with no olds and creates with those inputs: create-before-delete by
- *   default (the old one is deleted after all creates/updates), delete-before-replace when the diff says so.
- * - Create/Update failing with ErrorResourceInitFailed still record the resource (id, outputs, init errors).
- * - Preview runs Check and Diff only: the dynamic provider answers Configure with supportsPreview=false, so the
- *   engine never sends it Create/Update with preview=true (nor Delete).
- * - Resources run in parallel (up to `parallel`); one resource's failure does not stop the others (like
- *   `--continue-on-error`); deletes run after all creates/updates. There is no dependency graph: the harness
- *   treats resources as independent, as dynamic resources of one program usually are.
+ * 1. Stops at the first failure (pkg/resource/deploy/step_executor.go cancelDueToError,
+ *    deployment_executor.go Execute): a failed Create/Update/Delete cancels the run unless `continueOnError`
+ *    (the CLI's --continue-on-error): no new step starts, running ones finish, and NO deletes run (deletes,
+ *    replaced resources' included, are post-steps that only run when the event loop ends normally). A Check
+ *    failure ends the whole run (step_generator.go: BailErrorf "resource %s is invalid"), in preview too and even
+ *    with `continueOnError`; so does an error from Check or Diff themselves (step generator errors bail).
+ * 2. Refresh calls Read, then the provider's Diff (step.go RefreshStep.Apply, step_generator.go diffResource):
+ *    olds = refreshed outputs, news = stored inputs, oldInputs = refreshed inputs; an "unknown" answer is decided
+ *    by comparing the inputs. A refresh step is an update only when that Diff finds changes.
+ * 3. Check and Diff run one resource at a time, in registration order: the step generator runs inside the
+ *    deployment executor's single event loop (deployment_executor.go handleSingleEvent -> step_generator.go
+ *    GenerateSteps). Only Create/Update/Delete run in parallel, on `parallel` workers (step_executor.go); the
+ *    CLI's default --parallel is 4 per CPU (pkg/cmd/pulumi/operations/up.go defaultParallel).
+ * 4. Preview sends unknowns: inputs computed from resources not created yet arrive as the UNKNOWN sentinel
+ *    (sdk/nodejs/runtime/rpc.ts unknownValue; capture the program with `preview: true`, see program.ts).
+ *    Preview runs Check and Diff only: the plugin answers Configure with supportsPreview=false, so the engine
+ *    never sends it Create/Update with preview=true (step.go CreateStep/UpdateStep.Apply), nor Delete.
+ * 5. refresh and destroy configure the provider FROM STATE (providers/registry.go loads the old snapshot's
+ *    providers; default_providers.go): the default `pulumi-nodejs` provider's inputs are the stack config as of
+ *    the last `up`, secrets encrypted (provider-config.ts). `up` stores the current config. After a rotated
+ *    secret, refresh/destroy keep sending the old one until an `up`.
+ * 6. The plugin is the program's own @pulumi/pulumi (plugin.ts resolveDynamicProviderPlugin).
+ * 7. One Configure per plugin process: the engine configures a provider instance once (registry.go Configure);
+ *    the plugin then configures each distinct `__provider` text once, on its first use
+ *    (sdk/nodejs/cmd/dynamic-provider getProvider). A fresh plugin serves each command (command-plugin.ts).
+ *
+ * Also modelled (step_generator.go, step.go): Check(olds = old INPUTS, or {} for a new resource, news = program
+ * inputs); Diff(id, olds = stored OUTPUTS, news = checked inputs, oldInputs); DIFF_UNKNOWN decided by comparing
+ * inputs (`__provider` included, as PropertyMap.Diff does); DIFF_NONE -> same unless the resource carries init
+ * errors; replaces -> replacement, Check re-run with no olds, create-before-delete unless deleteBeforeReplace;
+ * Create/Update failing with ErrorResourceInitFailed still record the resource. There is no dependency graph:
+ * resources are independent, as dynamic resources of one program usually are.
  */
+import { availableParallelism } from "node:os";
 import { isDeepStrictEqual } from "node:util";
-import { forEachLimited } from "./limit";
 import { PluginCallError, urnFor, type CheckFailure, type DiffResult, type InitFailedDetails, type ProviderPlugin } from "./plugin";
-import { equalIgnoringProvider, type PropertyMap } from "./properties";
+import type { PropertyMap } from "./properties";
+import { loadProviderConfig, storeProviderConfig, type StoredDefaultProvider } from "./provider-config";
 import { readStateFile, writeStateFile } from "./state-file";
+import { StepExecutor } from "./step-executor";
 
 export interface DesiredResource {
   type: string;
@@ -70,31 +89,49 @@ export interface ResourceError {
 }
 
 export interface UpResult {
+  /** Steps that were generated (and, for up/destroy, started), in order; deletes last. */
   steps: Step[];
   errors: ResourceError[];
+  /** The run stopped before the end (a failure without continueOnError, or an invalid resource). */
+  stopped: boolean;
+  /** Names of resources the run never got to: not checked, not started, or deletes that did not run. */
+  skipped: string[];
 }
 
 export interface RefreshStep {
   urn: string;
   name: string;
-  /** "update": outputs changed (ignoring __provider); "delete": the provider says it is gone (id ""). */
+  /** "update": the provider's Diff of refreshed state against stored inputs finds changes; "delete": Read says gone. */
   op: "same" | "update" | "delete";
 }
 
 export interface RefreshResult {
   steps: RefreshStep[];
   errors: ResourceError[];
+  stopped: boolean;
+  skipped: string[];
+}
+
+export interface RunOptions {
+  /** The CLI's --continue-on-error: failed steps do not cancel the run. Default: the engine's option. */
+  continueOnError?: boolean;
 }
 
 export interface PluginEngineOptions {
   project: string;
   stack: string;
-  /** Resource operations at once. Default 16. */
+  /** Create/Update/Delete at once (the CLI's --parallel). Default 4 per CPU, as the CLI. */
   parallel?: number;
   /** JSON file holding the state: read when the engine is created, rewritten after every step. */
   statePath?: string;
-  /** Stack config sent with Configure if the plugin is not configured yet. Default {}. */
+  /** Current stack config (namespaced keys). `up` and `preview` configure with it; see rule 5. Default {}. */
   config?: Record<string, string>;
+  /** Config keys set with `--secret`: stored encrypted in state. */
+  secretConfigKeys?: readonly string[];
+  /** The stack's secrets passphrase (PULUMI_CONFIG_PASSPHRASE). Default "". */
+  secretsPassphrase?: string;
+  /** Default for every run's `continueOnError`. Default false, as the CLI. */
+  continueOnError?: boolean;
 }
 
 interface Plan {
@@ -107,7 +144,8 @@ interface Plan {
   checkFailures?: CheckFailure[];
 }
 
-const DEFAULT_PARALLEL = 16;
+/** Which config a command configures the provider with (rule 5). */
+type ConfigSource = "current" | "state";
 
 function describeCheckFailures(urn: string, failures: CheckFailure[]): string {
   // Values are left out on purpose: they may be secrets.
@@ -120,8 +158,12 @@ function errorMessage(error: unknown): string {
 
 export class PluginEngine {
   private resources: StateResource[];
+  private defaultProvider: StoredDefaultProvider | undefined;
+  private config: Record<string, string>;
   private readonly parallel: number;
   private busy = false;
+  /** The default provider's inputs were brought up to date by this run's first resource step. */
+  private providerRecorded = false;
   /** Old resources of create-before-delete replacements made by the current operation. */
   private replacedDuringRun = new Set<StateResource>();
 
@@ -129,8 +171,11 @@ export class PluginEngine {
     private readonly plugin: ProviderPlugin,
     private readonly opts: PluginEngineOptions,
   ) {
-    this.parallel = opts.parallel ?? DEFAULT_PARALLEL;
-    this.resources = opts.statePath ? readStateFile<StateResource>(opts.statePath) : [];
+    this.parallel = opts.parallel ?? 4 * availableParallelism();
+    this.config = { ...(opts.config ?? {}) };
+    const checkpoint = opts.statePath ? readStateFile<StateResource, StoredDefaultProvider>(opts.statePath) : { resources: [] };
+    this.resources = checkpoint.resources;
+    this.defaultProvider = checkpoint.defaultProvider;
   }
 
   /** A copy of the current state: live resources, plus replaced ones still pending deletion. */
@@ -138,96 +183,168 @@ export class PluginEngine {
     return structuredClone(this.resources);
   }
 
+  /** The default provider's record in state (secrets encrypted), or undefined before the first `up`. */
+  defaultProviderState(): StoredDefaultProvider | undefined {
+    return this.defaultProvider && structuredClone(this.defaultProvider);
+  }
+
+  /** `pulumi config set`: changes the current stack config; state keeps what the last `up` used. */
+  setConfig(config: Record<string, string>): void {
+    this.config = { ...config };
+  }
+
   urnOf(resource: { type: string; name: string }): string {
     return urnFor(this.opts.stack, this.opts.project, resource.type, resource.name);
   }
 
-  /** What `pulumi preview` would do: Check and Diff only, nothing is changed. */
+  /**
+   * What `pulumi preview` would do: Check and Diff only, one resource at a time, nothing is changed. Like the
+   * CLI, it ends at the first invalid resource (or Check/Diff error): that step carries the error and no later
+   * resource is listed.
+   */
   preview(desired: DesiredResource[]): Promise<Step[]> {
-    return this.exclusive(async () => {
-      const steps: Step[] = new Array(desired.length);
-      await forEachLimited(desired, this.parallel, async (resource, index) => {
+    return this.exclusive("current", async () => {
+      const steps: Step[] = [];
+      for (const resource of desired) {
         const urn = this.urnOf(resource);
+        let step: Step;
         try {
-          steps[index] = this.stepOf(await this.plan(urn, resource));
+          step = this.stepOf(await this.plan(urn, resource));
         } catch (error) {
-          steps[index] = this.unplannedStep(urn, resource.name, error);
+          step = this.unplannedStep(urn, resource.name, error);
         }
-      });
+        steps.push(step);
+        if (step.error) return steps;
+      }
       return [...steps, ...this.condemned(desired).map((r) => ({ urn: r.urn, name: r.name, op: "delete" as const }))];
     }, desired);
   }
 
-  /** What `pulumi up` does; per-resource failures are reported in `errors`, never thrown. */
-  up(desired: DesiredResource[]): Promise<UpResult> {
-    return this.exclusive(async () => {
-      const steps: Step[] = new Array(desired.length);
+  /** What `pulumi up` does; failures are reported in `errors` (and `stopped`), never thrown. */
+  up(desired: DesiredResource[], run: RunOptions = {}): Promise<UpResult> {
+    return this.exclusive("current", async () => {
+      const continueOnError = run.continueOnError ?? this.opts.continueOnError ?? false;
+      const executor = new StepExecutor(this.parallel, continueOnError);
+      const steps: Step[] = [];
       const errors: ResourceError[] = [];
-      await forEachLimited(desired, this.parallel, async (resource, index) => {
+      const skipped: string[] = [];
+      let bailed = false;
+
+      for (const [index, resource] of desired.entries()) {
         const urn = this.urnOf(resource);
+        if (bailed || executor.cancelled) {
+          skipped.push(...desired.slice(index).map((r) => r.name));
+          break;
+        }
         let plan: Plan;
         try {
           plan = await this.plan(urn, resource);
         } catch (error) {
-          steps[index] = this.unplannedStep(urn, resource.name, error);
-          errors.push(this.resourceError(urn, resource.name, steps[index].op, error));
-          return;
+          const step = this.unplannedStep(urn, resource.name, error);
+          steps.push(step);
+          errors.push(this.resourceError(urn, resource.name, step.op, error));
+          bailed = true;
+          continue;
         }
-        steps[index] = this.stepOf(plan);
+        const step = this.stepOf(plan);
         if (plan.checkFailures) {
-          errors.push({ urn, name: resource.name, op: plan.op, message: steps[index].error!, checkFailures: plan.checkFailures });
-          return;
+          steps.push(step);
+          errors.push({ urn, name: resource.name, op: plan.op, message: step.error!, checkFailures: plan.checkFailures });
+          bailed = true;
+          continue;
         }
-        try {
-          await this.apply(plan);
-        } catch (error) {
-          steps[index].error = errorMessage(error);
-          errors.push(this.resourceError(urn, resource.name, plan.op, error));
-        }
-      });
-      const deletions = await this.deleteAll(this.condemned(desired), errors);
-      return { steps: [...steps, ...deletions], errors };
+        const started = await executor.execute(
+          () => this.apply(plan),
+          (error) => {
+            step.error = errorMessage(error);
+            errors.push(this.resourceError(urn, resource.name, plan.op, error));
+          },
+        );
+        if (started) steps.push(step);
+        else skipped.push(resource.name);
+      }
+      await executor.drain();
+
+      const condemned = this.condemned(desired);
+      if (bailed || executor.cancelled) {
+        skipped.push(...condemned.filter((r) => !this.replacedDuringRun.has(r)).map((r) => r.name));
+        return { steps, errors, stopped: true, skipped };
+      }
+      const deletions = await this.deleteAll(condemned, errors, executor, skipped);
+      return { steps: [...steps, ...deletions], errors, stopped: executor.cancelled, skipped };
     }, desired);
   }
 
-  /** What `pulumi refresh` does: Read every resource and store what the provider returns. */
-  refresh(): Promise<RefreshResult> {
-    return this.exclusive(async () => {
-      const targets = this.resources.filter((r) => !r.pendingReplacement);
-      const steps: RefreshStep[] = new Array(targets.length);
+  /** What `pulumi refresh` does: Read every resource, then Diff what Read returned against the stored inputs. */
+  refresh(run: RunOptions = {}): Promise<RefreshResult> {
+    return this.exclusive("state", async () => {
+      const executor = new StepExecutor(this.parallel, run.continueOnError ?? this.opts.continueOnError ?? false);
+      const steps: RefreshStep[] = [];
       const errors: ResourceError[] = [];
-      await forEachLimited(targets, this.parallel, async (resource, index) => {
-        try {
-          steps[index] = { urn: resource.urn, name: resource.name, op: await this.refreshOne(resource) };
-        } catch (error) {
-          steps[index] = { urn: resource.urn, name: resource.name, op: "same" };
-          errors.push(this.resourceError(resource.urn, resource.name, "refresh", error));
-        }
-      });
-      return { steps, errors };
+      const skipped: string[] = [];
+      for (const resource of this.resources.filter((r) => !r.pendingReplacement)) {
+        const step: RefreshStep = { urn: resource.urn, name: resource.name, op: "same" };
+        const started = await executor.execute(
+          async () => {
+            step.op = await this.refreshOne(resource);
+          },
+          (error) => errors.push(this.resourceError(resource.urn, resource.name, "refresh", error)),
+        );
+        if (started) steps.push(step);
+        else skipped.push(resource.name);
+      }
+      await executor.drain();
+      return { steps, errors, stopped: executor.cancelled, skipped };
     });
   }
 
-  /** What `pulumi destroy` does: delete everything in state. */
-  destroy(): Promise<UpResult> {
-    return this.exclusive(async () => {
+  /** What `pulumi destroy` does: delete everything in state, with the provider configured from state. */
+  destroy(run: RunOptions = {}): Promise<UpResult> {
+    return this.exclusive("state", async () => {
+      const executor = new StepExecutor(this.parallel, run.continueOnError ?? this.opts.continueOnError ?? false);
       const errors: ResourceError[] = [];
-      const steps = await this.deleteAll([...this.resources], errors);
-      return { steps, errors };
+      const skipped: string[] = [];
+      const steps = await this.deleteAll([...this.resources], errors, executor, skipped);
+      return { steps, errors, stopped: executor.cancelled, skipped };
     });
   }
 
-  private async exclusive<T>(operation: () => Promise<T>, desired?: DesiredResource[]): Promise<T> {
+  private async exclusive<T>(configSource: ConfigSource, operation: () => Promise<T>, desired?: DesiredResource[]): Promise<T> {
     if (this.busy) throw new Error("PluginEngine runs one operation at a time");
     if (desired) this.assertUniqueUrns(desired);
     this.busy = true;
     this.replacedDuringRun = new Set();
+    this.providerRecorded = false;
     try {
-      if (!this.plugin.configured) await this.plugin.configure(this.opts.config ?? {});
+      await this.configurePlugin(configSource);
       return await operation();
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * Rule 5 and 7: one Configure per plugin process, with the config of the last `up` for refresh/destroy (or the
+   * current config if no `up` ever ran), else the current config; an `up` records what it used.
+   */
+  private async configurePlugin(source: ConfigSource): Promise<void> {
+    const passphrase = this.opts.secretsPassphrase ?? "";
+    const variables = source === "state" && this.defaultProvider ? loadProviderConfig(this.defaultProvider, passphrase) : this.config;
+    const configuredWith = this.plugin.configuredWith;
+    if (configuredWith === undefined) await this.plugin.configure(variables);
+    else if (!isDeepStrictEqual(configuredWith, variables)) {
+      throw new Error("the plugin process was configured for another command with other settings: start a fresh plugin per command, as the CLI does");
+    }
+  }
+
+  /** What an `up` writes for the default provider: its inputs become the current config (rule 5). */
+  private recordDefaultProvider(): void {
+    if (this.providerRecorded) return;
+    this.providerRecorded = true;
+    const passphrase = this.opts.secretsPassphrase ?? "";
+    if (this.defaultProvider && isDeepStrictEqual(loadProviderConfig(this.defaultProvider, passphrase), this.config)) return;
+    this.defaultProvider = storeProviderConfig(this.config, new Set(this.opts.secretConfigKeys ?? []), passphrase);
+    this.persist();
   }
 
   private assertUniqueUrns(desired: DesiredResource[]): void {
@@ -296,6 +413,8 @@ export class PluginEngine {
 
   private async apply(plan: Plan): Promise<void> {
     const { urn, old } = plan;
+    // The default provider is registered (and its inputs written) before the first resource step that uses it.
+    this.recordDefaultProvider();
     switch (plan.op) {
       case "same":
         old!.inputs = plan.inputs;
@@ -360,27 +479,32 @@ export class PluginEngine {
     }
   }
 
-  private async deleteAll(targets: StateResource[], errors: ResourceError[]): Promise<Step[]> {
+  /** Deletes on the executor's workers; after a failure without continueOnError, the rest are skipped. */
+  private async deleteAll(targets: StateResource[], errors: ResourceError[], executor: StepExecutor, skipped: string[]): Promise<Step[]> {
     const steps: Step[] = [];
-    await forEachLimited(targets, this.parallel, async (resource) => {
+    for (const resource of targets) {
       // The deletion of an old resource replaced in this run belongs to its "replace" step.
       const step: Step = { urn: resource.urn, name: resource.name, op: "delete" };
-      if (!this.replacedDuringRun.has(resource)) steps.push(step);
-      try {
-        // A pending replacement was already deleted by its delete-before-replace: only the state entry goes.
-        if (!resource.pendingReplacement) {
-          await this.plugin.delete(resource.urn, resource.id, resource.outputs, resource.inputs);
-        }
-        this.resources = this.resources.filter((r) => r !== resource);
-        this.persist();
-      } catch (error) {
-        step.error = errorMessage(error);
-        errors.push(this.resourceError(resource.urn, resource.name, "delete", error));
-      }
-    });
+      const started = await executor.execute(
+        async () => {
+          // A pending replacement was already deleted by its delete-before-replace: only the state entry goes.
+          if (!resource.pendingReplacement) await this.plugin.delete(resource.urn, resource.id, resource.outputs, resource.inputs);
+          this.resources = this.resources.filter((r) => r !== resource);
+          this.persist();
+        },
+        (error) => {
+          step.error = errorMessage(error);
+          errors.push(this.resourceError(resource.urn, resource.name, "delete", error));
+        },
+      );
+      if (!started) skipped.push(resource.name);
+      else if (!this.replacedDuringRun.has(resource)) steps.push(step);
+    }
+    await executor.drain();
     return steps;
   }
 
+  /** Rule 2: Read, then Diff(olds = refreshed outputs, news = stored inputs, oldInputs = refreshed inputs). */
   private async refreshOne(resource: StateResource): Promise<RefreshStep["op"]> {
     const read = await this.plugin.read(resource.urn, resource.id, resource.outputs, resource.inputs);
     if (read.id === "") {
@@ -388,13 +512,15 @@ export class PluginEngine {
       this.persist();
       return "delete";
     }
-    const changed = !equalIgnoringProvider(resource.outputs, read.properties);
+    const refreshedInputs = read.inputs ?? resource.inputs;
+    const diff = await this.plugin.diff(resource.urn, read.id, read.properties, resource.inputs, refreshedInputs);
+    const changes = diff.changes === "unknown" ? (isDeepStrictEqual(refreshedInputs, resource.inputs) ? "none" : "some") : diff.changes;
     resource.id = read.id;
     resource.outputs = read.properties;
-    if (read.inputs) resource.inputs = read.inputs;
+    resource.inputs = refreshedInputs;
     delete resource.initErrors;
     this.persist();
-    return changed ? "update" : "same";
+    return changes === "some" ? "update" : "same";
   }
 
   private resourceError(urn: string, name: string, op: ResourceError["op"], error: unknown): ResourceError {
@@ -404,6 +530,8 @@ export class PluginEngine {
   }
 
   private persist(): void {
-    if (this.opts.statePath) writeStateFile(this.opts.statePath, this.resources);
+    if (this.opts.statePath) {
+      writeStateFile(this.opts.statePath, { resources: this.resources, ...(this.defaultProvider ? { defaultProvider: this.defaultProvider } : {}) });
+    }
   }
 }

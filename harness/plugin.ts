@@ -2,6 +2,9 @@
  * Runs the real dynamic-provider plugin shipped in @pulumi/pulumi (`cmd/dynamic-provider`) and speaks to it
  * over gRPC the way the Pulumi engine does (see pulumi/pulumi sdk/go/common/resource/plugin/provider_plugin.go):
  *
+ * - the plugin is the USER's: the CLI's `pulumi-resource-pulumi-nodejs` (sdk/nodejs/dist) runs
+ *   `require.resolve('@pulumi/pulumi/cmd/dynamic-provider')` from the program directory, so the @pulumi/pulumi
+ *   installed next to the program serves the calls, not the copy this package was built with;
  * - the plugin is started with the program directory as cwd and the engine address as its only argument
  *   (it never dials it); it prints the port it listens on as the first stdout line;
  * - the engine exports PULUMI_NODEJS_PROJECT, PULUMI_PROJECT and PULUMI_CONFIG (the whole stack config, keys
@@ -11,10 +14,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceError, Metadata, CallOptions } from "@grpc/grpc-js";
 import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
-import { dynamicProviderPluginPath, grpc, providerGrpc, providerpb, statuspb } from "./pulumi-modules";
+import { grpc, providerGrpc, providerpb, statuspb } from "./pulumi-modules";
 import { fromStruct, toStruct, type PropertyMap } from "./properties";
 
 export { UNKNOWN, type PropertyMap } from "./properties";
@@ -67,7 +73,8 @@ export interface InitFailedDetails {
 export interface ProviderPlugin {
   readonly port: number;
   readonly pid: number;
-  readonly configured: boolean;
+  /** The variables of the Configure call that succeeded, or undefined before one did. */
+  readonly configuredWith: Readonly<Record<string, string>> | undefined;
   /** The last lines the plugin wrote to stderr (and stdout after the port line, prefixed "stdout| "). */
   outputTail(): string[];
   configure(variables: Record<string, string>): Promise<ConfigureResult>;
@@ -182,7 +189,7 @@ class LineTail {
 }
 
 class GrpcProviderPlugin implements ProviderPlugin {
-  private configureSucceeded = false;
+  private configuration: Record<string, string> | undefined;
   /** Calls in flight, by their reject function, with the method name for the error if the plugin dies. */
   private readonly inFlight = new Map<(error: Error) => void, string>();
   private exitDescription: string | undefined;
@@ -204,8 +211,8 @@ class GrpcProviderPlugin implements ProviderPlugin {
     });
   }
 
-  get configured(): boolean {
-    return this.configureSucceeded;
+  get configuredWith(): Readonly<Record<string, string>> | undefined {
+    return this.configuration;
   }
 
   get pid(): number {
@@ -217,6 +224,11 @@ class GrpcProviderPlugin implements ProviderPlugin {
   }
 
   async configure(variables: Record<string, string>): Promise<ConfigureResult> {
+    // The engine configures a provider instance once; the plugin would take a second Configure, but providers it
+    // has already deserialized keep the first settings (cmd/dynamic-provider getProvider caches them).
+    if (this.configuration && !isDeepStrictEqual(this.configuration, variables)) {
+      throw new Error("this plugin process is already configured with other settings: start a fresh plugin per command, as the CLI does");
+    }
     const request = new providerpb.ConfigureRequest();
     // What the engine sends (provider_plugin.go Configure): the plugin reads `args` and ignores `variables`.
     request.setArgs(toStruct(variables));
@@ -228,7 +240,7 @@ class GrpcProviderPlugin implements ProviderPlugin {
     const response = await this.unary<InstanceType<typeof providerpb.ConfigureResponse>>("configure", (md, o, cb) =>
       this.client.configure(request, md, o, cb),
     );
-    this.configureSucceeded = true;
+    this.configuration = { ...variables };
     return { acceptSecrets: response.getAcceptsecrets(), supportsPreview: response.getSupportspreview() };
   }
 
@@ -365,8 +377,23 @@ class GrpcProviderPlugin implements ProviderPlugin {
   }
 }
 
+/**
+ * The plugin entry point the CLI would run for a program in `programDir`: the one of the @pulumi/pulumi that
+ * `require.resolve` finds from there (sdk/nodejs/dist/pulumi-resource-pulumi-nodejs).
+ */
+export function resolveDynamicProviderPlugin(programDir: string): string {
+  try {
+    return createRequire(path.join(path.resolve(programDir), "[program]")).resolve("@pulumi/pulumi/cmd/dynamic-provider");
+  } catch {
+    throw new Error(
+      `@pulumi/pulumi cannot be resolved from ${programDir}: the Pulumi CLI runs the dynamic-provider plugin of the program's own @pulumi/pulumi; install it there`,
+    );
+  }
+}
+
 /** Starts the plugin, waits for its port and connects to it. */
 export async function startProviderPlugin(opts: StartPluginOptions): Promise<ProviderPlugin> {
+  const pluginPath = resolveDynamicProviderPlugin(opts.cwd);
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   if (opts.withoutSailEnv) for (const name of ["SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET"]) delete env[name];
   if (opts.project !== undefined) {
@@ -375,7 +402,7 @@ export async function startProviderPlugin(opts: StartPluginOptions): Promise<Pro
   }
   if (opts.config !== undefined) env.PULUMI_CONFIG = JSON.stringify(opts.config);
 
-  const child = spawn(process.execPath, [dynamicProviderPluginPath, "127.0.0.1:1"], {
+  const child = spawn(process.execPath, [pluginPath, "127.0.0.1:1"], {
     cwd: opts.cwd,
     env,
     stdio: ["ignore", "pipe", "pipe"],

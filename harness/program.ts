@@ -18,7 +18,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DesiredResource } from "./engine";
-import { unwrapSecrets, type PropertyMap } from "./properties";
+import { UNKNOWN, unwrapSecrets, type PropertyMap } from "./properties";
 
 export interface CaptureOptions {
   project: string;
@@ -27,6 +27,14 @@ export interface CaptureOptions {
   config?: Record<string, string>;
   /** Give up if the program has not finished registering by then. Default 30000 ms. */
   timeoutMs?: number;
+  /**
+   * Run as `pulumi preview` does (`pulumi.runtime.isDryRun()` is true): a resource being created has an unknown
+   * id, and its outputs are its inputs (provider_plugin.go Create/Update with Preview for a provider without
+   * preview support), so anything else computed from it is unknown and reaches dependants as the UNKNOWN
+   * sentinel. `existing` gives the id of resources already in state. Not kinder than the engine: an existing
+   * resource's outputs are also just its inputs (right for an update; a same step would keep the old outputs).
+   */
+  preview?: { existing?: (type: string, name: string) => string | undefined };
 }
 
 export interface CapturedProgram {
@@ -78,15 +86,16 @@ export async function captureProgram(run: () => unknown, opts: CaptureOptions): 
       {
         newResource(args) {
           if (args.custom && !args.type.startsWith("pulumi:providers:")) {
-            resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) as PropertyMap });
+            resources.push({ type: args.type, name: args.name, inputs: encodeUnknowns(unwrapSecrets(args.inputs)) as PropertyMap });
           }
+          if (opts.preview) return { id: opts.preview.existing?.(args.type, args.name), state: args.inputs };
           return { id: `${args.name}-id`, state: args.inputs };
         },
         call: (args) => args.inputs,
       },
       opts.project,
       opts.stack,
-      false,
+      opts.preview !== undefined,
     );
 
     const completed = (async () => {
@@ -112,6 +121,14 @@ export async function captureProgram(run: () => unknown, opts: CaptureOptions): 
     pulumi.runtime.setAllConfig(previousConfig);
     captureInProgress = false;
   }
+}
+
+/** Unknown values (preview only) travel to the provider as the UNKNOWN sentinel string, as the engine sends them. */
+function encodeUnknowns(value: unknown): unknown {
+  if (pulumi.isUnknown(value)) return UNKNOWN;
+  if (Array.isArray(value)) return value.map(encodeUnknowns);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, encodeUnknowns(v)]));
 }
 
 async function waitForQuiet(lastEventAt: () => number): Promise<void> {

@@ -20,6 +20,3 @@ export const structpb = pulumiRequire("google-protobuf/google/protobuf/struct_pb
 export const providerpb = pulumiRequire("./proto/provider_pb") as ProviderMessages;
 export const providerGrpc = pulumiRequire("./proto/provider_grpc_pb") as ProviderServices;
 export const statuspb = pulumiRequire("./proto/status_pb") as StatusMessages;
-
-/** Absolute path of the dynamic-provider plugin entry point shipped in @pulumi/pulumi. */
-export const dynamicProviderPluginPath = pulumiRequire.resolve("./cmd/dynamic-provider/index.js");

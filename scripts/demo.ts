@@ -92,7 +92,7 @@ function applyWithPulumiCli(sim: RunningSimulator): void {
 }
 
 /** Without a CLI: the real dynamic-provider plugin, driven through Check/Diff/Create/Update/Read like the engine. */
-async function applyWithPlugin(sim: RunningSimulator, plugin: ProviderPlugin): Promise<PluginEngine> {
+async function applyWithPlugin(sim: RunningSimulator, plugin: ProviderPlugin, config: Record<string, string>): Promise<PluginEngine> {
   const cwd = process.cwd();
   process.chdir(PROJECT_DIR); // Pulumi runs a program in its project directory
   const program = await captureProgram(() => require(path.join(REPO_ROOT, "dist", "examples", "gitops", "index.js")), {
@@ -101,7 +101,7 @@ async function applyWithPlugin(sim: RunningSimulator, plugin: ProviderPlugin): P
   }).finally(() => process.chdir(cwd));
   console.log(`  program registered ${program.resources.length} accounts from ${path.relative(REPO_ROOT, DEFINITIONS)}/*.yaml`);
 
-  const engine = new PluginEngine(plugin, { project: "isc-accounts-gitops", stack: "demo", parallel: 8 });
+  const engine = new PluginEngine(plugin, { project: "isc-accounts-gitops", stack: "demo", parallel: 8, config, secretConfigKeys: ["isc:clientSecret"] });
 
   heading("pulumi up");
   const existedBefore = new Set([DEMO_IDS.hrSource, DEMO_IDS.contractorsSource].flatMap((id) => sim.admin.listAccounts(id).map((a) => a.id)));
@@ -144,8 +144,7 @@ async function main(): Promise<void> {
       // The plugin's working directory is the repository root, where `pulumi-isc-accounts` resolves
       // to this checkout (a user's program directory has it in node_modules instead).
       plugin = await startProviderPlugin({ cwd: REPO_ROOT, project: "isc-accounts-gitops", config });
-      await plugin.configure(config);
-      engine = await applyWithPlugin(sim, plugin);
+      engine = await applyWithPlugin(sim, plugin, config);
     }
 
     heading("Out-of-band changes in the tenant (as an admin in the UI or an aggregation would)");

@@ -25,6 +25,10 @@ export interface SoakOptions extends ScaleOptions {
   seed: number;
   /** The whole run is stopped (and fails) after this many seconds. */
   timeLimit: number;
+  /** Like `pulumi up --continue-on-error`: a failed resource does not stop the run. Default: the engine's default, stop. */
+  continueOnError: boolean;
+  /** Each phase runs `up` until it converges, at most this many times. */
+  maxRuns: number;
 }
 
 function positiveInteger(raw: string): number {
@@ -76,7 +80,9 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
     .option("--error-rate <f>", "share of API requests answered 5xx while faults are on", share, 0.1)
     .option("--task-error-rate <f>", "share of tasks ending in ERROR while faults are on", share, 0.03)
     .option("--seed <n>", "seed choosing which accounts are updated and deleted", positiveInteger, 1)
-    .option("--time-limit <s>", "stop and fail after this many seconds", positiveInteger, 170);
+    .option("--time-limit <s>", "stop and fail after this many seconds", positiveInteger, 900)
+    .option("--continue-on-error", "like pulumi up --continue-on-error: a failure does not stop the run", false)
+    .option("--max-runs <n>", "runs of `up` per phase at most, until it converges", positiveInteger, 60);
   return command.parse([...argv], { from: "user" }).opts<SoakOptions>();
 }
 

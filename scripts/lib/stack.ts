@@ -73,7 +73,7 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
   };
   const root = repositoryRoot();
   const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: root, withoutSailEnv: true, project: PROJECT, config }));
-  const engine = new PluginEngine(plugin, { project: PROJECT, stack: "scale", parallel: options.parallel, config });
+  const engine = new PluginEngine(plugin, { project: PROJECT, stack: "scale", parallel: options.parallel, config, secretConfigKeys: ["isc:clientSecret"] });
   const providerText = await serializeDynamicProvider(accountProvider);
   return {
     sim,

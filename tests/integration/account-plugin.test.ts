@@ -195,17 +195,22 @@ describe("Account through the real Pulumi plugin", function () {
     });
 
     it("rejects bad inputs at check time, naming the field, before any write", async () => {
-      const result = await stack.engine.up([
+      const bad = [
         stack.account("bad1", { nativeIdentity: "x" }),
         stack.account("bad2", { sourceId: HR, nativeIdentity: "x", attributes: { employeeNumber: 42 } }),
         stack.account("bad3", { sourceId: HR, nativeIdentity: "x", attributes: { emial: "typo@example.com" } }),
         stack.account("bad4", { sourceId: HR, nativeIdentity: "x", attributes: { id: "y" } }),
-      ]);
-      const messages = result.errors.map((e) => e.message).sort();
+      ];
+      // An invalid resource ends the whole run, as in the engine: the first one is reported, the rest never checked.
+      const together = await stack.engine.up(bad);
+      expect(together.errors.map((e) => e.name)).to.deep.equal(["bad1"]);
+      expect(together.skipped).to.deep.equal(["bad2", "bad3", "bad4"]);
+      const messages: string[] = [];
+      for (const resource of bad) messages.push(...(await stack.engine.up([resource])).errors.map((e) => e.message));
       expect(messages).to.have.length(4);
       expect(messages.join("\n")).to.contain("sourceId").and.contain("attributes.employeeNumber").and.contain("attributes.emial").and.contain("attributes.id");
       expect(mutating(stack)).to.deep.equal([]);
-      // One schema read per source per run, however many resources use it.
+      // One schema read per source per plugin process (all these runs share one), however many resources use it.
       expect(stack.sim.requests().filter((r) => r.path.endsWith("/schemas"))).to.have.length(1);
     });
 
@@ -248,8 +253,9 @@ describe("Account through the real Pulumi plugin", function () {
         }),
       );
       let result = await stack.engine.up(desired);
-      // A create answered 5xx after it may have been applied is never blindly repeated; the next up converges.
-      for (let pass = 0; pass < 3 && result.errors.length > 0; pass++) result = await stack.engine.up(desired);
+      // An up stops at its first failure, and a create answered 5xx after it may have been applied is never blindly
+      // repeated: further ups converge.
+      for (let pass = 0; pass < 10 && result.errors.length > 0; pass++) result = await stack.engine.up(desired);
       stack.sim.resetFaults();
       expect(result.errors.map((e) => e.message)).to.deep.equal([]);
       for (let i = 0; i < 12; i++) expect(onSource(stack, CONTRACTORS, `fault.${i}`), `fault.${i}`).to.have.length(1);

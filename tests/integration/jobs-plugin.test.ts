@@ -76,8 +76,7 @@ async function startJobsStack(taskDelayMs: number): Promise<JobsStack> {
   const [client] = sim.clients;
   const config = { "isc:baseUrl": proxy.url, "isc:clientId": client!.clientId, "isc:clientSecret": client!.clientSecret };
   const plugin = await startProviderPlugin({ cwd: REPO_ROOT, withoutSailEnv: true, project: "isc-test", config });
-  await plugin.configure(config);
-  const engine = new PluginEngine(plugin, { project: "isc-test", stack: "test" });
+  const engine = new PluginEngine(plugin, { project: "isc-test", stack: "test", config, secretConfigKeys: ["isc:clientSecret"] });
   const loadText = await serializeDynamicProvider(uncorrelatedAccountsLoadProvider);
   const classificationText = await serializeDynamicProvider(sourceClassificationProvider);
   return {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import * as sinon from "sinon";
-import { iscClient } from "../../provider/resources/shared/runtime";
+import { iscClient, resetProviderRuntime } from "../../provider/resources/shared/runtime";
 import { getClassification, startClassification } from "../../provider/client";
 import { provider as classificationProvider } from "../../provider/resources/source-classification/provider";
 import { provider as loadProvider } from "../../provider/resources/uncorrelated-accounts-load/provider";
@@ -61,7 +61,10 @@ describe("source-job providers in-process", function () {
     online = stackConfig({ "isc:baseUrl": sim.url, "isc:clientId": client!.clientId, "isc:clientSecret": client!.clientSecret });
     dir = mkdtempSync(path.join(tmpdir(), "isc-jobs-provider-"));
   });
+  // Each test configures afresh, as a new plugin process would; configure() refuses other settings in one process.
+  beforeEach(() => resetProviderRuntime());
   after(async () => {
+    resetProviderRuntime();
     for (const name of SETTING_VARS) if (savedEnv[name] !== undefined) process.env[name] = savedEnv[name];
     await sim?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -85,6 +88,7 @@ describe("source-job providers in-process", function () {
     const { inputs, failures } = await loadProvider.check!({}, { sourceId: CONTRACTORS, csvContent: "id,displayName\nV200,X\n" });
     expect(failures).to.deep.equal([]);
 
+    resetProviderRuntime(); // the create runs in another plugin process, with the settings
     await loadProvider.configure!(online);
     sim.clearRequests();
     const err = await failure(loadProvider.create(inputs!));

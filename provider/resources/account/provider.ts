@@ -33,6 +33,7 @@ import {
   type CheckFailure,
 } from "./inputs";
 import { ECHOED_SETTINGS, accountOutputs, currentFromAccount, currentFromOutputs, type AccountOutputs } from "./outputs";
+import { withStoredCredentialsHint } from "../shared/credentials-hint";
 
 type Raw = Record<string, unknown>;
 
@@ -229,7 +230,7 @@ async function exclusively<T>(desired: DesiredAccount, create: () => Promise<T>)
   }
 }
 
-export const provider: pulumi.dynamic.ResourceProvider = {
+export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHint({
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     configureFromStack(req.config);
   },
@@ -355,4 +356,4 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     recentlyDeleted.add(id);
     claimedHere.delete(id);
   },
-};
+});

@@ -3,6 +3,7 @@
  * config, and ONE client per process, so every resource shares the token cache, the rate limiter,
  * coalesced task polls and coalesced account reads. Pulumi knows this module; the client does not.
  */
+import { isDeepStrictEqual } from "node:util";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   createIscClient,
@@ -71,14 +72,44 @@ export function clientOptionsFromConfig(get: (key: string) => string | undefined
   return options;
 }
 
-/** Called from the dynamic provider's `configure()` with the stack config. */
+/** The settings of the first configure() in this process; undefined until then. */
+let configuredFrom: { settings: Partial<ConnectionSettings>; options: ClientOptions } | undefined;
+
+/**
+ * Called from each dynamic provider's `configure()` with the stack config. The plugin configures every distinct
+ * `__provider` text once (Account, UncorrelatedAccountsLoad, SourceClassification: one call each, while other
+ * resources may be in flight), so a call with the same settings keeps the client, its token cache and its rate
+ * limiter; one process serves one stack, so different settings are a mistake and fail loudly.
+ */
 export function configureFromStack(config: pulumi.dynamic.Config): void {
-  configured = {
+  const settings: Partial<ConnectionSettings> = {
     baseUrl: nonEmpty(config.get("isc:baseUrl")),
     clientId: nonEmpty(config.get("isc:clientId")),
     clientSecret: nonEmpty(config.get("isc:clientSecret")),
   };
-  clientOptions = clientOptionsFromConfig((key) => nonEmpty(config.get(key)));
+  const options = clientOptionsFromConfig((key) => nonEmpty(config.get(key)));
+  if (configuredFrom) {
+    const changed = [
+      ...(["baseUrl", "clientId", "clientSecret"] as const).filter((k) => configuredFrom!.settings[k] !== settings[k]).map((k) => `isc:${k}`),
+      ...(isDeepStrictEqual(configuredFrom.options, options) ? [] : ["client options (isc:apiGeneration, isc:requestsPerWindow, isc:rateLimitWindowMs)"]),
+    ];
+    if (changed.length === 0) return;
+    // Names only: values may be secrets.
+    throw new Error(`the ISC provider was already configured in this process with other settings (${changed.join(", ")} differ); one plugin process serves one stack`);
+  }
+  configuredFrom = { settings, options };
+  configured = settings;
+  clientOptions = options;
+}
+
+/**
+ * Forgets the settings, the client and the source cache. For in-process tests that run several configurations
+ * in one process; the plugin never calls it.
+ */
+export function resetProviderRuntime(): void {
+  configuredFrom = undefined;
+  configured = {};
+  clientOptions = {};
   client = undefined;
   sourceCache.clear();
 }

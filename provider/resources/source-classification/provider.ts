@@ -14,6 +14,7 @@ import { classificationRunOptionsFrom, validateClassificationInputs } from "./in
 import { classificationOutputs, type ClassificationOutputs } from "./outputs";
 import { describeStatus, isRunning } from "./status";
 import { ClassificationTimeoutError, watchClassification } from "./watch";
+import { withStoredCredentialsHint } from "../shared/credentials-hint";
 
 type Raw = Record<string, unknown>;
 
@@ -77,7 +78,7 @@ async function classify(inputs: Raw, unfinished?: UnfinishedRun): Promise<Classi
   }
 }
 
-export const provider: pulumi.dynamic.ResourceProvider = {
+export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHint({
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     configureFromStack(req.config);
   },
@@ -131,4 +132,4 @@ export const provider: pulumi.dynamic.ResourceProvider = {
       throw new Error(`cancelling the running classification of source ${sourceId} failed: ${messageOf(err)}`);
     }
   },
-};
+});

@@ -10,6 +10,7 @@ import { checkCsv, checkLoadInputs } from "./check";
 import { diffLoad } from "./diff";
 import { loadRunOptionsFrom, readLoadCsv } from "./inputs";
 import { loadTaskCounts, type LoadOutputs } from "./outputs";
+import { withStoredCredentialsHint } from "../shared/credentials-hint";
 
 type Raw = Record<string, unknown>;
 
@@ -68,7 +69,7 @@ async function runLoad(inputs: Raw): Promise<LoadOutputs> {
   }
 }
 
-export const provider: pulumi.dynamic.ResourceProvider = {
+export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHint({
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     configureFromStack(req.config);
   },
@@ -102,4 +103,4 @@ export const provider: pulumi.dynamic.ResourceProvider = {
    * output is not shown to the user, so this is documented instead of logged.)
    */
   async delete(): Promise<void> {},
-};
+});

@@ -1,10 +1,22 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
-import { startProviderPlugin, serializeDynamicProvider, urnFor, PluginCallError, UNKNOWN, type ProviderPlugin } from "../../../harness/plugin";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import {
+  resolveDynamicProviderPlugin,
+  startProviderPlugin,
+  serializeDynamicProvider,
+  urnFor,
+  PluginCallError,
+  UNKNOWN,
+  type ProviderPlugin,
+} from "../../../harness/plugin";
 import { makeRecordingProvider, type RecordingProvider } from "./recording-provider";
 
 const TYPE = "pulumi-nodejs:dynamic/isc:Account";
 const urn = (name: string) => urnFor("dev", "harness", TYPE, name);
+/** Where @pulumi/pulumi resolves: the plugin is the program's own. */
+const PROGRAM_DIR = resolve(__dirname, "..", "..", "..", "..");
 
 async function rejectionOf(promise: Promise<unknown>): Promise<PluginCallError> {
   try {
@@ -24,7 +36,7 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
   before(async function () {
     recorder = makeRecordingProvider();
     providerText = await serializeDynamicProvider(recorder.provider);
-    plugin = await startProviderPlugin({ cwd: recorder.dir, project: "harness" });
+    plugin = await startProviderPlugin({ cwd: PROGRAM_DIR, project: "harness" });
   });
 
   after(async function () {
@@ -44,6 +56,17 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
     const created = await plugin.create(urn("configured"), { __provider: providerText, key: "configured" });
     expect(created.properties.baseUrl).to.equal("http://sim.local");
     expect(created.properties.tier, "un-namespaced key read in the project's namespace").to.equal("gold");
+  });
+
+  it("takes the same Configure again, and refuses other settings in the same process", async function () {
+    await plugin.configure({ "isc:baseUrl": "http://sim.local", "harness:tier": "gold" });
+    let failure: unknown;
+    try {
+      await plugin.configure({ "isc:baseUrl": "http://other.local" });
+    } catch (error) {
+      failure = error;
+    }
+    expect(String(failure)).to.contain("already configured with other settings");
   });
 
   it("returns the provider's check failures with property and reason, and the checked inputs", async function () {
@@ -126,7 +149,7 @@ describe("harness/plugin: deadlines and plugin death", function () {
         process.exit(3);
       },
     });
-    plugin = await startProviderPlugin({ cwd: recorder.dir, callTimeoutMs: 400 });
+    plugin = await startProviderPlugin({ cwd: PROGRAM_DIR, callTimeoutMs: 400 });
     await plugin.configure({});
   });
 
@@ -151,13 +174,43 @@ describe("harness/plugin: deadlines and plugin death", function () {
   });
 });
 
+describe("harness/plugin: the program's own @pulumi/pulumi", function () {
+  it("runs the dynamic-provider plugin that resolves from the program directory, as the CLI does", function () {
+    const programDir = mkdtempSync(join(tmpdir(), "harness-program-"));
+    try {
+      const pluginDir = join(programDir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
+      mkdirSync(pluginDir, { recursive: true });
+      writeFileSync(join(programDir, "node_modules", "@pulumi", "pulumi", "package.json"), JSON.stringify({ name: "@pulumi/pulumi", version: "3.139.0" }));
+      writeFileSync(join(pluginDir, "index.js"), "");
+      expect(resolveDynamicProviderPlugin(programDir)).to.equal(join(pluginDir, "index.js"));
+    } finally {
+      rmSync(programDir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails with the reason when the program directory has no @pulumi/pulumi", async function () {
+    const programDir = mkdtempSync(join(tmpdir(), "harness-program-"));
+    try {
+      let failure: unknown;
+      try {
+        await startProviderPlugin({ cwd: programDir });
+      } catch (error) {
+        failure = error;
+      }
+      expect(String(failure)).to.contain(`@pulumi/pulumi cannot be resolved from ${programDir}`);
+    } finally {
+      rmSync(programDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("harness/plugin: withoutSailEnv", function () {
   it("keeps this process's SAIL_* connection variables out of the plugin's environment, and passes the rest", async function () {
     const saved = { url: process.env.SAIL_BASE_URL, extra: process.env.HARNESS_PROBE };
     process.env.SAIL_BASE_URL = "https://leaked.api.identitynow.com";
     process.env.HARNESS_PROBE = "kept";
     const recorder = makeRecordingProvider();
-    const plugin = await startProviderPlugin({ cwd: recorder.dir, withoutSailEnv: true });
+    const plugin = await startProviderPlugin({ cwd: PROGRAM_DIR, withoutSailEnv: true });
     try {
       const environ = readFileSync(`/proc/${plugin.pid}/environ`, "utf8").split("\0");
       expect(environ).to.include("HARNESS_PROBE=kept");

@@ -1,17 +1,20 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { tmpdir } from "node:os";
+import { resolve } from "node:path";
 import { captureProgram } from "../../../harness/program";
 import { PluginEngine } from "../../../harness/engine";
-import { startProviderPlugin, type ProviderPlugin } from "../../../harness/plugin";
+import { startProviderPlugin, UNKNOWN, type ProviderPlugin } from "../../../harness/plugin";
 import { makeRecordingProvider, type RecordingProvider } from "./recording-provider";
 
 class Account extends pulumi.dynamic.Resource {
   declare readonly value: pulumi.Output<string>;
-  constructor(provider: pulumi.dynamic.ResourceProvider, name: string, args: { key: string; value?: pulumi.Input<string> }) {
-    super(provider, name, { value: undefined, ...args }, undefined, "isc", "Account");
+  declare readonly baseUrl: pulumi.Output<string>;
+  constructor(provider: pulumi.dynamic.ResourceProvider, name: string, args: { key: pulumi.Input<string>; value?: pulumi.Input<string> }) {
+    super(provider, name, { value: undefined, baseUrl: undefined, ...args }, undefined, "isc", "Account");
   }
 }
+/** Where @pulumi/pulumi resolves: the plugin is the program's own. */
+const PROGRAM_DIR = resolve(__dirname, "..", "..", "..", "..");
 
 describe("harness/program: capturing a Pulumi program's registrations under mocks", function () {
   let recorder: RecordingProvider;
@@ -19,7 +22,7 @@ describe("harness/program: capturing a Pulumi program's registrations under mock
 
   before(async function () {
     recorder = makeRecordingProvider();
-    plugin = await startProviderPlugin({ cwd: tmpdir(), project: "harness" });
+    plugin = await startProviderPlugin({ cwd: PROGRAM_DIR, project: "harness" });
   });
 
   after(async function () {
@@ -98,5 +101,25 @@ describe("harness/program: capturing a Pulumi program's registrations under mock
     );
     expect(captured.resources.map((r) => r.inputs.key)).to.deep.equal(["dave"]);
     expect(captured.outputs).to.deep.equal({ sawOwner: "unset" });
+  });
+
+  it("in preview mode, sends what a resource being created cannot know yet as the UNKNOWN sentinel", async function () {
+    const program = () => {
+      const kept = new Account(recorder.provider, "kept", { key: "kept" });
+      const fresh = new Account(recorder.provider, "fresh", { key: "fresh", value: "v" });
+      new Account(recorder.provider, "dependant", { key: pulumi.interpolate`${fresh.value}-${fresh.id}`, value: fresh.baseUrl });
+      new Account(recorder.provider, "onKept", { key: kept.id });
+    };
+    const captured = await captureProgram(program, {
+      project: "harness",
+      stack: "dev",
+      preview: { existing: (_type, name) => (name === "kept" ? "kept-1" : undefined) },
+    });
+    const inputs = Object.fromEntries(captured.resources.map((r) => [r.name, r.inputs]));
+    expect(inputs.dependant).to.include({ key: UNKNOWN, value: UNKNOWN });
+    expect(inputs.onKept).to.include({ key: "kept-1" });
+
+    const up = await captureProgram(program, { project: "harness", stack: "dev" });
+    expect(up.resources.find((r) => r.name === "dependant")!.inputs.key).to.equal("v-fresh-id");
   });
 });

@@ -3,7 +3,9 @@
  * "remote system" in `<dir>/backend.json` and appends every call to `<dir>/ops.jsonl`, so a test can see what
  * the plugin was asked to do and in which order. Behaviour is driven by the inputs:
  *   key (required, replaces on change), value (updates in place), dbr (delete-before-replace),
- *   diffUnknown (diff answers "unknown"), failCreate: "plain" | "partial", failDelete, delayMs.
+ *   diffUnknown (diff answers "unknown"), failCreate: "plain" | "partial", failDelete, delayMs,
+ *   checkDelayMs (Check and Diff take that long).
+ * Every op is recorded with the `isc:baseUrl` the provider was configured with.
  * Methods `require` what they need at run time: module objects captured from this file would be serialized
  * by value.
  */
@@ -13,11 +15,13 @@ import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 
 export interface RecordedOp {
-  op: "create" | "read" | "update" | "delete";
+  op: "check" | "diff" | "create" | "read" | "update" | "delete";
   id: string;
   key: string;
   start: number;
   end: number;
+  /** The `isc:baseUrl` of the provider's configure(), null if none. */
+  baseUrl: string | null;
 }
 
 export interface RecordingProvider {
@@ -45,11 +49,11 @@ export function makeRecordingProvider(): RecordingProvider {
       (require("fs") as typeof import("fs")).writeFileSync(backendPath, JSON.stringify(contents));
     },
     record(op: string, id: string, key: unknown, start: number): void {
-      const line = JSON.stringify({ op, id, key, start, end: Date.now() }) + "\n";
+      const line = JSON.stringify({ op, id, key, start, end: Date.now(), baseUrl: configured.baseUrl ?? null }) + "\n";
       (require("fs") as typeof import("fs")).appendFileSync(opsPath, line);
     },
-    async pause(inputs: Record<string, unknown>): Promise<void> {
-      const ms = typeof inputs.delayMs === "number" ? inputs.delayMs : 0;
+    async pause(inputs: Record<string, unknown>, field = "delayMs"): Promise<void> {
+      const ms = typeof inputs[field] === "number" ? inputs[field] : 0;
       if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     },
   };
@@ -69,12 +73,18 @@ export function makeRecordingProvider(): RecordingProvider {
       configured.tier = req.config.get("tier");
     },
     async check(_olds, news) {
+      const start = Date.now();
+      await store.pause(news, "checkDelayMs");
+      store.record("check", "", news.key, start);
       if (typeof news.key !== "string" || news.key === "") {
         return { inputs: news, failures: [{ property: "key", reason: "key is required" }] };
       }
       return { inputs: news };
     },
-    async diff(_id, olds, news) {
+    async diff(id, olds, news) {
+      const start = Date.now();
+      await store.pause(news, "checkDelayMs");
+      store.record("diff", id, news.key, start);
       if (news.diffUnknown) return {};
       const replaces = olds.key !== news.key ? ["key"] : [];
       return {

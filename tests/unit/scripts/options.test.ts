@@ -10,7 +10,9 @@ describe("bench and soak options", () => {
 
   it("reads the soak's options, with 300 accounts by default", () => {
     const options = parseSoakOptions(["--accounts", "40", "--time-scale", "0.05", "--json", "--seed", "7"]);
-    expect(options).to.include({ accounts: 40, timeScale: 0.05, json: true, seed: 7, parallel: 16, errorRate: 0.1, timeLimit: 170 });
+    expect(options).to.include({ accounts: 40, timeScale: 0.05, json: true, seed: 7, parallel: 16, errorRate: 0.1, timeLimit: 900 });
+    expect(options).to.include({ continueOnError: false, maxRuns: 60 });
+    expect(parseSoakOptions(["--continue-on-error", "--max-runs", "5"])).to.include({ continueOnError: true, maxRuns: 5 });
     expect(parseSoakOptions([]).accounts).to.equal(300);
   });
 
