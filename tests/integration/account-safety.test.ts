@@ -135,6 +135,33 @@ describe("Account data safety through the real Pulumi plugin", function () {
     });
   });
 
+  describe("an account no create of ours could have left is never taken over without adopt", () => {
+    let stack: AccountStack;
+    beforeEach(async () => {
+      stack = await startAccountStack();
+    });
+    afterEach(async () => stack?.stop());
+
+    it("someone's manually correlated, locked account with the declared attributes is refused, so destroy cannot delete it", async () => {
+      const seeded = stack.sim.admin.createAccount({
+        sourceId: HR,
+        nativeIdentity: "E5001",
+        attributes: { displayName: "Svc" },
+        identityId: ADA,
+        manuallyCorrelated: true,
+        locked: true,
+      });
+      const result = await stack.engine.up([stack.account("svc", { sourceId: HR, nativeIdentity: "E5001", attributes: { displayName: "Svc" } })]);
+      expect(result.errors).to.have.length(1);
+      expect(result.errors[0].message).to.contain("already exists").and.contain(seeded.id).and.contain("manually correlated").and.contain("locked");
+      expect(stack.engine.state()).to.deep.equal([]);
+      expect(mutating(stack)).to.deep.equal([]);
+      await stack.nextCommand();
+      expect((await stack.engine.destroy()).errors).to.deep.equal([]);
+      expect(onSource(stack, "E5001").map((a) => a.id)).to.deep.equal([seeded.id]);
+    });
+  });
+
   describe("failures after a creating POST name the account and what the next up does", () => {
     let stack: AccountStack;
     let hook: { onRequest: (line: string) => void };

@@ -29,9 +29,10 @@ function describe(account: Account): string {
 
 /**
  * Where the account differs from what this declaration's own create could have left behind: the
- * POST sends exactly the declared attributes and leaves the account enabled and uncorrelated (or
- * correlated by the source's rules); correlation and disabling come after it, so an interrupted
- * create may stop before them. Empty: indistinguishable from our own create.
+ * POST sends exactly the declared attributes and leaves the account enabled, unlocked and uncorrelated
+ * (or correlated by the source's rules, never manually); correlation and disabling come after it, so an
+ * interrupted create may stop before them. Only our own correlating PATCH (to the declared identity) can
+ * leave it manually correlated. Empty: indistinguishable from our own create.
  */
 export function differencesFromOwnCreate(account: Account, desired: DesiredAccount, identityAttribute?: string): string[] {
   const differences: string[] = [];
@@ -45,6 +46,11 @@ export function differencesFromOwnCreate(account: Account, desired: DesiredAccou
   if (desired.identityId !== undefined && identityId !== desired.identityId && (identityId !== null || account.manuallyCorrelated === true)) {
     differences.push(`correlated to ${identityId ?? "no identity"}, declared ${desired.identityId ?? "uncorrelated"}`);
   }
+  const correlatedAsDeclared = desired.identityId !== undefined && desired.identityId !== null && identityId === desired.identityId;
+  if (account.manuallyCorrelated === true && !correlatedAsDeclared) {
+    differences.push(`manually correlated to ${identityId ?? "no identity"}${desired.identityId === undefined ? ", correlation not declared" : ""}`);
+  }
+  if (account.locked === true) differences.push("locked (a create never leaves an account locked)");
   if (account.disabled === true && desired.enabled) differences.push("disabled, declared enabled");
   return differences;
 }

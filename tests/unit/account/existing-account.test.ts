@@ -30,6 +30,19 @@ describe("account: what a create does with an existing account", () => {
     ]);
   });
 
+  it("never takes someone's manually correlated or locked account for an own create (adopt: true is needed)", () => {
+    // Our POST never correlates manually nor locks; only our PATCH to the declared identity correlates manually.
+    expect(differencesFromOwnCreate(stored({ identityId: "ident2", manuallyCorrelated: true }), desired(), "id")).to.deep.equal([
+      "manually correlated to ident2, correlation not declared",
+    ]);
+    expect(differencesFromOwnCreate(stored({ locked: true }), desired(), "id")).to.deep.equal(["locked (a create never leaves an account locked)"]);
+    expect(differencesFromOwnCreate(stored({ identityId: "ident1", manuallyCorrelated: true }), desired({ identityId: "ident1" }), "id")).to.deep.equal([]);
+    expect(differencesFromOwnCreate(stored({ identityId: "ident9" }), desired(), "id"), "correlated by the source's rules").to.deep.equal([]);
+    const decision = decideOnExisting({ exact: [stored({ identityId: "ident2", manuallyCorrelated: true, locked: true })], otherCase: [] }, desired(), context);
+    expect(decision).to.have.property("kind", "refuse");
+    expect(decision.kind === "refuse" && decision.message).to.contain("manually correlated to ident2").and.contain("locked").and.contain("adopt: true");
+  });
+
   it("adopts an own-create look-alike, refuses one another resource of this run claimed, and never takes a case variant", () => {
     expect(decideOnExisting({ exact: [stored()], otherCase: [] }, desired(), context)).to.include({ kind: "adopt", why: "interrupted create" });
     expect(decideOnExisting({ exact: [stored()], otherCase: [] }, desired(), { ...context, claimedInThisRun: () => true })).to.have.property("kind", "refuse");
