@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkMapKey } from "../shared/input-checks";
+import { checkMapKey, checkText, type CheckFailure } from "../shared/input-checks";
 import { serializableProvider } from "../shared/serializable-provider";
 import type { AccountArgs } from "./args";
 import type { EntitlementSummary } from "./outputs";
@@ -64,12 +64,20 @@ export class Account extends pulumi.dynamic.Resource {
 }
 
 /**
- * Pulumi serializes inputs by assignment (`obj[key] = value`), so an attribute named `__proto__`
- * would vanish before `check` ever sees it: refuse it here, where the key still exists.
+ * What Pulumi cannot carry to the provider intact, refused here where it still exists: it serializes
+ * inputs by assignment (`obj[key] = value`), so an attribute named `__proto__` would vanish, and its
+ * Protocol Buffers drop lone UTF-16 surrogates, so "E1\uD800001" would reach check as "E1001".
+ * Values inside Outputs cannot be seen here; check judges them as they arrive.
  */
 function refuseUnserializableKeys(name: string, args: AccountArgs): void {
+  const plain = (value: unknown): value is object =>
+    value !== null && typeof value === "object" && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+  const texts = (property: string, value: unknown): CheckFailure[] =>
+    typeof value === "string" ? checkText(property, value) : Array.isArray(value) ? value.flatMap((v) => texts(property, v)) : [];
+  const failures = texts("nativeIdentity", args.nativeIdentity);
   const attributes: unknown = args.attributes;
-  if (attributes === null || typeof attributes !== "object" || pulumi.Output.isInstance(attributes) || attributes instanceof Promise) return;
-  const failures = Object.keys(attributes).flatMap((key) => checkMapKey("attributes", key));
+  if (plain(attributes)) {
+    for (const [key, value] of Object.entries(attributes)) failures.push(...checkMapKey("attributes", key), ...texts(`attributes.${key}`, value));
+  }
   if (failures.length > 0) throw new Error(`Account ${name}: ${failures.map((f) => f.reason).join("; ")}`);
 }

@@ -20,6 +20,20 @@ export const ISC_ID = /^[0-9a-f]{32}$/i;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 
 /**
+ * Half of a UTF-16 surrogate pair on its own: not Unicode text. Protocol Buffers (program -> engine ->
+ * plugin) drop it silently, so "E1\uD800001" would reach ISC as "E1001", someone else's account.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Why `value` cannot travel to ISC intact, or undefined. */
+function malformedText(value: string): string | undefined {
+  const lone = LONE_SURROGATE.exec(value);
+  if (!lone) return undefined;
+  const code = `U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}`;
+  return `must be well-formed Unicode text (found a lone surrogate ${code} at position ${lone.index + 1}, which Pulumi would drop on the way to ISC)`;
+}
+
+/**
  * Keys that plain objects cannot hold as data through `obj[key] = value` (Pulumi's serializer and
  * our own merges assign that way): `__proto__` would set the prototype and silently vanish.
  */
@@ -67,6 +81,8 @@ export function checkIdentifier(name: string, value: unknown, maxLength: number)
   if (typeof value !== "string") return fail(`${name} must be a string, got ${got(value)}`);
   if (value.trim() === "") return fail(`${name} must not be empty`);
   if (value.trim() !== value) return fail(`${name} must not start or end with spaces: ${got(value)}`);
+  const malformed = malformedText(value);
+  if (malformed) return fail(`${name} ${malformed}`);
   const control = CONTROL_CHARACTER.exec(value);
   if (control) {
     const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
@@ -85,7 +101,15 @@ export function checkMapKey(name: string, key: string): Failures {
     return [{ property: `${name}.${key}`, reason: `${name}: the name "${key}" is not supported (it cannot be sent or stored as a plain map key)` }];
   }
   if (CONTROL_CHARACTER.test(key)) return [{ property: name, reason: `${name}: the name ${got(key)} must not contain control characters` }];
+  const malformed = malformedText(key);
+  if (malformed) return [{ property: name, reason: `${name}: the name ${got(key)} ${malformed}` }];
   return [];
+}
+
+/** A string value that must reach ISC exactly as written. */
+export function checkText(name: string, value: string): Failures {
+  const malformed = malformedText(value);
+  return malformed ? [{ property: name, reason: `${name} ${malformed}` }] : [];
 }
 
 /** A map of attribute name to a string, a list of strings, or null (remove). */
@@ -98,10 +122,15 @@ export function checkAttributeMap(name: string, value: unknown): Failures {
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     const property = `${name}.${key}`;
     failures.push(...checkMapKey(name, key));
-    if (item === null || isUnknown(item) || typeof item === "string") continue;
+    if (item === null || isUnknown(item)) continue;
+    if (typeof item === "string") {
+      failures.push(...checkText(property, item));
+      continue;
+    }
     if (Array.isArray(item)) {
       const bad = item.find((v) => typeof v !== "string" && !isUnknown(v));
       if (bad !== undefined) failures.push({ property, reason: `${property} must hold strings only, found ${got(bad)}` });
+      for (const v of item) if (typeof v === "string") failures.push(...checkText(property, v));
       continue;
     }
     failures.push({

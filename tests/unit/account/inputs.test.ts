@@ -104,6 +104,17 @@ describe("account inputs: bad input never reaches the API", () => {
     }
   });
 
+  it("refuses lone UTF-16 surrogates in nativeIdentity, attribute names and values (Pulumi would drop them in transit)", () => {
+    expect(reasons({ ...valid, nativeIdentity: "E1\uD800001" })).to.deep.equal([
+      "nativeIdentity: nativeIdentity must be well-formed Unicode text (found a lone surrogate U+D800 at position 3, " +
+        "which Pulumi would drop on the way to ISC)",
+    ]);
+    expect(properties({ ...valid, attributes: { ["a\uDC00"]: "x" } })).to.deep.equal(["attributes"]);
+    expect(properties({ ...valid, attributes: { email: "a\uD800@b" } })).to.deep.equal(["attributes.email"]);
+    expect(properties({ ...valid, attributes: { groups: ["ok", "\uDFFF"] } })).to.deep.equal(["attributes.groups"]);
+    expect(properties({ ...valid, nativeIdentity: "j\uD83D\uDE00doe" }), "a surrogate pair is fine").to.deep.equal([]);
+  });
+
   it("refuses a blank or padded nativeIdentity", () => {
     expect(properties({ ...valid, nativeIdentity: "   " })).to.deep.equal(["nativeIdentity"]);
     expect(properties({ ...valid, nativeIdentity: "jdoe " })).to.deep.equal(["nativeIdentity"]);
@@ -135,5 +146,12 @@ describe("Account resource: keys Pulumi cannot serialize", () => {
   it("refuses an attribute named __proto__ before Pulumi's serializer would drop it", () => {
     const attributes = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
     expect(() => new Account("jdoe", { ...valid, attributes })).to.throw('Account jdoe: attributes: the name "__proto__" is not supported');
+  });
+
+  it("refuses lone UTF-16 surrogates, which Pulumi's Protocol Buffers would drop (E1\\uD800001 becoming E1001)", () => {
+    expect(() => new Account("x", { ...valid, nativeIdentity: "E1\uD800001" })).to.throw("nativeIdentity must be well-formed Unicode text");
+    expect(() => new Account("x", { ...valid, attributes: { ["d\uDC00n"]: "x" } })).to.throw("attributes: the name");
+    expect(() => new Account("x", { ...valid, attributes: { groups: ["a", "b\uD83D"] } })).to.throw("attributes.groups must be well-formed");
+    expect(() => new Account("x", { ...valid, nativeIdentity: "caf\u00e9 \uD83D\uDE00" })).not.to.throw();
   });
 });

@@ -87,6 +87,7 @@ describe("isc-accounts validate: the same checks as Pulumi `check`", () => {
     ["a blank nativeIdentity", '  - nativeIdentity: "   "\n', 3, "nativeIdentity", { nativeIdentity: "   " }],
     ["a NUL in nativeIdentity", '  - nativeIdentity: "j\\0doe"\n', 3, "nativeIdentity", { nativeIdentity: "j\u0000doe" }],
     ["an ESC in nativeIdentity", '  - nativeIdentity: "j\\edoe"\n', 3, "nativeIdentity", { nativeIdentity: "j\u001bdoe" }],
+    ["a lone surrogate in nativeIdentity", '  - nativeIdentity: "E1\\uD800001"\n', 3, "nativeIdentity", { nativeIdentity: "E1\uD800001" }],
     ["a 20 000-character nativeIdentity", `  - nativeIdentity: ${"x".repeat(20_000)}\n`, 3, "nativeIdentity", { nativeIdentity: "x".repeat(20_000) }],
     ["an empty attribute name", '  - nativeIdentity: jdoe\n    attributes:\n      "": x\n', 5, "attributes", { nativeIdentity: "jdoe", attributes: { "": "x" } }],
     [
