@@ -72,9 +72,23 @@ export function listAccountEntitlements(client: IscClient, id: string): Promise<
   return client.paginate<Entitlement>("listAccountEntitlements", { params: { id } });
 }
 
+/**
+ * A 2xx answer to a task-starting call that carries no task id (a gateway page, a changed API): ISC
+ * accepted the request, so what it asked for may well be under way or done.
+ */
+export class TaskIdMissingError extends Error {
+  override readonly name = "TaskIdMissingError";
+  constructor(
+    readonly call: string,
+    readonly status: number,
+  ) {
+    super(`ISC ${call} answered ${status} without a task id`);
+  }
+}
+
 /** The task id an answer carries; calls that start a task all answer `{id}`. */
 export function taskIdOf(res: IscResponse<AccountsAsyncResult>, call: string): string {
   const id = res.data?.id;
-  if (typeof id !== "string" || id === "") throw new Error(`ISC ${call} answered ${res.status} without a task id`);
+  if (typeof id !== "string" || id === "") throw new TaskIdMissingError(call, res.status);
   return id;
 }

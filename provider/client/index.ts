@@ -37,6 +37,7 @@ export {
   reloadAccount,
   listAccountEntitlements,
   taskIdOf,
+  TaskIdMissingError,
 } from "./accounts";
 export type { ListAccountsQuery } from "./accounts";
 export { getSource, listSourceSchemas, getAccountSchema } from "./sources";

@@ -8,6 +8,7 @@ import {
   AmbiguousCreateError,
   TaskFailedError,
   TaskTimeoutError,
+  TaskIdMissingError,
   createAccount,
   deleteAccount,
   listAccountEntitlements,
@@ -194,6 +195,7 @@ async function createOnTenant(client: IscClient, desired: DesiredAccount, run: A
   } catch (err) {
     // Never POST again blindly: an outcome-unknown create is looked up.
     if (err instanceof AmbiguousCreateError) return findCreated(client, desired, run, `the create request's outcome is unknown (${err.causeSummary})`);
+    if (err instanceof TaskIdMissingError) return findCreated(client, desired, run, `ISC accepted the create (${err.status}) but named no task`);
     throw new Error(`${what}: create failed, nothing was created: ${messageOf(err)}`);
   }
   try {
