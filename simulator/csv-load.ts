@@ -44,7 +44,9 @@ export function parseUncorrelatedCsv(text: string, source: SourceRecord): Parsed
   const header = records[0];
   const identityColumn = header.indexOf(source.identityAttribute);
   if (identityColumn < 0) {
-    throw new CsvFileError(`The header row has no column "${source.identityAttribute}", the identity attribute of source "${source.name}"`);
+    throw new CsvFileError(
+      `The header row has no column "${source.identityAttribute}", the identity attribute of source "${source.name}"`,
+    );
   }
   const columns = header.map((name) => source.attributes.find((spec) => spec.name === name));
   const rows: UncorrelatedRow[] = [];

@@ -2,7 +2,12 @@
  * Public types of the ISC simulator: start options, fault knobs, seed data, the request log and the
  * typed admin surface. The HTTP /__sim API takes and returns these same shapes as JSON.
  */
-import type { Account, AttributeDefinitionType, SourceClassificationStatus, TaskStatus } from "../provider/client/types";
+import type {
+  Account,
+  AttributeDefinitionType,
+  SourceClassificationStatus,
+  TaskStatus,
+} from "../provider/client/types";
 
 export interface SimulatorOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */

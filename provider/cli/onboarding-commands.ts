@@ -31,7 +31,11 @@ export function registerOnboardingCommands(program: Command, io: CliIo, setExitC
       )
       .option("--source <id|name>", "source to export, by id or exact name (repeatable)", repeatable)
       .option("--out <dir>", "directory to write the files to (created if missing)")
-      .option("--attribute <name>", "export only this attribute (repeatable; default: every attribute of the account schema)", repeatable)
+      .option(
+        "--attribute <name>",
+        "export only this attribute (repeatable; default: every attribute of the account schema)",
+        repeatable,
+      )
       .option("--force", "overwrite existing files"),
   ).action(async (flags: ExportFlags) => setExitCode(await exportCommand(flags, io)));
 
@@ -48,7 +52,10 @@ export function registerOnboardingCommands(program: Command, io: CliIo, setExitC
       )
       .argument("<dir>", "definitions directory (read recursively) or a single file")
       .option("--source <id>", "the source (32-character hex id; required)")
-      .option("--include-unmanaged", "also keep the tenant's accounts that no definition declares, so aggregating the file removes nothing")
+      .option(
+        "--include-unmanaged",
+        "also keep the tenant's accounts that no definition declares, so aggregating the file removes nothing",
+      )
       .option("--out <file>", "write the CSV to this file (default: stdout)"),
   ).action(async (dir: string, flags: CsvFlags) => setExitCode(await csvCommand(dir, flags, io)));
 
@@ -68,5 +75,7 @@ export function registerOnboardingCommands(program: Command, io: CliIo, setExitC
       .option("--source <id>", "the source the CSV is for (32-character hex id; required)")
       .option("--json", "print the report as JSON (format: docs/check-csv-json.md)")
       .option("--all", "also list declared accounts that match"),
-  ).action(async (dir: string, file: string, flags: CheckCsvFlags) => setExitCode(await checkCsvCommand(dir, file, flags, io)));
+  ).action(async (dir: string, file: string, flags: CheckCsvFlags) =>
+    setExitCode(await checkCsvCommand(dir, file, flags, io)),
+  );
 }

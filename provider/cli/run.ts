@@ -60,7 +60,9 @@ interface DriftFlags {
 }
 
 function packageVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as {
+    version?: string;
+  };
   return manifest.version ?? "0.0.0";
 }
 
@@ -104,17 +106,23 @@ function validateCommand(dir: string, flags: ValidateFlags, io: CliIo): number {
 async function driftCommand(dir: string, flags: DriftFlags, io: CliIo): Promise<number> {
   const loaded = loadOrReport(dir, io);
   if (!loaded) return EXIT_ERROR;
-  if (loaded.sourceIds.length === 0) return fail(io, `no definitions file in ${dir} names a source: nothing to compare`);
+  if (loaded.sourceIds.length === 0)
+    return fail(io, `no definitions file in ${dir} names a source: nothing to compare`);
 
   const requestedSources = flags.source ?? [];
   for (const id of requestedSources) {
-    if (!SOURCE_ID.test(id)) return fail(io, `--source ${JSON.stringify(id)}: must be a 32-character lowercase hex source id`);
-    if (!loaded.sourceIds.includes(id)) return fail(io, `--source ${id}: no definitions file in ${dir} names this source`);
+    if (!SOURCE_ID.test(id))
+      return fail(io, `--source ${JSON.stringify(id)}: must be a 32-character lowercase hex source id`);
+    if (!loaded.sourceIds.includes(id))
+      return fail(io, `--source ${id}: no definitions file in ${dir} names this source`);
   }
   const sourceIds = requestedSources.length > 0 ? [...new Set(requestedSources)] : loaded.sourceIds;
 
-  const settings = resolveConnectionSettings({ baseUrl: flags.baseUrl, clientId: flags.clientId }, io.env, cliSettingHint, (s) =>
-    s === "baseUrl" ? "--base-url" : "--client-id",
+  const settings = resolveConnectionSettings(
+    { baseUrl: flags.baseUrl, clientId: flags.clientId },
+    io.env,
+    cliSettingHint,
+    (s) => (s === "baseUrl" ? "--base-url" : "--client-id"),
   );
   const client = createIscClient(settings);
   const progress = progressLine(io.stderr, io.isTTY);
@@ -146,7 +154,9 @@ function fail(io: CliIo, message: string): number {
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command("isc-accounts")
-    .description("GitOps definitions for SailPoint ISC flat-file source accounts: validate them, and detect drift against a tenant.")
+    .description(
+      "GitOps definitions for SailPoint ISC flat-file source accounts: validate them, and detect drift against a tenant.",
+    )
     .version(packageVersion())
     // Settings below are inherited by the subcommands, so they must come before them.
     .exitOverride()
@@ -161,7 +171,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         "(warnings are printed but do not fail), 1 otherwise. No accounts at all is an error unless --allow-empty.",
     )
     .argument("<dir>", "definitions directory (read recursively) or a single file")
-    .option("--allow-empty", "accept definitions that declare no account (a Pulumi program applying them deletes every account)")
+    .option(
+      "--allow-empty",
+      "accept definitions that declare no account (a Pulumi program applying them deletes every account)",
+    )
     .action((dir: string, flags: ValidateFlags) => setExitCode(validateCommand(dir, flags, io)));
 
   program
@@ -175,7 +188,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument("<dir>", "definitions directory (read recursively) or a single file")
     .option("--json", "print the report as JSON (format: docs/drift-json.md)")
     .option("--source <id>", "only this source (repeatable)", (id: string, ids: string[] = []) => [...ids, id])
-    .option("--include-unmanaged", "also report accounts on the sources that no definition declares (they count as drift)")
+    .option(
+      "--include-unmanaged",
+      "also report accounts on the sources that no definition declares (they count as drift)",
+    )
     .option("--all", "also list accounts that are in sync")
     .option("--base-url <url>", `tenant API base URL (default: $${SETTING_ENV_VARS.baseUrl})`)
     .option("--client-id <id>", `API client id (default: $${SETTING_ENV_VARS.clientId})`)

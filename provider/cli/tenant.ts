@@ -28,7 +28,9 @@ export const CONNECTION_HELP =
 
 export function tenantClient(flags: ConnectionFlags, env: NodeJS.ProcessEnv): IscClient {
   const origin = (setting: string) => (setting === "baseUrl" ? "--base-url" : "--client-id");
-  return createIscClient(resolveConnectionSettings({ baseUrl: flags.baseUrl, clientId: flags.clientId }, env, cliSettingHint, origin));
+  return createIscClient(
+    resolveConnectionSettings({ baseUrl: flags.baseUrl, clientId: flags.clientId }, env, cliSettingHint, origin),
+  );
 }
 
 export function isSourceId(text: string): boolean {
@@ -57,12 +59,20 @@ export async function flatFileSource(client: IscClient, idOrName: string): Promi
     if (!source) throw new Error(`--source ${idOrName}: no source with this id in the tenant`);
   } else {
     const found = await client.paginate<Source>("listSources", { query: { filters: eq("name", idOrName) } });
-    if (found.length === 0) throw new Error(`--source ${JSON.stringify(idOrName)}: no source with this name (nor is it a 32-character hex id)`);
-    if (found.length > 1) throw new Error(`--source ${JSON.stringify(idOrName)}: ${found.length} sources have this name (${found.map((s) => s.id).join(", ")}); give the id`);
+    if (found.length === 0)
+      throw new Error(
+        `--source ${JSON.stringify(idOrName)}: no source with this name (nor is it a 32-character hex id)`,
+      );
+    if (found.length > 1)
+      throw new Error(
+        `--source ${JSON.stringify(idOrName)}: ${found.length} sources have this name (${found.map((s) => s.id).join(", ")}); give the id`,
+      );
     source = found[0];
   }
   if (source.type && source.type !== "DelimitedFile") {
-    throw new Error(`source ${source.id} ("${source.name}") is of type ${source.type}; only flat-file (DelimitedFile) sources are supported`);
+    throw new Error(
+      `source ${source.id} ("${source.name}") is of type ${source.type}; only flat-file (DelimitedFile) sources are supported`,
+    );
   }
   const id = source.id ?? (isSourceId(idOrName) ? idOrName : undefined);
   if (!id) throw new Error(`--source ${JSON.stringify(idOrName)}: ISC answered with a source without an id`);
@@ -70,6 +80,13 @@ export async function flatFileSource(client: IscClient, idOrName: string): Promi
 }
 
 /** Every account of a source: paged list calls (250 per call), sorted by id so offset paging stays consistent. */
-export function sourceAccounts(client: IscClient, sourceId: string, onPage?: (scanned: number) => void): Promise<Account[]> {
-  return client.paginate<Account>("listAccounts", { query: { filters: eq("sourceId", sourceId), sorters: "id" }, onPage });
+export function sourceAccounts(
+  client: IscClient,
+  sourceId: string,
+  onPage?: (scanned: number) => void,
+): Promise<Account[]> {
+  return client.paginate<Account>("listAccounts", {
+    query: { filters: eq("sourceId", sourceId), sorters: "id" },
+    onPage,
+  });
 }

@@ -82,7 +82,10 @@ export interface HttpErrorResponse {
  * 429 `{message}` body or plain text all end up as message texts. `secrets` are redacted from the
  * texts in case a server or proxy echoes part of the request.
  */
-export function apiErrorFromResponse(res: HttpErrorResponse, secrets: ReadonlyArray<string | undefined> = []): IscApiError {
+export function apiErrorFromResponse(
+  res: HttpErrorResponse,
+  secrets: ReadonlyArray<string | undefined> = [],
+): IscApiError {
   const { messages, detailCode, trackingId } = readErrorBody(res.body);
   const retryAfterSeconds = parseRetryAfter(res.headers["retry-after"]);
   const clean = (s: string | undefined) => (s === undefined ? undefined : redactSecrets(s, secrets));
@@ -112,7 +115,9 @@ const MAX_TEXT_BODY_CHARS = 200;
 function readErrorBody(body: unknown): { messages: string[]; detailCode?: string; trackingId?: string } {
   if (typeof body === "string") {
     const text = body.replace(/\s+/g, " ").trim();
-    return { messages: text ? [text.length > MAX_TEXT_BODY_CHARS ? `${text.slice(0, MAX_TEXT_BODY_CHARS)}…` : text] : [] };
+    return {
+      messages: text ? [text.length > MAX_TEXT_BODY_CHARS ? `${text.slice(0, MAX_TEXT_BODY_CHARS)}…` : text] : [],
+    };
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) return { messages: [] };
   const dto = body as ErrorResponseDto & { error?: unknown; message?: unknown };
@@ -188,7 +193,9 @@ export class IscNetworkError extends Error {
     // OpenSSL's "wrong version number" means an https URL reached a plain-http server; say that.
     const raw = `${code}${detail && detail !== code ? ` (${detail})` : ""}`;
     const what = plainHttp ? `the server does not speak TLS at this URL (${code})` : raw;
-    super(`ISC ${method} ${path} failed: ${what}${failure && target ? `. ${connectionHint(failure, target, plainHttp)}` : ""}`);
+    super(
+      `ISC ${method} ${path} failed: ${what}${failure && target ? `. ${connectionHint(failure, target, plainHttp)}` : ""}`,
+    );
     if (failure) this.connectFailure = failure;
   }
 }

@@ -59,7 +59,10 @@ export const DEFAULT_IN_CHUNK_LIMITS: Readonly<InChunkLimits> = { maxValues: 250
  * Splits values for `in (...)` filters so that each request stays within both limits. Duplicate
  * values are dropped. A single value longer than the character limit gets a chunk of its own.
  */
-export function chunkInValues<V extends FilterValue>(values: Iterable<V>, limits: InChunkLimits = DEFAULT_IN_CHUNK_LIMITS): V[][] {
+export function chunkInValues<V extends FilterValue>(
+  values: Iterable<V>,
+  limits: InChunkLimits = DEFAULT_IN_CHUNK_LIMITS,
+): V[][] {
   const chunks: V[][] = [];
   let current: V[] = [];
   let chars = 0;

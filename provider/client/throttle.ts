@@ -134,9 +134,16 @@ export function throttleLayer(options: ThrottleOptions): Layer {
       }
       if (retryAfterSeconds !== undefined && retryAfterSeconds > options.maxRetryAfterSeconds) {
         options.onThrottled(false);
-        throw new RetryAfterTooLongError(method, path, retryAfterSeconds, options.maxRetryAfterSeconds, options.maxRetryAfterSetting);
+        throw new RetryAfterTooLongError(
+          method,
+          path,
+          retryAfterSeconds,
+          options.maxRetryAfterSeconds,
+          options.maxRetryAfterSetting,
+        );
       }
-      const waitMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : backoffDelayMs(throttled, options, random);
+      const waitMs =
+        retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : backoffDelayMs(throttled, options, random);
       if (Date.now() - started + waitMs >= options.maxElapsedMs) {
         options.onThrottled(false);
         return giveUp();

@@ -29,7 +29,8 @@ export type Account = Omit<V3Schema["Account"], "id" | "attributes" | "identityI
  * a multi-valued attribute is sent as a list of strings, as it is read back.
  */
 export interface AccountAttributesCreate {
-  attributes: V3Schema["AccountAttributesCreate"]["attributes"] | ({ sourceId: string } & Record<string, string | string[]>);
+  attributes:
+    V3Schema["AccountAttributesCreate"]["attributes"] | ({ sourceId: string } & Record<string, string | string[]>);
 }
 
 /** `AccountAttributes` (PUT /v3/accounts/{id}). */
@@ -97,7 +98,9 @@ export type TaskCompletionStatus = NonNullable<V2025Schema["TaskStatus"]["comple
 export type TaskStatusMessage = V2025Schema["TaskStatusMessage"];
 
 /** `TaskStatus` (GET /v2025/task-status/{id}), with either spelling of TEMPERROR. */
-export type TaskStatus = Omit<V2025Schema["TaskStatus"], "completionStatus"> & { completionStatus: TaskCompletionStatus | null };
+export type TaskStatus = Omit<V2025Schema["TaskStatus"], "completionStatus"> & {
+  completionStatus: TaskCompletionStatus | null;
+};
 
 /** `LoadUncorrelatedAccountsTask` (POST /v2025/sources/{id}/load-uncorrelated-accounts). */
 export type LoadUncorrelatedAccountsTask = V2025Schema["LoadUncorrelatedAccountsTask"];

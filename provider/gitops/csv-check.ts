@@ -94,15 +94,33 @@ export function checkCsvAgainstDefinitions(
     const definedAt = formatLocation(definition.location);
     const account = inFile.get(definition.nativeIdentity);
     if (!account) {
-      entries.push({ nativeIdentity: definition.nativeIdentity, status: "missing", differences: [], definedAt, rows: [] });
+      entries.push({
+        nativeIdentity: definition.nativeIdentity,
+        status: "missing",
+        differences: [],
+        definedAt,
+        rows: [],
+      });
       continue;
     }
     const differences = differencesOf(definition, account, layout);
-    entries.push({ nativeIdentity: definition.nativeIdentity, status: differences.length > 0 ? "differs" : "matches", differences, definedAt, rows: account.rows });
+    entries.push({
+      nativeIdentity: definition.nativeIdentity,
+      status: differences.length > 0 ? "differs" : "matches",
+      differences,
+      definedAt,
+      rows: account.rows,
+    });
   }
   for (const account of fileAccounts) {
     if (!declared.has(account.nativeIdentity)) {
-      entries.push({ nativeIdentity: account.nativeIdentity, status: "undeclared", differences: [], definedAt: null, rows: account.rows });
+      entries.push({
+        nativeIdentity: account.nativeIdentity,
+        status: "undeclared",
+        differences: [],
+        definedAt: null,
+        rows: account.rows,
+      });
     }
   }
   entries.sort((a, b) => byCodeUnits(a.nativeIdentity, b.nativeIdentity));
@@ -113,7 +131,13 @@ export function checkCsvAgainstDefinitions(
     sourceId: options.sourceId,
     file: options.file,
     accountsInFile: fileAccounts.length,
-    summary: { declared: declared.size, matching: count("matches"), differing: count("differs"), missing: count("missing"), undeclared: count("undeclared") },
+    summary: {
+      declared: declared.size,
+      matching: count("matches"),
+      differing: count("differs"),
+      missing: count("missing"),
+      undeclared: count("undeclared"),
+    },
     accounts: entries,
   };
 }
@@ -149,11 +173,24 @@ export function formatCsvCheckTable(report: CsvCheckReport, options: CsvCheckRen
       rows.push([identity, entry.status, "-", "-", "-", definedAt, csvRows]);
       continue;
     }
-    for (const d of entry.differences) rows.push([identity, entry.status, d.field, JSON.stringify(d.expected), JSON.stringify(d.actual), definedAt, csvRows]);
+    for (const d of entry.differences)
+      rows.push([
+        identity,
+        entry.status,
+        d.field,
+        JSON.stringify(d.expected),
+        JSON.stringify(d.actual),
+        definedAt,
+        csvRows,
+      ]);
   }
   if (rows.length === 0) return "";
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   return `${[header, ...rows].map(line).join("\n")}\n`;
 }
 

@@ -57,7 +57,15 @@ export function formatDriftTable(report: DriftReport, options: RenderOptions = {
   for (const account of [...listedAccounts(report, options), ...duplicateEntries(report)]) {
     const identity = JSON.stringify(account.nativeIdentity).slice(1, -1); // escapes control characters
     if (account.differences.length === 0) {
-      rows.push([sourceCell(report, account.sourceId), identity, account.status, definedAtCell(account), "-", "-", "-"]);
+      rows.push([
+        sourceCell(report, account.sourceId),
+        identity,
+        account.status,
+        definedAtCell(account),
+        "-",
+        "-",
+        "-",
+      ]);
       continue;
     }
     for (const d of account.differences) {
@@ -67,7 +75,11 @@ export function formatDriftTable(report: DriftReport, options: RenderOptions = {
   }
   if (rows.length === 0) return "";
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   return `${[header, ...rows].map(line).join("\n")}\n`;
 }
 

@@ -46,7 +46,10 @@ function byCodeUnits(a: string, b: string): number {
  * without the identity attribute, which the provider fills from nativeIdentity. Throws on names the
  * schema does not have, so a typo never silently exports nothing.
  */
-export function exportedAttributeNames(source: Pick<ExportedSource, "id" | "name" | "schema">, requested?: readonly string[]): string[] {
+export function exportedAttributeNames(
+  source: Pick<ExportedSource, "id" | "name" | "schema">,
+  requested?: readonly string[],
+): string[] {
   const schemaNames = schemaAttributes(source.schema).map((a) => a.name);
   const identity = source.schema?.identityAttribute;
   if (requested !== undefined && requested.length > 0) {
@@ -98,11 +101,17 @@ function uniqueAccounts(accounts: readonly Account[], warnings: string[]): Accou
 export function renderExport(source: ExportedSource, options: ExportOptions = {}): RenderedExport {
   const warnings: string[] = [];
   const names = exportedAttributeNames(source, options.attributes);
-  const multiValued = new Set(schemaAttributes(source.schema).filter((a) => a.isMulti).map((a) => a.name));
+  const multiValued = new Set(
+    schemaAttributes(source.schema)
+      .filter((a) => a.isMulti)
+      .map((a) => a.name),
+  );
   const accounts: ExportedAccount[] = uniqueAccounts(source.accounts, warnings).map((account) => {
     const entry: ExportedAccount = { nativeIdentity: account.nativeIdentity };
     if (names.length > 0) {
-      entry.attributes = Object.fromEntries(names.map((name) => [name, definitionValue(account.attributes?.[name], multiValued.has(name))]));
+      entry.attributes = Object.fromEntries(
+        names.map((name) => [name, definitionValue(account.attributes?.[name], multiValued.has(name))]),
+      );
     }
     // Only correlation is declared: uncorrelated accounts stay "not managed" so adopting them changes nothing.
     if (account.identityId) entry.identityId = account.identityId;

@@ -3,7 +3,12 @@
  * (resources/account/fields.ts). `npm run generate` writes it to schema/accounts.schema.json for
  * editors; the loader compiles this same object (schema.ts), and a test keeps the file current.
  */
-import { ACCOUNT_FIELD_NAMES, MAX_NATIVE_IDENTITY_LENGTH, accountField, type AccountFieldName } from "../resources/account/fields";
+import {
+  ACCOUNT_FIELD_NAMES,
+  MAX_NATIVE_IDENTITY_LENGTH,
+  accountField,
+  type AccountFieldName,
+} from "../resources/account/fields";
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -28,7 +33,11 @@ function valueSchema(name: AccountFieldName): JsonSchema {
     case "iscId":
       return { $ref: "#/definitions/iscId" };
     case "iscIdOrNull":
-      return { type: ["string", "null"], pattern: ISC_ID_PATTERN, patternErrorMessage: "must be a 32-character lowercase hex id or null" };
+      return {
+        type: ["string", "null"],
+        pattern: ISC_ID_PATTERN,
+        patternErrorMessage: "must be a 32-character lowercase hex id or null",
+      };
     case "nativeIdentity":
       return {
         type: "string",
@@ -58,7 +67,9 @@ function described(name: AccountFieldName): JsonSchema {
 
 export function accountsJsonSchema(): JsonSchema {
   const inDefaults = ACCOUNT_FIELD_NAMES.filter((name) => accountField(name).gitops === "account-and-defaults");
-  const inAccount = ACCOUNT_FIELD_NAMES.filter((name) => ["account", "account-and-defaults"].includes(accountField(name).gitops));
+  const inAccount = ACCOUNT_FIELD_NAMES.filter((name) =>
+    ["account", "account-and-defaults"].includes(accountField(name).gitops),
+  );
   const source = ACCOUNT_FIELD_NAMES.find((name) => accountField(name).gitops === "source")!;
   const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
   return {
@@ -85,7 +96,11 @@ export function accountsJsonSchema(): JsonSchema {
       },
     },
     definitions: {
-      iscId: { type: "string", pattern: ISC_ID_PATTERN, patternErrorMessage: "must be a 32-character lowercase hex id" },
+      iscId: {
+        type: "string",
+        pattern: ISC_ID_PATTERN,
+        patternErrorMessage: "must be a 32-character lowercase hex id",
+      },
       ...Object.fromEntries(inDefaults.map((name) => [name, described(name)])),
       attributeValue: {
         description:
@@ -99,7 +114,9 @@ export function accountsJsonSchema(): JsonSchema {
         type: "object",
         additionalProperties: false,
         required: inAccount.filter((name) => "required" in accountField(name)),
-        properties: Object.fromEntries(inAccount.map((name) => [name, inDefaults.includes(name) ? ref(name) : described(name)])),
+        properties: Object.fromEntries(
+          inAccount.map((name) => [name, inDefaults.includes(name) ? ref(name) : described(name)]),
+        ),
       },
     },
   };

@@ -21,7 +21,11 @@ describe("many accounts through the real plugin (--parallel 8)", function () {
   let stack: AccountStack;
   const declared = () =>
     Array.from({ length: COUNT }, (_v, i) =>
-      stack.account(`scale-${i}`, { sourceId: SOURCES[i % 2], nativeIdentity: `scale.${i}`, attributes: { email: `scale.${i}@example.com` } }),
+      stack.account(`scale-${i}`, {
+        sourceId: SOURCES[i % 2],
+        nativeIdentity: `scale.${i}`,
+        attributes: { email: `scale.${i}@example.com` },
+      }),
     );
 
   before(async () => {
@@ -49,7 +53,10 @@ describe("many accounts through the real plugin (--parallel 8)", function () {
     expect(refresh.errors).to.deep.equal([]);
     expect(refresh.steps.filter((s) => s.op === "same")).to.have.length(COUNT);
     const filters = accountsListed(stack);
-    expect(filters.filter((f) => /^sourceId eq/.test(f)), "listing pages").to.have.length(2);
+    expect(
+      filters.filter((f) => /^sourceId eq/.test(f)),
+      "listing pages",
+    ).to.have.length(2);
     expect(filters, "no other account reads").to.have.length(2);
   });
 

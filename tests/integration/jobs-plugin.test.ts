@@ -31,12 +31,18 @@ interface SeenRequest {
 }
 
 /** A loopback proxy that records method, path and the X-SailPoint-Experimental header of each request. */
-async function startRecordingProxy(target: string): Promise<{ url: string; seen: SeenRequest[]; stop(): Promise<void> }> {
+async function startRecordingProxy(
+  target: string,
+): Promise<{ url: string; seen: SeenRequest[]; stop(): Promise<void> }> {
   const upstream = new URL(target);
   const seen: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
     const header = req.headers["x-sailpoint-experimental"];
-    seen.push({ method: req.method ?? "", path: (req.url ?? "").split("?")[0]!, experimental: Array.isArray(header) ? header.join(",") : header });
+    seen.push({
+      method: req.method ?? "",
+      path: (req.url ?? "").split("?")[0]!,
+      experimental: Array.isArray(header) ? header.join(",") : header,
+    });
     const forward = http.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -74,9 +80,18 @@ async function startJobsStack(taskDelayMs: number): Promise<JobsStack> {
   const sim = await startSimulator({ port: 0, taskDelayMs });
   const proxy = await startRecordingProxy(sim.url);
   const [client] = sim.clients;
-  const config = { "isc:baseUrl": proxy.url, "isc:clientId": client!.clientId, "isc:clientSecret": client!.clientSecret };
+  const config = {
+    "isc:baseUrl": proxy.url,
+    "isc:clientId": client!.clientId,
+    "isc:clientSecret": client!.clientSecret,
+  };
   const plugin = await startProviderPlugin({ cwd: REPO_ROOT, withoutSailEnv: true, project: "isc-test", config });
-  const engine = new PluginEngine(plugin, { project: "isc-test", stack: "test", config, secretConfigKeys: ["isc:clientSecret"] });
+  const engine = new PluginEngine(plugin, {
+    project: "isc-test",
+    stack: "test",
+    config,
+    secretConfigKeys: ["isc:clientSecret"],
+  });
   const loadText = await serializeDynamicProvider(uncorrelatedAccountsLoadProvider);
   const classificationText = await serializeDynamicProvider(sourceClassificationProvider);
   return {
@@ -85,7 +100,11 @@ async function startJobsStack(taskDelayMs: number): Promise<JobsStack> {
     engine,
     proxy,
     load: (name, inputs) => ({ type: LOAD_TYPE, name, inputs: { ...inputs, __provider: loadText } }),
-    classification: (name, inputs) => ({ type: CLASSIFICATION_TYPE, name, inputs: { ...inputs, __provider: classificationText } }),
+    classification: (name, inputs) => ({
+      type: CLASSIFICATION_TYPE,
+      name,
+      inputs: { ...inputs, __provider: classificationText },
+    }),
     async stop() {
       await plugin.stop();
       await proxy.stop();
@@ -150,7 +169,13 @@ describe("source jobs through the real Pulumi plugin", function () {
       expect(una.attributes!.groups).to.have.members(["vpn", "staff"]);
 
       const [state] = stack.engine.state();
-      expect(state!.outputs).to.deep.include({ sourceId: HR, csvSha256: sha256(first), completionStatus: "SUCCESS", rows: 2, warnings: [] });
+      expect(state!.outputs).to.deep.include({
+        sourceId: HR,
+        csvSha256: sha256(first),
+        completionStatus: "SUCCESS",
+        rows: 2,
+        warnings: [],
+      });
       expect(state!.outputs.counts).to.deep.equal({ total: 2, created: 2, updated: 0, unchanged: 0, errors: 0 });
       expect(state!.id).to.equal(state!.outputs.taskId);
       expect(Date.parse(String(state!.outputs.completed))).to.be.a("number").and.not.NaN;
@@ -164,7 +189,9 @@ describe("source jobs through the real Pulumi plugin", function () {
       stack.sim.clearRequests();
       const byPath = await stack.engine.up([stack.load("hr-load", loadInputs("copy.csv"))]);
       expect(byPath.steps.map((s) => s.op)).to.deep.equal(["same"]);
-      const inline = await stack.engine.up([stack.load("hr-load", { sourceId: HR, csvContent: first, pollIntervalMs: 50 })]);
+      const inline = await stack.engine.up([
+        stack.load("hr-load", { sourceId: HR, csvContent: first, pollIntervalMs: 50 }),
+      ]);
       expect(inline.steps.map((s) => s.op)).to.deep.equal(["same"]);
       expect(apiWrites(stack)).to.deep.equal([]);
     });
@@ -223,7 +250,9 @@ describe("source jobs through the real Pulumi plugin", function () {
       const third = `${second}U103,Ugo Failing,,\n`;
       stack.sim.setFaults({ taskErrorRate: 1 });
       try {
-        const result = await stack.engine.up([stack.load("hr-load", { sourceId: HR, csvContent: third, pollIntervalMs: 50 })]);
+        const result = await stack.engine.up([
+          stack.load("hr-load", { sourceId: HR, csvContent: third, pollIntervalMs: 50 }),
+        ]);
         expect(result.errors).to.have.length(1);
         const failed = stack.sim.admin.state().tasks.filter((t) => t.completionStatus === "ERROR");
         expect(failed).to.have.length(1);
@@ -271,7 +300,9 @@ describe("source jobs through the real Pulumi plugin", function () {
 
     it("does not run again while the trigger is the same", async () => {
       stack.sim.clearRequests();
-      const result = await stack.engine.up([stack.classification("hr-classify", { ...inputs("v1"), timeoutSeconds: 60 })]);
+      const result = await stack.engine.up([
+        stack.classification("hr-classify", { ...inputs("v1"), timeoutSeconds: 60 }),
+      ]);
       expect(result.steps.map((s) => s.op)).to.deep.equal(["same"]);
       expect(apiWrites(stack)).to.deep.equal([]);
     });
@@ -311,23 +342,31 @@ describe("source jobs through the real Pulumi plugin", function () {
     after(async () => stack?.stop());
 
     it("records a run that timed out, with its last status, so the next up waits for it instead of starting another", async () => {
-      const timedOut = await stack.engine.up([stack.classification("slow", { sourceId: HR, trigger: "a", timeoutSeconds: 1, pollIntervalMs: 100 })]);
+      const timedOut = await stack.engine.up([
+        stack.classification("slow", { sourceId: HR, trigger: "a", timeoutSeconds: 1, pollIntervalMs: 100 }),
+      ]);
       expect(timedOut.errors).to.have.length(1);
       expect(timedOut.errors[0]!.message).to.match(
-        new RegExp(`^classification of source ${HR} did not finish within 1 s; last status: (STARTED|COLLECTED) \\(2 expected, \\d+ received, \\d+ classified\\)`),
+        new RegExp(
+          `^classification of source ${HR} did not finish within 1 s; last status: (STARTED|COLLECTED) \\(2 expected, \\d+ received, \\d+ classified\\)`,
+        ),
       );
       expect(timedOut.errors[0]!.initFailed).to.not.equal(undefined);
       expect(stack.engine.state()[0]!.outputs.status).to.be.oneOf(["STARTED", "COLLECTED"]);
 
       stack.sim.clearRequests();
-      const resumed = await stack.engine.up([stack.classification("slow", { sourceId: HR, trigger: "a", timeoutSeconds: 30, pollIntervalMs: 100 })]);
+      const resumed = await stack.engine.up([
+        stack.classification("slow", { sourceId: HR, trigger: "a", timeoutSeconds: 30, pollIntervalMs: 100 }),
+      ]);
       expect(resumed.errors).to.deep.equal([]);
       expect(apiWrites(stack)).to.deep.equal([]);
       expect(stack.engine.state()[0]!.outputs.status).to.equal("COMPLETED");
     });
 
     it("cancels a running classification on destroy, with the experimental header", async () => {
-      const started = await stack.engine.up([stack.classification("slow", { sourceId: HR, trigger: "b", timeoutSeconds: 1, pollIntervalMs: 100 })]);
+      const started = await stack.engine.up([
+        stack.classification("slow", { sourceId: HR, trigger: "b", timeoutSeconds: 1, pollIntervalMs: 100 }),
+      ]);
       expect(started.errors).to.have.length(1);
       expect(stack.sim.admin.state().classifications[HR]!.status).to.be.oneOf(["STARTED", "COLLECTED"]);
 
@@ -336,7 +375,9 @@ describe("source jobs through the real Pulumi plugin", function () {
       const result = await stack.engine.destroy();
       expect(result.errors).to.deep.equal([]);
       expect(apiWrites(stack)).to.deep.equal([`DELETE ${CLASSIFY_PATH}`]);
-      expect(stack.proxy.seen.filter((r) => r.method === "DELETE")).to.deep.equal([{ method: "DELETE", path: CLASSIFY_PATH, experimental: "true" }]);
+      expect(stack.proxy.seen.filter((r) => r.method === "DELETE")).to.deep.equal([
+        { method: "DELETE", path: CLASSIFY_PATH, experimental: "true" },
+      ]);
       expect(stack.sim.admin.state().classifications[HR]!.status).to.equal("CANCELLED");
     });
   });

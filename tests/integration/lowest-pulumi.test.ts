@@ -33,7 +33,11 @@ describe("Account under the lowest supported @pulumi/pulumi", function () {
   });
 
   it("creates, refreshes, updates and destroys with the settings from stack config only", async function () {
-    const inputs = { sourceId: DEMO_IDS.hrSource, nativeIdentity: "lowest.1", attributes: { displayName: "Lowest", email: "lowest@example.com" } };
+    const inputs = {
+      sourceId: DEMO_IDS.hrSource,
+      nativeIdentity: "lowest.1",
+      attributes: { displayName: "Lowest", email: "lowest@example.com" },
+    };
     const created = await stack.engine.up([stack.account("lowest", inputs)]);
     expect(created.errors).to.deep.equal([]);
     const [account] = stack.engine.state();
@@ -45,7 +49,9 @@ describe("Account under the lowest supported @pulumi/pulumi", function () {
     expect(refreshed.steps.map((s) => s.op)).to.deep.equal(["same"]);
 
     await stack.nextCommand();
-    const updated = await stack.engine.up([stack.account("lowest", { ...inputs, attributes: { ...inputs.attributes, email: "changed@example.com" } })]);
+    const updated = await stack.engine.up([
+      stack.account("lowest", { ...inputs, attributes: { ...inputs.attributes, email: "changed@example.com" } }),
+    ]);
     expect(updated.errors).to.deep.equal([]);
     expect(updated.steps.map((s) => s.op)).to.deep.equal(["update"]);
 

@@ -13,8 +13,16 @@ import { ACCOUNT_TYPE, startAccountStack, type AccountStack } from "../support/a
 const HR = DEMO_IDS.hrSource;
 
 function program(): void {
-  const first = new Account("first", { sourceId: HR, nativeIdentity: "preview.first", attributes: { displayName: "First" } });
-  new Account("second", { sourceId: HR, nativeIdentity: "preview.second", attributes: { displayName: first.accountId } });
+  const first = new Account("first", {
+    sourceId: HR,
+    nativeIdentity: "preview.first",
+    attributes: { displayName: "First" },
+  });
+  new Account("second", {
+    sourceId: HR,
+    nativeIdentity: "preview.second",
+    attributes: { displayName: first.accountId },
+  });
 }
 
 describe("preview with computed inputs through the real plugin", function () {
@@ -26,7 +34,13 @@ describe("preview with computed inputs through the real plugin", function () {
   after(async () => stack?.stop());
 
   it("sends unknowns, reports create for the new account and update for the dependant, and writes nothing", async () => {
-    const existing = await stack.engine.up([stack.account("second", { sourceId: HR, nativeIdentity: "preview.second", attributes: { displayName: "Second" } })]);
+    const existing = await stack.engine.up([
+      stack.account("second", {
+        sourceId: HR,
+        nativeIdentity: "preview.second",
+        attributes: { displayName: "Second" },
+      }),
+    ]);
     expect(existing.errors).to.deep.equal([]);
     const ids = new Map(stack.engine.state().map((r) => [r.name, r.id]));
 

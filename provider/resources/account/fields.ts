@@ -91,7 +91,7 @@ export const ACCOUNT_FIELDS = {
     change: "update",
     keptInState: false,
     gitops: "account",
-    doc: "Managed attributes: name -> value (string) or values (list of strings), null for \"must be absent\". Attributes not listed are left alone.",
+    doc: 'Managed attributes: name -> value (string) or values (list of strings), null for "must be absent". Attributes not listed are left alone.',
   },
   identityId: {
     type: "iscIdOrNull",
@@ -188,13 +188,19 @@ type Spec<K extends AccountFieldName> = (typeof ACCOUNT_FIELDS)[K];
 export type AccountFieldValue<K extends AccountFieldName> = FieldValueOf[Spec<K>["type"]];
 
 /** Fields a Pulumi program must give. */
-export type RequiredFieldName = { [K in AccountFieldName]: Spec<K> extends { required: true } ? K : never }[AccountFieldName];
+export type RequiredFieldName = {
+  [K in AccountFieldName]: Spec<K> extends { required: true } ? K : never;
+}[AccountFieldName];
 
 /** Fields every declaration holds: required ones and those whose default is filled in. */
 /** Settings echoed into the outputs. */
-export type KeptInStateFieldName = { [K in AccountFieldName]: Spec<K> extends { keptInState: true } ? K : never }[AccountFieldName];
+export type KeptInStateFieldName = {
+  [K in AccountFieldName]: Spec<K> extends { keptInState: true } ? K : never;
+}[AccountFieldName];
 
-type PresentFieldName = { [K in AccountFieldName]: Spec<K> extends { required: true } | { filled: true } ? K : never }[AccountFieldName];
+type PresentFieldName = {
+  [K in AccountFieldName]: Spec<K> extends { required: true } | { filled: true } ? K : never;
+}[AccountFieldName];
 
 type Flatten<T> = { [K in keyof T]: T[K] };
 
@@ -203,7 +209,9 @@ type Flatten<T> = { [K in keyof T]: T[K] };
  * declaration says so. An optional field that is absent is not managed.
  */
 export type AccountDeclaration = Flatten<
-  { [K in PresentFieldName]: AccountFieldValue<K> } & { [K in Exclude<AccountFieldName, PresentFieldName>]?: AccountFieldValue<K> }
+  { [K in PresentFieldName]: AccountFieldValue<K> } & {
+    [K in Exclude<AccountFieldName, PresentFieldName>]?: AccountFieldValue<K>;
+  }
 >;
 
 export const ACCOUNT_FIELD_NAMES = Object.keys(ACCOUNT_FIELDS) as AccountFieldName[];
@@ -217,7 +225,9 @@ export function accountField(name: AccountFieldName): AccountFieldSpec {
 }
 
 /** Settings that are not tenant state, echoed into the outputs as given. */
-export const ECHOED_SETTINGS = ACCOUNT_FIELD_NAMES.filter((name): name is KeptInStateFieldName => accountField(name).keptInState);
+export const ECHOED_SETTINGS = ACCOUNT_FIELD_NAMES.filter(
+  (name): name is KeptInStateFieldName => accountField(name).keptInState,
+);
 
 /** A field's default (only for fields that have one). */
 export function defaultOf<K extends "taskTimeoutSeconds" | "pollIntervalMs">(name: K): number {

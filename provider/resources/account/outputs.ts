@@ -39,7 +39,6 @@ export interface AccountOutputs extends EchoedSettings {
   entitlements?: EntitlementSummary[];
 }
 
-
 export function summarizeEntitlements(entitlements: readonly Entitlement[]): EntitlementSummary[] {
   return entitlements
     .map((e) => ({ id: e.id ?? "", name: e.name ?? null, attribute: e.attribute ?? null, value: e.value ?? null }))

@@ -48,7 +48,9 @@ async function classify(inputs: Raw, unfinished?: UnfinishedRun): Promise<Classi
   const before = await read();
   // An earlier run that is still going, or that finished well after its wait timed out, is this run.
   const resuming =
-    unfinished !== undefined && before?.started === unfinished.started && (isRunning(before) || before.status === "COMPLETED");
+    unfinished !== undefined &&
+    before?.started === unfinished.started &&
+    (isRunning(before) || before.status === "COMPLETED");
   let submitted = resuming ? unfinished.submitted : null;
   if (!resuming) {
     const answer = await startClassification(client, sourceId).catch((err: unknown) => {
@@ -92,7 +94,11 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
       const sourceId = String(news.sourceId);
       try {
         const { source } = await sourceWithSchema(sourceId);
-        if (!source) failures.push({ property: "sourceId", reason: `source ${sourceId} does not exist in this tenant (check sourceId)` });
+        if (!source)
+          failures.push({
+            property: "sourceId",
+            reason: `source ${sourceId} does not exist in this tenant (check sourceId)`,
+          });
       } catch (err) {
         failures.push({ property: "sourceId", reason: messageOf(err) });
       }

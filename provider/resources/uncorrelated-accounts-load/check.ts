@@ -23,9 +23,15 @@ export interface LoadCheckOptions {
 }
 
 /** Validates the CSV; problems become failures of the input the CSV came from, one per row problem. */
-export function checkCsv(csv: LoadCsv, identityAttribute: string | undefined): { failures: CheckFailure[]; dataRows: number } {
+export function checkCsv(
+  csv: LoadCsv,
+  identityAttribute: string | undefined,
+): { failures: CheckFailure[]; dataRows: number } {
   const { problems, dataRows } = validateAccountsCsv(csv.bytes, { identityAttribute });
-  const failures = describeCsvProblems(problems).map((line) => ({ property: csv.property, reason: `${csv.label}: ${line}` }));
+  const failures = describeCsvProblems(problems).map((line) => ({
+    property: csv.property,
+    reason: `${csv.label}: ${line}`,
+  }));
   return { failures, dataRows };
 }
 

@@ -35,7 +35,12 @@ function parseRows(content: string | Buffer): { rows: ParsedRow[]; parseProblem?
   const rows: ParsedRow[] = [];
   try {
     // With `info`, csv-parse returns {record, info} per row, which its typings do not express.
-    const records = parse(content, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as Array<{
+    const records = parse(content, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+    }) as unknown as Array<{
       record: string[];
       info: Info;
     }>;
@@ -59,7 +64,11 @@ function headerProblems(columns: string[], rules: CsvRules): CsvProblem[] {
     }
     const seen = firstIndex.get(name);
     if (seen === undefined) firstIndex.set(name, index);
-    else problems.push({ row: 1, message: `column "${name}" appears twice in the header (columns ${seen + 1} and ${index + 1})` });
+    else
+      problems.push({
+        row: 1,
+        message: `column "${name}" appears twice in the header (columns ${seen + 1} and ${index + 1})`,
+      });
   });
   const identity = rules.identityAttribute;
   if (identity !== undefined && !firstIndex.has(identity)) {
@@ -83,7 +92,9 @@ export function validateAccountsCsv(content: string | Buffer, rules: CsvRules = 
   const { rows, parseProblem } = parseRows(content);
   const [header, ...data] = rows;
   if (header === undefined) {
-    const problems = parseProblem ? [parseProblem] : [{ row: 1, message: "the CSV is empty: row 1 must be a header row naming the columns" }];
+    const problems = parseProblem
+      ? [parseProblem]
+      : [{ row: 1, message: "the CSV is empty: row 1 must be a header row naming the columns" }];
     return { columns: [], dataRows: 0, problems };
   }
   const columns = header.values.map((c) => c.trim());
@@ -94,7 +105,10 @@ export function validateAccountsCsv(content: string | Buffer, rules: CsvRules = 
 
   for (const { row, values } of data) {
     if (values.length !== columns.length) {
-      problems.push({ row, message: `${plural(values.length, "value")} but the header (row 1) has ${plural(columns.length, "column")}` });
+      problems.push({
+        row,
+        message: `${plural(values.length, "value")} but the header (row 1) has ${plural(columns.length, "column")}`,
+      });
     }
     if (identityIndex < 0) continue;
     const value = (values[identityIndex] ?? "").trim();
@@ -104,7 +118,11 @@ export function validateAccountsCsv(content: string | Buffer, rules: CsvRules = 
     }
     const earlier = firstRowOf.get(value);
     if (earlier === undefined) firstRowOf.set(value, row);
-    else problems.push({ row, message: `identity "${value}" (column "${identity}") is also on row ${earlier}: rows ${earlier} and ${row} are the same account` });
+    else
+      problems.push({
+        row,
+        message: `identity "${value}" (column "${identity}") is also on row ${earlier}: rows ${earlier} and ${row} are the same account`,
+      });
   }
   if (parseProblem) problems.push(parseProblem);
   else if (data.length === 0) problems.push({ row: 2, message: "the CSV has a header row but no account rows" });

@@ -32,7 +32,9 @@ async function runLoad(inputs: Raw): Promise<LoadOutputs> {
   }
   const { failures, dataRows } = checkCsv(csv, await identityAttributeOf(sourceId));
   if (failures.length > 0) {
-    throw new Error(`the CSV cannot be loaded into source ${sourceId}; nothing was uploaded:\n  ${failures.map((f) => f.reason).join("\n  ")}`);
+    throw new Error(
+      `the CSV cannot be loaded into source ${sourceId}; nothing was uploaded:\n  ${failures.map((f) => f.reason).join("\n  ")}`,
+    );
   }
 
   const client = iscClient();
@@ -43,10 +45,15 @@ async function runLoad(inputs: Raw): Promise<LoadOutputs> {
   });
   const taskId = submitted.task?.id;
   if (submitted.success === false || !taskId) {
-    throw new Error(`${what} failed: ISC answered success=${String(submitted.success)}${taskId ? ` (task ${taskId})` : " without a task id"}`);
+    throw new Error(
+      `${what} failed: ISC answered success=${String(submitted.success)}${taskId ? ` (task ${taskId})` : " without a task id"}`,
+    );
   }
   try {
-    const { task, warnings } = await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs });
+    const { task, warnings } = await waitForTask(client, taskId, {
+      timeoutMs: run.taskTimeoutMs,
+      pollIntervalMs: run.pollIntervalMs,
+    });
     return {
       sourceId,
       csvSha256: csv.sha256,

@@ -18,6 +18,11 @@ describe("Account fields: one declaration, everything derived", () => {
   });
 
   it("derives the settings kept in state", () => {
-    expect(ECHOED_SETTINGS).to.deep.equal(["taskTimeoutSeconds", "pollIntervalMs", "reloadTrigger", "includeEntitlements"]);
+    expect(ECHOED_SETTINGS).to.deep.equal([
+      "taskTimeoutSeconds",
+      "pollIntervalMs",
+      "reloadTrigger",
+      "includeEntitlements",
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { clearTokenCache, renewalMarginMs, tokenSourceFor, type TokenGrant } fro
 import { IscApiError } from "../../../provider/client/errors";
 import { createIscClient } from "../../../provider/client/request";
 import { resolveConnectionSettings } from "../../../provider/client/settings";
-import { FakeIsc, json, settingsFor, TEST_CLIENT_ID, TEST_SECRET , useFakeIsc } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor, TEST_CLIENT_ID, TEST_SECRET, useFakeIsc } from "./fixtures/fake-isc";
 
 const settings = { baseUrl: "https://auth-test.example", clientId: "c1", clientSecret: "s" };
 
@@ -18,7 +18,10 @@ describe("client token cache", () => {
 
   function countingFetcher(lifetimeS: number) {
     let n = 0;
-    const fetcher = sinon.spy(async (): Promise<TokenGrant> => ({ accessToken: `t${++n}`, expiresInSeconds: lifetimeS }));
+    const fetcher = sinon.spy(async (): Promise<TokenGrant> => ({
+      accessToken: `t${++n}`,
+      expiresInSeconds: lifetimeS,
+    }));
     return fetcher;
   }
 
@@ -88,7 +91,9 @@ describe("client authentication against a server", () => {
   const fakeIsc = useFakeIsc();
   beforeEach(() => {
     fake = fakeIsc();
-    fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 200, { id: "s1", name: "Flat", connector: "delimited-file", owner: null }));
+    fake.on("GET", "/v3/sources/s1", (_req, res) =>
+      json(res, 200, { id: "s1", name: "Flat", connector: "delimited-file", owner: null }),
+    );
   });
 
   it("posts client_credentials form-encoded, with no credentials in the URL", async () => {
@@ -166,7 +171,9 @@ describe("client authentication against a server", () => {
       undefined,
       (setting) => `stack config "isc:${setting}"`,
     );
-    const err = (await createIscClient(settings, { rateLimit: false }).request("getSource", { params: { id: "s1" } }).catch((e: unknown) => e)) as IscApiError;
+    const err = (await createIscClient(settings, { rateLimit: false })
+      .request("getSource", { params: { id: "s1" } })
+      .catch((e: unknown) => e)) as IscApiError;
     expect(err).to.be.instanceOf(IscApiError);
     expect(err.message)
       .to.contain('clientId (read from stack config "isc:clientId")')

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as sinon from "sinon";
 import { limiterFor, SlidingWindowLimiter } from "../../../provider/client/rate-limit";
 import { createIscClient } from "../../../provider/client/request";
-import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
 
 describe("client rate limiter", () => {
   describe("sliding window", () => {
@@ -13,7 +13,8 @@ describe("client rate limiter", () => {
     it("never grants more than the budget within any window, in arrival order", async () => {
       const limiter = new SlidingWindowLimiter({ requestsPerWindow: 5, windowMs: 1_000 });
       const grants: Array<{ n: number; at: number }> = [];
-      const all = Array.from({ length: 23 }, (_, n) => limiter.acquire().then((release) => {
+      const all = Array.from({ length: 23 }, (_, n) =>
+        limiter.acquire().then((release) => {
           grants.push({ n, at: Date.now() });
           release();
         }),

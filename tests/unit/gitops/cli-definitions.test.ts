@@ -25,7 +25,10 @@ describe("isc-accounts definitions output", () => {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("prints case-only differences as warnings and still exits 0", async () => {
-      fs.writeFileSync(path.join(dir, "a.yaml"), `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n  - nativeIdentity: e4001\n`);
+      fs.writeFileSync(
+        path.join(dir, "a.yaml"),
+        `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n  - nativeIdentity: e4001\n`,
+      );
       const run = await runCaptured(["validate", dir]);
       expect(run.code).to.equal(0);
       expect(run.stderr).to.equal(
@@ -38,7 +41,9 @@ describe("isc-accounts definitions output", () => {
       fs.writeFileSync(path.join(dir, "placeholder.yaml"), "# the team's accounts go here\n");
       const run = await runCaptured(["validate", dir]);
       expect(run.code).to.equal(1);
-      expect(run.stderr).to.match(/^error: no accounts are defined in .*: applying that would delete every account this stack manages\. .*--allow-empty/);
+      expect(run.stderr).to.match(
+        /^error: no accounts are defined in .*: applying that would delete every account this stack manages\. .*--allow-empty/,
+      );
       const allowed = await runCaptured(["validate", dir, "--allow-empty"]);
       expect(allowed).to.deep.equal({ code: 0, stdout: "OK: 0 accounts in 1 file (0 sources)\n", stderr: "" });
       const drift = await runCaptured(["drift", dir]);

@@ -25,8 +25,15 @@ function source(accounts: Account[], overrides: Partial<ExportedSource> = {}): E
 
 describe("gitops export rendering", () => {
   const accounts = [
-    account("a2", "jdoe", { identityId: IDENTITY_1, attributes: { id: "jdoe", displayName: "John", groups: ["vpn", "admins"] } }),
-    account("a1", "Zed", { disabled: true, identityId: null, attributes: { id: "Zed", email: "z@example.com", groups: "solo" } }),
+    account("a2", "jdoe", {
+      identityId: IDENTITY_1,
+      attributes: { id: "jdoe", displayName: "John", groups: ["vpn", "admins"] },
+    }),
+    account("a1", "Zed", {
+      disabled: true,
+      identityId: null,
+      attributes: { id: "Zed", email: "z@example.com", groups: "solo" },
+    }),
     account("a3", "123", { attributes: { id: "123", displayName: "yes" } }),
   ];
 
@@ -54,8 +61,14 @@ describe("gitops export rendering", () => {
 
   it("--attribute limits the attributes, and an attribute not in the schema is an error naming the known ones", () => {
     const parsed = parseDefinitionsFile("hr.yaml", renderExport(source(accounts), { attributes: ["email"] }).text);
-    expect(parsed.definitions.map((d) => d.attributes)).to.deep.equal([{ email: null }, { email: "z@example.com" }, { email: null }]);
-    expect(() => renderExport(source(accounts), { attributes: ["mail"] })).to.throw(/--attribute mail: not in the account schema .*known attributes: displayName, email, groups, id/);
+    expect(parsed.definitions.map((d) => d.attributes)).to.deep.equal([
+      { email: null },
+      { email: "z@example.com" },
+      { email: null },
+    ]);
+    expect(() => renderExport(source(accounts), { attributes: ["mail"] })).to.throw(
+      /--attribute mail: not in the account schema .*known attributes: displayName, email, groups, id/,
+    );
   });
 
   it("exports one account per nativeIdentity and warns when ISC holds two", () => {

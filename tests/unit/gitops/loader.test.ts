@@ -54,7 +54,12 @@ describe("gitops loader", () => {
       const asmith = result.definitions.find((d) => d.nativeIdentity === "asmith")!;
       expect(asmith.identityId).to.equal(null);
       expect(asmith.attributes).to.deep.equal({ displayName: "Alice Smith", employeeNumber: "00123", phone: null });
-      expect(asmith).to.include({ manuallyCorrelated: true, unlock: true, adopt: true, externalVerificationId: "ticket-42" });
+      expect(asmith).to.include({
+        manuallyCorrelated: true,
+        unlock: true,
+        adopt: true,
+        externalVerificationId: "ticket-42",
+      });
     });
 
     it("applies the file's defaults unless the account overrides them, and enabled defaults to true", () => {
@@ -133,7 +138,9 @@ describe("gitops loader", () => {
     });
 
     it("reports the problems of every file in one run, in file order", () => {
-      const files = errorLines(loadDefinitionsSync(fixturePath("errors")), fixturePath("errors")).map((line) => line.split(":")[0]);
+      const files = errorLines(loadDefinitionsSync(fixturePath("errors")), fixturePath("errors")).map(
+        (line) => line.split(":")[0],
+      );
       expect(new Set(files)).to.have.lengthOf(8);
       expect(files).to.deep.equal([...files].sort());
     });
@@ -150,7 +157,11 @@ describe("gitops loader", () => {
     });
 
     it("empty and comment-only files are placeholders with no accounts, not errors", () => {
-      const dir = scratch({ "empty.yaml": "", "comments.yaml": "# accounts of the new team go here\n", "a.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n` });
+      const dir = scratch({
+        "empty.yaml": "",
+        "comments.yaml": "# accounts of the new team go here\n",
+        "a.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n`,
+      });
       try {
         const result = loadDefinitionsSync(dir);
         expect(result.errors).to.deep.equal([]);
@@ -200,7 +211,9 @@ describe("gitops loader", () => {
       });
       try {
         const result = loadDefinitionsSync(dir);
-        expect(errorLines(result, dir)).to.deep.equal([`multi.yaml:11: duplicate account jdoe on source ${SOURCE_A} (first defined at multi.yaml:3)`]);
+        expect(errorLines(result, dir)).to.deep.equal([
+          `multi.yaml:11: duplicate account jdoe on source ${SOURCE_A} (first defined at multi.yaml:3)`,
+        ]);
         expect(result.sourceIds).to.deep.equal([SOURCE_A, SOURCE_B]);
         expect(result.definitions.map((d) => [d.sourceId, d.location.line])).to.deep.equal([
           [SOURCE_A, 3],
@@ -241,7 +254,10 @@ describe("gitops loader", () => {
     it("a duplicate YAML key does not hide the file's other problems", () => {
       expect(
         errorLines(loadDefinitionsSync(fixturePath("errors", "duplicate-yaml-key.yaml")), fixturePath("errors")).concat(
-          parseDefinitionsFile("g.yaml", `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n    enabled: true\n    enabled: false\n  - nativeIdentity: b\n    enabeld: true\n`).errors.map(formatDefinitionError),
+          parseDefinitionsFile(
+            "g.yaml",
+            `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n    enabled: true\n    enabled: false\n  - nativeIdentity: b\n    enabeld: true\n`,
+          ).errors.map(formatDefinitionError),
         ),
       ).to.deep.equal([
         'duplicate-yaml-key.yaml:6: duplicate key "email"',
@@ -292,8 +308,15 @@ describe("gitops loader", () => {
 
   describe("file reading", () => {
     it("rejects invalid UTF-8 (Latin-1 bytes) naming file:line instead of turning them into U+FFFD", () => {
-      const latin1 = Buffer.concat([Buffer.from(`source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: ren`), Buffer.from([0xe9]), Buffer.from("\n")]);
-      const dir = scratch({ "latin1.yaml": latin1, "ok.yaml": `source: ${SOURCE_B}\naccounts:\n  - nativeIdentity: "ren\u00e9"\n` });
+      const latin1 = Buffer.concat([
+        Buffer.from(`source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: ren`),
+        Buffer.from([0xe9]),
+        Buffer.from("\n"),
+      ]);
+      const dir = scratch({
+        "latin1.yaml": latin1,
+        "ok.yaml": `source: ${SOURCE_B}\naccounts:\n  - nativeIdentity: "ren\u00e9"\n`,
+      });
       try {
         const result = loadDefinitionsSync(dir);
         expect(errorLines(result, dir)).to.deep.equal(["latin1.yaml:3: not valid UTF-8 (save the file as UTF-8)"]);
@@ -305,11 +328,19 @@ describe("gitops loader", () => {
 
     it("accepts a UTF-8 byte order mark and names UTF-16 files", () => {
       const dir = scratch({
-        "bom.yaml": Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`source: ${SOURCE_A}\naccounts: []\n`)]),
-        "utf16.yaml": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`source: ${SOURCE_B}\naccounts: []\n`, "utf16le")]),
+        "bom.yaml": Buffer.concat([
+          Buffer.from([0xef, 0xbb, 0xbf]),
+          Buffer.from(`source: ${SOURCE_A}\naccounts: []\n`),
+        ]),
+        "utf16.yaml": Buffer.concat([
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from(`source: ${SOURCE_B}\naccounts: []\n`, "utf16le"),
+        ]),
       });
       try {
-        expect(errorLines(loadDefinitionsSync(dir), dir)).to.deep.equal(["utf16.yaml:1: not valid UTF-8 (the file looks like UTF-16; save it as UTF-8)"]);
+        expect(errorLines(loadDefinitionsSync(dir), dir)).to.deep.equal([
+          "utf16.yaml:1: not valid UTF-8 (the file looks like UTF-16; save it as UTF-8)",
+        ]);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -339,7 +370,11 @@ describe("gitops loader", () => {
     const account = (id: string) => `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: ${id}\n`;
 
     beforeEach(() => {
-      base = scratch({ "shared/hr/people.yaml": account("hr1"), "shared/ops.yaml": account("ops1"), "defs/own.yaml": account("own1") });
+      base = scratch({
+        "shared/hr/people.yaml": account("hr1"),
+        "shared/ops.yaml": account("ops1"),
+        "defs/own.yaml": account("own1"),
+      });
     });
     afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
@@ -386,9 +421,16 @@ describe("gitops loader", () => {
 
   it("an alias bomb is reported as an error instead of exhausting memory", () => {
     let text = `source: ${SOURCE_A}\naccounts: []\nx0: &a0 [a, a, a, a, a, a, a, a, a, a]\n`;
-    for (let i = 1; i < 12; i++) text += `x${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]\n`;
+    for (let i = 1; i < 12; i++)
+      text += `x${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(", ")}]\n`;
     expect(parseDefinitionsFile("bomb.yaml", text).errors).to.deep.equal([
-      { file: "bomb.yaml", line: 1, message: "YAML error: Excessive alias count indicates a resource exhaustion attack" },
+      {
+        file: "bomb.yaml",
+        line: 1,
+        message: "YAML error: Excessive alias count indicates a resource exhaustion attack",
+      },
     ]);
   });
 
@@ -398,9 +440,12 @@ describe("gitops loader", () => {
       const after = loadDefinitionsSync(fixturePath("moved-after"));
       expect(before.errors).to.deep.equal([]);
       expect(after.errors).to.deep.equal([]);
-      const names = (r: LoadResult) => Object.fromEntries(r.definitions.map((d) => [`${d.sourceId} ${d.nativeIdentity}`, d.resourceName]));
+      const names = (r: LoadResult) =>
+        Object.fromEntries(r.definitions.map((d) => [`${d.sourceId} ${d.nativeIdentity}`, d.resourceName]));
       expect(names(after)).to.deep.equal(names(before));
-      expect(after.definitions.map((d) => d.location.file)).to.include(fixturePath("moved-after", "people", "jdoe.yml"));
+      expect(after.definitions.map((d) => d.location.file)).to.include(
+        fixturePath("moved-after", "people", "jdoe.yml"),
+      );
     });
   });
 });

@@ -46,8 +46,18 @@ describe("gitops program (accountsFromDirectory)", function () {
       `${SOURCE_B}/c-02`,
     ]);
     const jdoe = registered.find((r) => r.name === `${SOURCE_A}/jdoe`)!.inputs;
-    expect(jdoe).to.include({ sourceId: SOURCE_A, nativeIdentity: "jdoe", identityId: IDENTITY_1, enabled: false, forceProvisioning: true });
-    expect(jdoe.attributes).to.deep.equal({ displayName: "John Doe", email: "jdoe@example.com", groups: ["vpn", "contractors"] });
+    expect(jdoe).to.include({
+      sourceId: SOURCE_A,
+      nativeIdentity: "jdoe",
+      identityId: IDENTITY_1,
+      enabled: false,
+      forceProvisioning: true,
+    });
+    expect(jdoe.attributes).to.deep.equal({
+      displayName: "John Doe",
+      email: "jdoe@example.com",
+      groups: ["vpn", "contractors"],
+    });
     const c01 = registered.find((r) => r.name === `${SOURCE_B}/c%3A01`)!.inputs;
     expect(c01).to.not.have.any.keys("identityId", "unlock", "adopt");
     const asmith = registered.find((r) => r.name === `${SOURCE_A}/asmith`)!.inputs;
@@ -65,9 +75,9 @@ describe("gitops program (accountsFromDirectory)", function () {
   it("declares only the requested sources", async () => {
     const accounts = accountsFromDirectory(fixturePath("valid"), { sourceIds: [SOURCE_B] });
     expect(summarizeAccounts(accounts).accountsPerSource).to.deep.equal({ [SOURCE_B]: 2 });
-    expect(() => accountsFromDirectory(fixturePath("valid"), { sourceIds: ["ffffffffffffffffffffffffffffffff"] })).to.throw(
-      /sourceIds not named by any definitions file/,
-    );
+    expect(() =>
+      accountsFromDirectory(fixturePath("valid"), { sourceIds: ["ffffffffffffffffffffffffffffffff"] }),
+    ).to.throw(/sourceIds not named by any definitions file/);
   });
 
   it("throws one error listing every file:line problem, and declares nothing", () => {
@@ -80,7 +90,9 @@ describe("gitops program (accountsFromDirectory)", function () {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message.split("\n").filter((line) => line.startsWith(fixturePath("errors")) && /\.yaml:\d+: /.test(line)).length).to.be.at.least(10);
+    expect(
+      message.split("\n").filter((line) => line.startsWith(fixturePath("errors")) && /\.yaml:\d+: /.test(line)).length,
+    ).to.be.at.least(10);
     expect(registered).to.deep.equal([]);
   });
 
@@ -88,7 +100,10 @@ describe("gitops program (accountsFromDirectory)", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-defs-warn-"));
     const warn = sinon.stub(pulumi.log, "warn").resolves();
     try {
-      fs.writeFileSync(path.join(dir, "a.yaml"), `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n  - nativeIdentity: e4001\n`);
+      fs.writeFileSync(
+        path.join(dir, "a.yaml"),
+        `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n  - nativeIdentity: e4001\n`,
+      );
       expect(accountsFromDirectory(dir)).to.have.lengthOf(2);
       expect(warn.args.map((args) => args[0])).to.deep.equal([
         `${path.join(dir, "a.yaml")}:4: nativeIdentity "e4001" differs only in case from "E4001" (${path.join(dir, "a.yaml")}:3) on source ${SOURCE_A}; many tenants treat them as one account`,
@@ -110,8 +125,11 @@ describe("gitops program (accountsFromDirectory)", function () {
     });
 
     it("is refused for an empty folder, a folder of placeholders and a source filter matching no account", () => {
-      const refused = /no accounts are defined in .*: applying that would delete every account this stack manages\. If that is what you want, pass \{ allowEmpty: true \}.*isc-accounts:allowEmpty/;
-      expect(() => accountsFromDirectory(dir)).to.throw(`no definition files (*.yaml, *.yml) in ${dir}: applying that would delete every account`);
+      const refused =
+        /no accounts are defined in .*: applying that would delete every account this stack manages\. If that is what you want, pass \{ allowEmpty: true \}.*isc-accounts:allowEmpty/;
+      expect(() => accountsFromDirectory(dir)).to.throw(
+        `no definition files (*.yaml, *.yml) in ${dir}: applying that would delete every account`,
+      );
       fs.writeFileSync(path.join(dir, "placeholder.yaml"), "# nothing yet\n");
       fs.writeFileSync(path.join(dir, "retired.yaml"), `source: ${SOURCE_B}\naccounts: []\n`);
       expect(() => accountsFromDirectory(dir)).to.throw(refused);
@@ -127,7 +145,9 @@ describe("gitops program (accountsFromDirectory)", function () {
     });
 
     it("a missing folder is always an error", () => {
-      expect(() => accountsFromDirectory(path.join(dir, "missing"), { allowEmpty: true })).to.throw(/definitions directory not found/);
+      expect(() => accountsFromDirectory(path.join(dir, "missing"), { allowEmpty: true })).to.throw(
+        /definitions directory not found/,
+      );
     });
   });
 });

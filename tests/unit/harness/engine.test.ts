@@ -28,7 +28,9 @@ function sortedState(engine: PluginEngine) {
 /** The largest number of provider operations that were running at the same instant. */
 function maxOverlap(ops: RecordedOp[]): number {
   // Sweep the start/end events in time order (an end before a start at the same instant).
-  const events = ops.flatMap((o) => [[o.start, 1] as const, [o.end, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const events = ops
+    .flatMap((o) => [[o.start, 1] as const, [o.end, -1] as const])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let running = 0;
   let most = 0;
   for (const [, change] of events) most = Math.max(most, (running += change));
@@ -100,7 +102,13 @@ describe("harness/engine: up, preview, refresh and destroy against the real plug
     const result = await engine.up([resource("a", { key: "new" })]);
     expect(result.errors).to.deep.equal([]);
     expect(result.steps).to.deep.equal([
-      { urn: `urn:pulumi:dev::harness::${TYPE}::a`, name: "a", op: "replace", replaces: ["key"], deleteBeforeReplace: false },
+      {
+        urn: `urn:pulumi:dev::harness::${TYPE}::a`,
+        name: "a",
+        op: "replace",
+        replaces: ["key"],
+        deleteBeforeReplace: false,
+      },
     ]);
     expect(opsSummary(recorder.ops())).to.deep.equal(["create:old", "create:new", "delete:old"]);
     expect(engine.state()).to.have.length(1);
@@ -132,12 +140,20 @@ describe("harness/engine: up, preview, refresh and destroy against the real plug
 
   it("deletes resources no longer desired, after all creates and updates have finished", async function () {
     await engine.up([resource("keep", { value: "1" }), resource("gone", {})]);
-    const result = await engine.up([resource("keep", { value: "2", delayMs: 150 }), resource("added", { delayMs: 150 })]);
+    const result = await engine.up([
+      resource("keep", { value: "2", delayMs: 150 }),
+      resource("added", { delayMs: 150 }),
+    ]);
     expect(result.steps.map((s) => `${s.op}:${s.name}`)).to.deep.equal(["update:keep", "create:added", "delete:gone"]);
     const ops = recorder.ops();
     const deletion = ops.find((o) => o.op === "delete")!;
     for (const o of ops.filter((p) => p.op !== "delete")) expect(deletion.start).to.be.at.least(o.end);
-    expect(engine.state().map((r) => r.name).sort()).to.deep.equal(["added", "keep"]);
+    expect(
+      engine
+        .state()
+        .map((r) => r.name)
+        .sort(),
+    ).to.deep.equal(["added", "keep"]);
   });
 
   it("previews with Check and Diff only: reports create/update/replace/same/delete and changes nothing", async function () {
@@ -188,7 +204,10 @@ describe("harness/engine: up, preview, refresh and destroy against the real plug
       expect(result.errors.map((e) => e.name)).to.deep.equal(["invalid"]);
       expect(result.errors[0]!.message).to.contain("key: key is required");
       expect(result.skipped).to.deep.equal(["after", "doomed"]);
-      expect(recorder.ops().some((o) => o.key === "after"), "the resource after the invalid one is never checked").to.equal(false);
+      expect(
+        recorder.ops().some((o) => o.key === "after"),
+        "the resource after the invalid one is never checked",
+      ).to.equal(false);
     }
     expect(sortedState(engine).map((r) => r.name)).to.deep.equal(["before", "doomed"]);
   });
@@ -196,9 +215,15 @@ describe("harness/engine: up, preview, refresh and destroy against the real plug
   it("stops at the first failed create: no new step starts, and no deletes run, not even of replaced resources", async function () {
     const serial = new PluginEngine(plugin, { project: "harness", stack: "dev", parallel: 1, config: CONFIG });
     await serial.up([resource("repl", { key: "old" }), resource("doomed", {})]);
-    const result = await serial.up([resource("repl", { key: "new" }), resource("bad", { failCreate: "plain" }), resource("good", {})]);
+    const result = await serial.up([
+      resource("repl", { key: "new" }),
+      resource("bad", { failCreate: "plain" }),
+      resource("good", {}),
+    ]);
     expect(result.stopped).to.equal(true);
-    expect(result.errors.map((e) => [e.name, e.op, e.message])).to.deep.equal([["bad", "create", "create refused for bad"]]);
+    expect(result.errors.map((e) => [e.name, e.op, e.message])).to.deep.equal([
+      ["bad", "create", "create refused for bad"],
+    ]);
     expect(result.steps.map((s) => [s.name, s.op])).to.deep.equal([
       ["repl", "replace"],
       ["bad", "create"],
@@ -215,15 +240,28 @@ describe("harness/engine: up, preview, refresh and destroy against the real plug
     const next = await serial.up([resource("repl", { key: "new" }), resource("bad", {}), resource("good", {})]);
     expect(next.errors).to.deep.equal([]);
     expect(next.stopped).to.equal(false);
-    expect(serial.state().map((r) => r.name).sort()).to.deep.equal(["bad", "good", "repl"]);
-    expect(Object.values(recorder.backend()).map((r) => r.key).sort()).to.deep.equal(["bad", "good", "new"]);
+    expect(
+      serial
+        .state()
+        .map((r) => r.name)
+        .sort(),
+    ).to.deep.equal(["bad", "good", "repl"]);
+    expect(
+      Object.values(recorder.backend())
+        .map((r) => r.key)
+        .sort(),
+    ).to.deep.equal(["bad", "good", "new"]);
   });
 
   it("with continueOnError, reports a failed create with the provider's message, records nothing, and runs the rest", async function () {
     await engine.up([resource("doomed", {})]);
-    const result = await engine.up([resource("bad", { failCreate: "plain" }), resource("good", {})], { continueOnError: true });
+    const result = await engine.up([resource("bad", { failCreate: "plain" }), resource("good", {})], {
+      continueOnError: true,
+    });
     expect(result.stopped).to.equal(false);
-    expect(result.errors.map((e) => [e.name, e.op, e.message])).to.deep.equal([["bad", "create", "create refused for bad"]]);
+    expect(result.errors.map((e) => [e.name, e.op, e.message])).to.deep.equal([
+      ["bad", "create", "create refused for bad"],
+    ]);
     expect(result.steps[0]!.error).to.equal("create refused for bad");
     expect(result.steps.map((s) => [s.name, s.op])).to.deep.equal([
       ["bad", "create"],
@@ -270,7 +308,12 @@ describe("harness/engine: up, preview, refresh and destroy against the real plug
   });
 
   it("refreshes through the provider's Diff: output-only drift is 'same', input drift is 'update', gone is 'delete'", async function () {
-    await engine.up([resource("drifted", { value: "1" }), resource("outputOnly", { value: "1" }), resource("vanished", {}), resource("steady", {})]);
+    await engine.up([
+      resource("drifted", { value: "1" }),
+      resource("outputOnly", { value: "1" }),
+      resource("vanished", {}),
+      resource("steady", {}),
+    ]);
     const ids = Object.fromEntries(engine.state().map((r) => [r.name, r.id]));
     const backend = recorder.backend();
     backend[ids.drifted!] = { ...backend[ids.drifted!], value: "changed outside" };
@@ -293,7 +336,11 @@ describe("harness/engine: up, preview, refresh and destroy against the real plug
     expect(sortedState(engine)[0]!.outputs).to.include({ value: "changed outside", __provider: providerText });
     expect(sortedState(engine)[1]!.outputs).to.include({ baseUrl: "http://elsewhere" });
 
-    const next = await engine.up([resource("drifted", { value: "1" }), resource("outputOnly", { value: "1" }), resource("steady", {})]);
+    const next = await engine.up([
+      resource("drifted", { value: "1" }),
+      resource("outputOnly", { value: "1" }),
+      resource("steady", {}),
+    ]);
     expect(next.steps.map((s) => s.op)).to.deep.equal(["update", "same", "same"]);
   });
 
@@ -303,25 +350,48 @@ describe("harness/engine: up, preview, refresh and destroy against the real plug
     const statePath = join(stateDir, "state.json");
     const secretConfig = { "isc:baseUrl": "http://first.local", "isc:clientSecret": "first-secret-value" };
     try {
-      const stack = new PluginEngine(commands, { project: "harness", stack: "dev", statePath, config: secretConfig, secretConfigKeys: ["isc:clientSecret"] });
+      const stack = new PluginEngine(commands, {
+        project: "harness",
+        stack: "dev",
+        statePath,
+        config: secretConfig,
+        secretConfigKeys: ["isc:clientSecret"],
+      });
       await commands.restart();
       await stack.up([resource("a", {})]);
-      expect(readFileSync(statePath, "utf8"), "secret config is encrypted in state").not.to.contain("first-secret-value");
+      expect(readFileSync(statePath, "utf8"), "secret config is encrypted in state").not.to.contain(
+        "first-secret-value",
+      );
 
       stack.setConfig({ "isc:baseUrl": "http://rotated.local", "isc:clientSecret": "rotated-secret-value" });
       await commands.restart();
       await stack.refresh();
-      const fromFile = new PluginEngine(commands, { project: "harness", stack: "dev", statePath, config: { "isc:baseUrl": "http://rotated.local" } });
+      const fromFile = new PluginEngine(commands, {
+        project: "harness",
+        stack: "dev",
+        statePath,
+        config: { "isc:baseUrl": "http://rotated.local" },
+      });
       await commands.restart();
       expect((await fromFile.destroy()).errors).to.deep.equal([]);
-      expect(recorder.ops().filter((o) => o.op === "read" || o.op === "delete").map((o) => [o.op, o.baseUrl])).to.deep.equal([
+      expect(
+        recorder
+          .ops()
+          .filter((o) => o.op === "read" || o.op === "delete")
+          .map((o) => [o.op, o.baseUrl]),
+      ).to.deep.equal([
         ["read", "http://first.local"],
         ["delete", "http://first.local"],
       ]);
 
       await commands.restart();
       await fromFile.up([resource("b", {})]);
-      expect(recorder.ops().filter((o) => o.op === "create").map((o) => o.baseUrl)).to.deep.equal(["http://first.local", "http://rotated.local"]);
+      expect(
+        recorder
+          .ops()
+          .filter((o) => o.op === "create")
+          .map((o) => o.baseUrl),
+      ).to.deep.equal(["http://first.local", "http://rotated.local"]);
     } finally {
       await commands.stop();
       rmSync(stateDir, { recursive: true, force: true });
@@ -329,7 +399,11 @@ describe("harness/engine: up, preview, refresh and destroy against the real plug
   });
 
   it("refuses to reuse a plugin process configured with other settings (the CLI starts one per command)", async function () {
-    const other = new PluginEngine(plugin, { project: "harness", stack: "dev", config: { "isc:baseUrl": "http://other.local" } });
+    const other = new PluginEngine(plugin, {
+      project: "harness",
+      stack: "dev",
+      config: { "isc:baseUrl": "http://other.local" },
+    });
     let failure: unknown;
     try {
       await other.up([resource("x", {})]);

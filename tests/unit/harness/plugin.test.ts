@@ -80,10 +80,19 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
 
   it("maps diff answers to some/none/unknown with replaces and deleteBeforeReplace", async function () {
     const olds = { __provider: providerText, key: "a", value: "1" };
-    const diff = (news: Record<string, unknown>) => plugin.diff(urn("a"), "a-1", olds, { __provider: providerText, ...news });
+    const diff = (news: Record<string, unknown>) =>
+      plugin.diff(urn("a"), "a-1", olds, { __provider: providerText, ...news });
 
-    expect(await diff({ key: "a", value: "1" })).to.deep.equal({ changes: "none", replaces: [], deleteBeforeReplace: false });
-    expect(await diff({ key: "a", value: "2" })).to.deep.equal({ changes: "some", replaces: [], deleteBeforeReplace: false });
+    expect(await diff({ key: "a", value: "1" })).to.deep.equal({
+      changes: "none",
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await diff({ key: "a", value: "2" })).to.deep.equal({
+      changes: "some",
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect(await diff({ key: "b", value: "1", dbr: true })).to.deep.equal({
       changes: "some",
       replaces: ["key"],
@@ -118,7 +127,9 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
   });
 
   it("rejects a failed create with the provider's error message", async function () {
-    const error = await rejectionOf(plugin.create(urn("refused"), { __provider: providerText, key: "refused", failCreate: "plain" }));
+    const error = await rejectionOf(
+      plugin.create(urn("refused"), { __provider: providerText, key: "refused", failCreate: "plain" }),
+    );
     expect(error.message).to.equal("create refused for refused");
     expect(error.method).to.equal("create");
     expect(error.code).to.equal(2);
@@ -126,7 +137,9 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
   });
 
   it("parses ErrorResourceInitFailed details when the thrown error carries id, properties and reasons", async function () {
-    const error = await rejectionOf(plugin.create(urn("half"), { __provider: providerText, key: "half", failCreate: "partial" }));
+    const error = await rejectionOf(
+      plugin.create(urn("half"), { __provider: providerText, key: "half", failCreate: "partial" }),
+    );
     expect(error.message).to.match(/^created half-\w+ but it failed to initialize$/);
     expect(error.initFailed?.id).to.match(/^half-/);
     expect(error.initFailed?.properties).to.include({ key: "half", half: true });
@@ -159,12 +172,16 @@ describe("harness/plugin: deadlines and plugin death", function () {
   });
 
   it("gives every call a deadline", async function () {
-    const error = await rejectionOf(plugin.create(urn("slow"), { __provider: providerText, key: "slow", delayMs: 1500 }));
+    const error = await rejectionOf(
+      plugin.create(urn("slow"), { __provider: providerText, key: "slow", delayMs: 1500 }),
+    );
     expect(error.code).to.equal(4); // DEADLINE_EXCEEDED
   });
 
   it("rejects calls to a plugin that died with its exit status and last stderr lines", async function () {
-    const error = await rejectionOf(plugin.update(urn("x"), "x-1", { key: "x" }, { __provider: providerText, key: "x" }));
+    const error = await rejectionOf(
+      plugin.update(urn("x"), "x-1", { key: "x" }, { __provider: providerText, key: "x" }),
+    );
     expect(error.message).to.contain("exited with code 3");
     expect(error.message).to.contain("fatal: the simulated provider crashed");
     expect(plugin.outputTail()).to.include("fatal: the simulated provider crashed");
@@ -180,7 +197,10 @@ describe("harness/plugin: the program's own @pulumi/pulumi", function () {
     try {
       const pluginDir = join(programDir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
       mkdirSync(pluginDir, { recursive: true });
-      writeFileSync(join(programDir, "node_modules", "@pulumi", "pulumi", "package.json"), JSON.stringify({ name: "@pulumi/pulumi", version: "3.139.0" }));
+      writeFileSync(
+        join(programDir, "node_modules", "@pulumi", "pulumi", "package.json"),
+        JSON.stringify({ name: "@pulumi/pulumi", version: "3.139.0" }),
+      );
       writeFileSync(join(pluginDir, "index.js"), "");
       expect(resolveDynamicProviderPlugin(programDir)).to.equal(join(pluginDir, "index.js"));
     } finally {

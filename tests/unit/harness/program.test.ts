@@ -9,7 +9,11 @@ import { makeRecordingProvider, type RecordingProvider } from "./recording-provi
 class Account extends pulumi.dynamic.Resource {
   declare readonly value: pulumi.Output<string>;
   declare readonly baseUrl: pulumi.Output<string>;
-  constructor(provider: pulumi.dynamic.ResourceProvider, name: string, args: { key: pulumi.Input<string>; value?: pulumi.Input<string> }) {
+  constructor(
+    provider: pulumi.dynamic.ResourceProvider,
+    name: string,
+    args: { key: pulumi.Input<string>; value?: pulumi.Input<string> },
+  ) {
     super(provider, name, { value: undefined, baseUrl: undefined, ...args }, undefined, "isc", "Account");
   }
 }
@@ -34,7 +38,10 @@ describe("harness/program: capturing a Pulumi program's registrations under mock
     const captured = await captureProgram(
       () => {
         const config = new pulumi.Config("isc");
-        const account = new Account(recorder.provider, "alice", { key: "alice", value: pulumi.secret(config.require("owner")) });
+        const account = new Account(recorder.provider, "alice", {
+          key: "alice",
+          value: pulumi.secret(config.require("owner")),
+        });
         return { accountValue: account.value, plain: 42 };
       },
       { project: "harness", stack: "dev", config: { "isc:owner": "team-a" } },
@@ -56,12 +63,20 @@ describe("harness/program: capturing a Pulumi program's registrations under mock
       },
       { project: "harness", stack: "dev" },
     );
-    const engine = new PluginEngine(plugin, { project: "harness", stack: "dev", config: { "isc:baseUrl": "http://sim.local" } });
+    const engine = new PluginEngine(plugin, {
+      project: "harness",
+      stack: "dev",
+      config: { "isc:baseUrl": "http://sim.local" },
+    });
     const result = await engine.up(captured.resources);
 
     expect(result.errors).to.deep.equal([]);
     expect(result.steps.map((s) => s.op)).to.deep.equal(["create", "create"]);
-    expect(Object.values(recorder.backend()).map((r) => r.key).sort()).to.deep.equal(["bob", "carol"]);
+    expect(
+      Object.values(recorder.backend())
+        .map((r) => r.key)
+        .sort(),
+    ).to.deep.equal(["bob", "carol"]);
     expect(engine.state().every((r) => r.outputs.baseUrl === "http://sim.local")).to.equal(true);
   });
 
@@ -107,7 +122,10 @@ describe("harness/program: capturing a Pulumi program's registrations under mock
     const program = () => {
       const kept = new Account(recorder.provider, "kept", { key: "kept" });
       const fresh = new Account(recorder.provider, "fresh", { key: "fresh", value: "v" });
-      new Account(recorder.provider, "dependant", { key: pulumi.interpolate`${fresh.value}-${fresh.id}`, value: fresh.baseUrl });
+      new Account(recorder.provider, "dependant", {
+        key: pulumi.interpolate`${fresh.value}-${fresh.id}`,
+        value: fresh.baseUrl,
+      });
       new Account(recorder.provider, "onKept", { key: kept.id });
     };
     const captured = await captureProgram(program, {

@@ -73,7 +73,9 @@ describe("jobs: accounts CSV validation (row numbers as a spreadsheet shows them
   });
 
   it("skips identity checks when the identity attribute is not known (no schema / offline)", () => {
-    expect(problemsOf("login\n\n,\n", {} as typeof rules)).to.deep.equal(["row 3: 2 values but the header (row 1) has 1 column"]);
+    expect(problemsOf("login\n\n,\n", {} as typeof rules)).to.deep.equal([
+      "row 3: 2 values but the header (row 1) has 1 column",
+    ]);
   });
 
   it("ignores a byte-order mark before the header", () => {

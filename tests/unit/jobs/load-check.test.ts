@@ -19,7 +19,8 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const propertiesOf = async (news: Record<string, unknown>) => (await checkLoadInputs(news, { cwd: dir })).failures?.map((f) => f.property);
+  const propertiesOf = async (news: Record<string, unknown>) =>
+    (await checkLoadInputs(news, { cwd: dir })).failures?.map((f) => f.property);
 
   it("requires sourceId and names it", async () => {
     const { failures } = await checkLoadInputs({ csvContent: CSV }, { cwd: dir });
@@ -51,11 +52,15 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
   });
 
   it("names unknown inputs and out-of-range run options", async () => {
-    expect(await propertiesOf({ sourceId: SOURCE, csvContent: CSV, csvFile: "x", taskTimeoutSeconds: 0, pollIntervalMs: "fast" })).to.have.members([
-      "csvFile",
-      "taskTimeoutSeconds",
-      "pollIntervalMs",
-    ]);
+    expect(
+      await propertiesOf({
+        sourceId: SOURCE,
+        csvContent: CSV,
+        csvFile: "x",
+        taskTimeoutSeconds: 0,
+        pollIntervalMs: "fast",
+      }),
+    ).to.have.members(["csvFile", "taskTimeoutSeconds", "pollIntervalMs"]);
   });
 
   it("stores the content hash, not the content, and resolves csvPath from the program directory", async () => {
@@ -66,7 +71,9 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
 
   it("reports CSV problems as failures of the input that holds the CSV, with row numbers", async () => {
     const { failures } = await checkLoadInputs({ sourceId: SOURCE, csvPath: "bad.csv" }, { cwd: dir });
-    expect(failures).to.deep.equal([{ property: "csvPath", reason: 'csvPath "bad.csv": row 2: 1 value but the header (row 1) has 2 columns' }]);
+    expect(failures).to.deep.equal([
+      { property: "csvPath", reason: 'csvPath "bad.csv": row 2: 1 value but the header (row 1) has 2 columns' },
+    ]);
   });
 
   it("checks the identity column against the source schema when the tenant can be asked", async () => {
@@ -84,9 +91,15 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
   it("turns a failed source lookup into a sourceId failure", async () => {
     const { failures } = await checkLoadInputs(
       { sourceId: SOURCE, csvContent: CSV },
-      { identityAttributeOf: async () => { throw new Error(`source ${SOURCE} does not exist in this tenant`); } },
+      {
+        identityAttributeOf: async () => {
+          throw new Error(`source ${SOURCE} does not exist in this tenant`);
+        },
+      },
     );
-    expect(failures).to.deep.equal([{ property: "sourceId", reason: `source ${SOURCE} does not exist in this tenant` }]);
+    expect(failures).to.deep.equal([
+      { property: "sourceId", reason: `source ${SOURCE} does not exist in this tenant` },
+    ]);
   });
 
   it("marks the hash unknown when the CSV is not known yet (preview)", async () => {
@@ -106,15 +119,24 @@ describe("jobs: UncorrelatedAccountsLoad diff (by content hash)", () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const checked = async (news: Record<string, unknown>) => (await checkLoadInputs(news, { cwd: dir })).inputs as Record<string, unknown>;
-  const stored = async (csvPath: string) => ({ sourceId: SOURCE, csvSha256: (await checked({ sourceId: SOURCE, csvPath })).csvSha256, taskId: "t1" });
+  const checked = async (news: Record<string, unknown>) =>
+    (await checkLoadInputs(news, { cwd: dir })).inputs as Record<string, unknown>;
+  const stored = async (csvPath: string) => ({
+    sourceId: SOURCE,
+    csvSha256: (await checked({ sourceId: SOURCE, csvPath })).csvSha256,
+    taskId: "t1",
+  });
 
   it("sees no change when the same content comes from another path", async () => {
-    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvPath: "two.csv" }))).to.deep.equal({ changes: false });
+    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvPath: "two.csv" }))).to.deep.equal({
+      changes: false,
+    });
   });
 
   it("sees no change when the same content moves from a file to csvContent", async () => {
-    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvContent: CSV }))).to.deep.equal({ changes: false });
+    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvContent: CSV }))).to.deep.equal({
+      changes: false,
+    });
   });
 
   it("sees no change when only run options change", async () => {
@@ -123,16 +145,25 @@ describe("jobs: UncorrelatedAccountsLoad diff (by content hash)", () => {
   });
 
   it("sees a change (an update, not a replacement) when the content changes", async () => {
-    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvPath: "changed.csv" }))).to.deep.equal({ changes: true });
+    expect(
+      diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvPath: "changed.csv" })),
+    ).to.deep.equal({ changes: true });
   });
 
   it("replaces when the source changes or is not known yet", async () => {
     const other = "2c9180835d2e5168015d32f890ca1582";
-    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: other, csvPath: "one.csv" }))).to.deep.equal({ changes: true, replaces: ["sourceId"] });
-    expect(diffLoad(await stored("one.csv"), { sourceId: UNKNOWN, csvSha256: "x" }).replaces).to.deep.equal(["sourceId"]);
+    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: other, csvPath: "one.csv" }))).to.deep.equal({
+      changes: true,
+      replaces: ["sourceId"],
+    });
+    expect(diffLoad(await stored("one.csv"), { sourceId: UNKNOWN, csvSha256: "x" }).replaces).to.deep.equal([
+      "sourceId",
+    ]);
   });
 
   it("reports a change when the content is not known yet", async () => {
-    expect(diffLoad(await stored("one.csv"), { sourceId: SOURCE, csvSha256: UNKNOWN })).to.deep.equal({ changes: true });
+    expect(diffLoad(await stored("one.csv"), { sourceId: SOURCE, csvSha256: UNKNOWN })).to.deep.equal({
+      changes: true,
+    });
   });
 });

@@ -47,7 +47,10 @@ describe("soak accounting", () => {
   it("reports declared accounts the tenant lacks as missing, and state entries without an account as phantoms", () => {
     const r = reconcile({
       declared: [declared("a", "u.1"), declared("b", "u.2")],
-      state: [{ name: "a", id: "A" }, { name: "b", id: "GONE" }],
+      state: [
+        { name: "a", id: "A" },
+        { name: "b", id: "GONE" },
+      ],
       tenant: [onTenant("A", "u.1")],
       preexistingIds: new Set(),
     });
@@ -68,7 +71,10 @@ describe("soak accounting", () => {
   it("reports wrong attribute values and a state id that is not the tenant's", () => {
     const r = reconcile({
       declared: [declared("a", "u.1", "new@x"), declared("b", "u.2")],
-      state: [{ name: "a", id: "A" }, { name: "b", id: "A" }],
+      state: [
+        { name: "a", id: "A" },
+        { name: "b", id: "A" },
+      ],
       tenant: [onTenant("A", "u.1", "old@x"), onTenant("B", "u.2")],
       preexistingIds: new Set(),
     });

@@ -7,7 +7,14 @@ const BENCH = path.resolve(__dirname, "..", "..", "..", "scripts", "bench.js");
 
 interface BenchJson {
   accounts: number;
-  phases: Array<{ phase: string; operations: number; wallMs: number; boundMs: number; requests: Record<string, number>; problems: number }>;
+  phases: Array<{
+    phase: string;
+    operations: number;
+    wallMs: number;
+    boundMs: number;
+    requests: Record<string, number>;
+    problems: number;
+  }>;
   provider: { bytesPerResource: number; totalBytes: number; copiesInState: number };
   memory: { benchPeakRssBytes: number };
   targets: Array<{ name: string; actual: number; limit: number; pass: boolean }>;
@@ -23,7 +30,9 @@ describe("npm run bench (smoke: 20 accounts)", function () {
 
   it("prints one JSON object with every phase's figures, and refreshes 20 accounts within the request target", async () => {
     const output = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      child = spawn(process.execPath, [BENCH, "--accounts", "20", "--time-scale", "0.02", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+      child = spawn(process.execPath, [BENCH, "--accounts", "20", "--time-scale", "0.02", "--json"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -66,7 +75,8 @@ describe("npm run bench (smoke: 20 accounts)", function () {
       const at = lines.findIndex((l) => l.startsWith(`${phase}: bound `));
       expect(at, `${phase} has a bound line`).to.be.at.least(0);
       expect(lines[at], "the bound line speaks of the bound only").to.not.match(/ sent | need /);
-      for (const [i, target] of targets.entries()) expect(lines[at + 1 + i], phase).to.match(new RegExp(`^  (PASS|FAIL)  ${target}: `));
+      for (const [i, target] of targets.entries())
+        expect(lines[at + 1 + i], phase).to.match(new RegExp(`^  (PASS|FAIL)  ${target}: `));
     }
   });
 });

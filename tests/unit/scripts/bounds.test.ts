@@ -1,5 +1,11 @@
 import { expect } from "chai";
-import { budgetTimeMs, describeBound, lowerBound, parallelismFloorMs, requiredRequests } from "../../../scripts/lib/bounds";
+import {
+  budgetTimeMs,
+  describeBound,
+  lowerBound,
+  parallelismFloorMs,
+  requiredRequests,
+} from "../../../scripts/lib/bounds";
 
 const ISC_SCALED = { requestsPerWindow: 100, windowMs: 1_000 };
 
@@ -53,6 +59,8 @@ describe("bench lower bounds", () => {
     expect(describeBound(deleteFew, ISC_SCALED)).to.equal(
       "bound 0.10 s: the 100 v3 + 1 v2025 requests it must make fit in one rate window at ISC's 100 per 1000 ms per API version, so only the last task counts",
     );
-    expect(describeBound(lowerBound("refresh", workload, ISC_SCALED, 100), ISC_SCALED)).to.match(/^bound 0: .* and it waits for no task$/);
+    expect(describeBound(lowerBound("refresh", workload, ISC_SCALED, 100), ISC_SCALED)).to.match(
+      /^bound 0: .* and it waits for no task$/,
+    );
   });
 });

@@ -28,9 +28,20 @@ function seed(): SeedData {
       { id: AD, name: "AD", type: "Active Directory - Direct", identityAttribute: "dn" },
     ],
     accounts: [
-      { sourceId: HR, nativeIdentity: "E1", attributes: { displayName: "Zed", department: "Ops", groups: ["g1"] }, identityId: ids.adaLovelace },
+      {
+        sourceId: HR,
+        nativeIdentity: "E1",
+        attributes: { displayName: "Zed", department: "Ops", groups: ["g1"] },
+        identityId: ids.adaLovelace,
+      },
       { sourceId: HR, nativeIdentity: "E2", attributes: { displayName: "Amy", department: "Eng" } },
-      { sourceId: HR, nativeIdentity: "X3", attributes: { displayName: "Max", department: "Eng" }, identityId: ids.graceHopper, manuallyCorrelated: true },
+      {
+        sourceId: HR,
+        nativeIdentity: "X3",
+        attributes: { displayName: "Max", department: "Eng" },
+        identityId: ids.graceHopper,
+        manuallyCorrelated: true,
+      },
       { sourceId: AD, nativeIdentity: "CN=ad1", attributes: {} },
     ],
   };
@@ -49,7 +60,9 @@ describe("simulator accounts", () => {
 
   const http = () => context().http;
   const byNative = (nativeIdentity: string): Account => {
-    const found = context().sim.admin.listAccounts().find((a) => a.nativeIdentity === nativeIdentity);
+    const found = context()
+      .sim.admin.listAccounts()
+      .find((a) => a.nativeIdentity === nativeIdentity);
     if (!found) throw new Error(`no account ${nativeIdentity}`);
     return found;
   };
@@ -62,7 +75,10 @@ describe("simulator accounts", () => {
 
   describe("listing", () => {
     it("filters with eq, in, sw, booleans and and", async () => {
-      expect(natives(await list(filterQuery(`nativeIdentity sw "E" and sourceId eq "${HR}"`)))).to.deep.equal(["E1", "E2"]);
+      expect(natives(await list(filterQuery(`nativeIdentity sw "E" and sourceId eq "${HR}"`)))).to.deep.equal([
+        "E1",
+        "E2",
+      ]);
       expect(natives(await list(filterQuery('nativeIdentity in ("X3","E2","nope")')))).to.deep.equal(["E2", "X3"]);
       expect(natives(await list(filterQuery("uncorrelated eq true")))).to.deep.equal(["E2", "CN=ad1"]);
       expect(natives(await list(filterQuery("manuallyCorrelated eq true")))).to.deep.equal(["X3"]);
@@ -80,7 +96,14 @@ describe("simulator accounts", () => {
     });
 
     it("answers 400 for limit > 250, bad sorters and filters on fields ISC does not filter", async () => {
-      for (const query of ["limit=251", "limit=-1", "offset=x", "sorters=disabled", filterQuery("disabled eq false"), filterQuery('sourceId eq "x" and')]) {
+      for (const query of [
+        "limit=251",
+        "limit=-1",
+        "offset=x",
+        "sorters=disabled",
+        filterQuery("disabled eq false"),
+        filterQuery('sourceId eq "x" and'),
+      ]) {
         const response = await http().call("GET", `/v3/accounts?${query}`);
         expect(response.status, query).to.equal(400);
         expect((response.body as ErrorResponseDto).trackingId).to.match(/^[0-9a-f]{32}$/);
@@ -89,17 +112,28 @@ describe("simulator accounts", () => {
 
     it("shows account fields as ISC does", async () => {
       const [e1] = await list(filterQuery('nativeIdentity eq "E1"'));
-      expect(e1).to.include({ name: "Zed", sourceName: "HR Flat File", identityId: ids.adaLovelace, uncorrelated: false, hasEntitlements: true, origin: "AGGREGATED" });
+      expect(e1).to.include({
+        name: "Zed",
+        sourceName: "HR Flat File",
+        identityId: ids.adaLovelace,
+        uncorrelated: false,
+        hasEntitlements: true,
+        origin: "AGGREGATED",
+      });
       expect(e1.attributes).to.deep.equal({ id: "E1", displayName: "Zed", department: "Ops", groups: ["g1"] });
       expect(e1.identity).to.deep.equal({ id: ids.adaLovelace, name: "adaLovelace", type: "IDENTITY" });
       const [e2] = await list(filterQuery('nativeIdentity eq "E2"'));
-      expect(e2).to.include({ uncorrelated: true, hasEntitlements: false }).and.not.have.any.keys("identityId", "identity");
+      expect(e2)
+        .to.include({ uncorrelated: true, hasEntitlements: false })
+        .and.not.have.any.keys("identityId", "identity");
     });
   });
 
   describe("create (POST /v3/accounts)", () => {
     it("answers a task id; the account appears as PROVISIONED when the task completes, with multi-valued attributes as arrays", async () => {
-      const response = await http().call("POST", "/v3/accounts", { json: { attributes: { sourceId: HR, id: "N1", displayName: "New", groups: "g1" } } });
+      const response = await http().call("POST", "/v3/accounts", {
+        json: { attributes: { sourceId: HR, id: "N1", displayName: "New", groups: "g1" } },
+      });
       expect(response.status).to.equal(202);
       const taskId = (response.body as { id: string }).id;
       expect(await list(filterQuery('nativeIdentity eq "N1"'))).to.deep.equal([]);
@@ -112,7 +146,9 @@ describe("simulator accounts", () => {
 
     it("updates (merges into) the account when the nativeIdentity already exists", async () => {
       const before = byNative("E2");
-      const response = await http().call("POST", "/v3/accounts", { json: { attributes: { sourceId: HR, id: "E2", department: "Sales" } } });
+      const response = await http().call("POST", "/v3/accounts", {
+        json: { attributes: { sourceId: HR, id: "E2", department: "Sales" } },
+      });
       await http().waitForTask((response.body as { id: string }).id);
       const after = byNative("E2");
       expect(after.id).to.equal(before.id);
@@ -139,7 +175,9 @@ describe("simulator accounts", () => {
   describe("put (PUT /v3/accounts/{id})", () => {
     it("replaces the attribute set when the task completes", async () => {
       const id = byNative("E1").id;
-      const response = await http().call("PUT", `/v3/accounts/${id}`, { json: { attributes: { displayName: "Zed Z" } } });
+      const response = await http().call("PUT", `/v3/accounts/${id}`, {
+        json: { attributes: { displayName: "Zed Z" } },
+      });
       expect(response.status).to.equal(202);
       expect(byNative("E1").attributes).to.have.property("department");
       await http().waitForTask((response.body as { id: string }).id);
@@ -147,7 +185,9 @@ describe("simulator accounts", () => {
     });
 
     it("refuses to change the identity attribute and refuses non-flat-file sources", async () => {
-      const changeId = await http().call("PUT", `/v3/accounts/${byNative("E1").id}`, { json: { attributes: { id: "E9" } } });
+      const changeId = await http().call("PUT", `/v3/accounts/${byNative("E1").id}`, {
+        json: { attributes: { id: "E9" } },
+      });
       expect(changeId.status).to.equal(400);
       expect(errorText(changeId)).to.match(/identity attribute/);
       const ad = await http().call("PUT", `/v3/accounts/${byNative("CN=ad1").id}`, { json: { attributes: {} } });
@@ -181,11 +221,17 @@ describe("simulator accounts", () => {
         { op: "add", path: "/attributes/department", value: "Legal" },
         { op: "remove", path: "/attributes/groups" },
       ]);
-      await http().eventually(async () => byNative("E1"), (a) => a.identityId === ids.graceHopper);
+      await http().eventually(
+        async () => byNative("E1"),
+        (a) => a.identityId === ids.graceHopper,
+      );
       expect(byNative("E1")).to.include({ manuallyCorrelated: false, hasEntitlements: false });
       expect(byNative("E1").attributes).to.deep.equal({ id: "E1", displayName: "Zed", department: "Legal" });
       await patch(id, [{ op: "remove", path: "/identityId" }]);
-      await http().eventually(async () => byNative("E1"), (a) => a.uncorrelated);
+      await http().eventually(
+        async () => byNative("E1"),
+        (a) => a.uncorrelated,
+      );
     });
 
     it("answers 400 for another content type, other paths, unknown identities and attribute edits off flat files", async () => {
@@ -236,7 +282,8 @@ describe("simulator accounts", () => {
       }
       expect(byNative("E1")).to.deep.include({ disabled: false });
       expect(context().sim.completeTasks()).to.equal(5);
-      for (const response of accepted) expect((await http().waitForTask(taskId(response))).completionStatus).to.equal("SUCCESS");
+      for (const response of accepted)
+        expect((await http().waitForTask(taskId(response))).completionStatus).to.equal("SUCCESS");
       expect(byNative("E1")).to.deep.include({ disabled: true });
       expect(byNative("E1").attributes).to.deep.include({ department: "Sales", groups: ["g2"] });
     });
@@ -290,7 +337,9 @@ describe("simulator accounts", () => {
         ["unlock", (a: Account) => !a.locked],
         ["reload", () => true],
       ] as const) {
-        const response = await http().call("POST", `/v3/accounts/${id}/${action}`, { json: action === "reload" ? undefined : {} });
+        const response = await http().call("POST", `/v3/accounts/${id}/${action}`, {
+          json: action === "reload" ? undefined : {},
+        });
         expect(response.status).to.equal(202);
         expect((await http().waitForTask((response.body as { id: string }).id)).uniqueName).to.match(/Account/);
         expect(check(byNative("E1")), action).to.equal(true);

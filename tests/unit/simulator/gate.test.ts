@@ -15,7 +15,9 @@ describe("simulator gate", () => {
       });
 
     it("issues a bearer token for client credentials in the form body", async () => {
-      const response = await tokenRequest(`grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`);
+      const response = await tokenRequest(
+        `grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`,
+      );
       expect(response.status).to.equal(200);
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).to.include({ token_type: "bearer", expires_in: 600 });
@@ -26,12 +28,16 @@ describe("simulator gate", () => {
 
     it("accepts HTTP Basic credentials", async () => {
       const basic = Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString("base64");
-      const response = await tokenRequest("grant_type=client_credentials", { headers: { authorization: `Basic ${basic}` } });
+      const response = await tokenRequest("grant_type=client_credentials", {
+        headers: { authorization: `Basic ${basic}` },
+      });
       expect(response.status).to.equal(200);
     });
 
     it("answers 401 invalid_client for a wrong secret", async () => {
-      const response = await tokenRequest(`grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=wrong`);
+      const response = await tokenRequest(
+        `grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=wrong`,
+      );
       expect(response.status).to.equal(401);
       expect(await response.json()).to.include({ error: "invalid_client" });
     });
@@ -47,13 +53,17 @@ describe("simulator gate", () => {
     });
 
     it("refuses a body that is neither form type", async () => {
-      const response = await tokenRequest(JSON.stringify({ grant_type: "client_credentials" }), { headers: { "content-type": "application/json" } });
+      const response = await tokenRequest(JSON.stringify({ grant_type: "client_credentials" }), {
+        headers: { "content-type": "application/json" },
+      });
       expect(response.status).to.equal(400);
       expect(await response.json()).to.include({ error: "invalid_request" });
     });
 
     it("refuses other grant types", async () => {
-      const response = await tokenRequest(`grant_type=password&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`);
+      const response = await tokenRequest(
+        `grant_type=password&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`,
+      );
       expect(response.status).to.equal(400);
       expect(await response.json()).to.include({ error: "unsupported_grant_type" });
     });

@@ -1,6 +1,10 @@
 /** Source-level jobs of the simulator: classification and the uncorrelated-accounts CSV load. */
 import { expect } from "chai";
-import type { ErrorResponseDto, LoadUncorrelatedAccountsTask, SourceClassificationStatus } from "../../../provider/client/types";
+import type {
+  ErrorResponseDto,
+  LoadUncorrelatedAccountsTask,
+  SourceClassificationStatus,
+} from "../../../provider/client/types";
 import { ClassificationTracker } from "../../../simulator/classify";
 import { CsvFileError, parseUncorrelatedCsv } from "../../../simulator/csv-load";
 import { DEMO_IDS, demoSeed } from "../../../simulator/index";
@@ -51,7 +55,10 @@ describe("simulator jobs", () => {
       const tracker = new ClassificationTracker(() => 100);
       tracker.start("s", 4, 0);
       expect(tracker.cancel("s", 150)).to.equal(true);
-      expect(tracker.status("s", 1000)).to.deep.include({ status: "CANCELLED", counts: { EXPECTED: 4, RECEIVED: 4, COMPLETED: 2 } });
+      expect(tracker.status("s", 1000)).to.deep.include({
+        status: "CANCELLED",
+        counts: { EXPECTED: 4, RECEIVED: 4, COMPLETED: 2 },
+      });
       expect(tracker.cancel("s", 1000)).to.equal(false);
     });
   });
@@ -84,7 +91,11 @@ describe("simulator jobs", () => {
         },
       );
       expect(seen).to.include("STARTED");
-      expect((done.body as SourceClassificationStatus).counts).to.deep.equal({ EXPECTED: 2, RECEIVED: 2, COMPLETED: 2 });
+      expect((done.body as SourceClassificationStatus).counts).to.deep.equal({
+        EXPECTED: 2,
+        RECEIVED: 2,
+        COMPLETED: 2,
+      });
       expect((await classify("DELETE")).status, "nothing to cancel").to.equal(400);
       expect((await classify("POST")).status, "a finished run can be restarted").to.equal(200);
       expect((await classify("DELETE")).status).to.equal(204);
@@ -118,8 +129,14 @@ describe("simulator jobs", () => {
     it("refuses a file without the identity column, an empty file and broken CSV", () => {
       expect(() => parseUncorrelatedCsv("displayName\nAnn\n", hrSource)).to.throw(CsvFileError, /no column "id"/);
       expect(() => parseUncorrelatedCsv("", hrSource)).to.throw(CsvFileError, /empty/);
-      expect(() => parseUncorrelatedCsv('id,displayName\nA1,"unterminated\n', hrSource)).to.throw(CsvFileError, /not valid CSV/);
-      expect(() => parseUncorrelatedCsv("id,displayName\nA1,Ann,extra\n", hrSource)).to.throw(CsvFileError, /not valid CSV/);
+      expect(() => parseUncorrelatedCsv('id,displayName\nA1,"unterminated\n', hrSource)).to.throw(
+        CsvFileError,
+        /not valid CSV/,
+      );
+      expect(() => parseUncorrelatedCsv("id,displayName\nA1,Ann,extra\n", hrSource)).to.throw(
+        CsvFileError,
+        /not valid CSV/,
+      );
     });
   });
 
@@ -127,7 +144,11 @@ describe("simulator jobs", () => {
     const context = useSimulator({ taskDelayMs: 20 });
     beforeEach(() => context().sim.admin.seed(demoSeed()));
     const load = (body: FormData | string, sourceId: string = HR) =>
-      context().http.call("POST", `/v2025/sources/${sourceId}/load-uncorrelated-accounts`, typeof body === "string" ? { json: { file: body } } : { raw: body });
+      context().http.call(
+        "POST",
+        `/v2025/sources/${sourceId}/load-uncorrelated-accounts`,
+        typeof body === "string" ? { json: { file: body } } : { raw: body },
+      );
 
     it("creates uncorrelated AGGREGATED accounts, updates existing ones keeping their correlation, and reports counts", async () => {
       const csv = [
@@ -141,7 +162,11 @@ describe("simulator jobs", () => {
       expect(response.status).to.equal(202);
       const body = response.body as LoadUncorrelatedAccountsTask;
       expect(body).to.deep.include({ success: true });
-      expect(body.task).to.include({ type: "QUARTZ", name: "Cloud Process Uncorrelated Accounts", completionStatus: null });
+      expect(body.task).to.include({
+        type: "QUARTZ",
+        name: "Cloud Process Uncorrelated Accounts",
+        completionStatus: null,
+      });
       const task = await context().http.waitForTask(body.task?.id as string);
       expect(task.completionStatus).to.equal("WARNING");
       expect(task.attributes).to.deep.equal({ total: 4, created: 1, updated: 1, unchanged: 1, errors: 1 });
@@ -167,7 +192,9 @@ describe("simulator jobs", () => {
       expect((await load("id\nA\n")).status).to.equal(400);
       expect((await load(csvForm("id\nA\n", "upload"))).status).to.equal(400);
       expect((await load(csvForm("id\nA\n"), "ffffffffffffffffffffffffffffffff")).status).to.equal(400);
-      context().sim.admin.seed({ sources: [{ id: "ad", name: "AD", type: "Active Directory - Direct", identityAttribute: "dn" }] });
+      context().sim.admin.seed({
+        sources: [{ id: "ad", name: "AD", type: "Active Directory - Direct", identityAttribute: "dn" }],
+      });
       expect((await load(csvForm("dn\nA\n"), "ad")).status).to.equal(400);
     });
   });

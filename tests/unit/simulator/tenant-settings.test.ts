@@ -38,8 +38,16 @@ describe("simulator tenant settings", () => {
     it("keeps E1001 and e1001 apart, and refuses a seed holding one nativeIdentity twice", () => {
       const { sim } = context();
       sim.admin.createAccount({ sourceId: HR, nativeIdentity: "e1001" });
-      expect(sim.admin.listAccounts(HR).map((a) => a.nativeIdentity).sort()).to.deep.equal(["E1001", "E1002", "e1001"]);
-      const twice: SeedData = { ...demoSeed(), accounts: [...(demoSeed().accounts ?? []), { sourceId: HR, nativeIdentity: "E1001" }] };
+      expect(
+        sim.admin
+          .listAccounts(HR)
+          .map((a) => a.nativeIdentity)
+          .sort(),
+      ).to.deep.equal(["E1001", "E1002", "e1001"]);
+      const twice: SeedData = {
+        ...demoSeed(),
+        accounts: [...(demoSeed().accounts ?? []), { sourceId: HR, nativeIdentity: "E1001" }],
+      };
       expect(() => sim.admin.seed(twice)).to.throw(SimulatorAdminError, /appears twice/);
     });
   });
@@ -61,7 +69,10 @@ describe("simulator tenant settings", () => {
       const hr = sim.admin.listAccounts(HR);
       expect(hr.map((a) => a.nativeIdentity)).to.deep.equal(["E1001", "E1002"]);
       expect(hr[0].attributes).to.include({ id: "E1001", department: "Analytical Engines" });
-      expect(() => sim.admin.createAccount({ sourceId: HR, nativeIdentity: "e1001" })).to.throw(SimulatorAdminError, /already exists/);
+      expect(() => sim.admin.createAccount({ sourceId: HR, nativeIdentity: "e1001" })).to.throw(
+        SimulatorAdminError,
+        /already exists/,
+      );
     });
 
     it("a reseed keeps the setting unless the seed names it", async () => {
@@ -105,15 +116,26 @@ describe("simulator tenant settings", () => {
       const extra = sim.admin.createAccount({ sourceId: HR, nativeIdentity: "E1001" });
       expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "E1001")).to.have.length(2);
       sim.admin.deleteAccount(DEMO_IDS.accounts.hrAda);
-      const [left] = (await http.call("GET", `/v3/accounts?${filterQuery('nativeIdentity eq "E1001"')}`)).body as Account[];
+      const [left] = (await http.call("GET", `/v3/accounts?${filterQuery('nativeIdentity eq "E1001"')}`))
+        .body as Account[];
       expect(left.id).to.equal(extra.id);
-      sim.admin.seed({ ...demoSeed(), accounts: [...(demoSeed().accounts ?? []), { sourceId: HR, nativeIdentity: "E1001" }] });
+      sim.admin.seed({
+        ...demoSeed(),
+        accounts: [...(demoSeed().accounts ?? []), { sourceId: HR, nativeIdentity: "E1001" }],
+      });
       expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "E1001")).to.have.length(2);
     });
   });
 
   it("takes the settings from CLI flags", async () => {
-    const cli = spawn(process.execPath, [join(__dirname, "..", "..", "..", "simulator", "cli.js"), "--port", "0", "--native-identity-case", "insensitive", "--duplicate-creates"]);
+    const cli = spawn(process.execPath, [
+      join(__dirname, "..", "..", "..", "simulator", "cli.js"),
+      "--port",
+      "0",
+      "--native-identity-case",
+      "insensitive",
+      "--duplicate-creates",
+    ]);
     try {
       let output = "";
       for await (const chunk of cli.stdout) {

@@ -59,7 +59,10 @@ describe("simulator throttle", () => {
   });
 
   describe("over HTTP", () => {
-    const context = useSimulator({ rateLimit: { requestsPerWindow: 2, windowMs: 10_000 }, perServiceRateBudget: "shared" });
+    const context = useSimulator({
+      rateLimit: { requestsPerWindow: 2, windowMs: 10_000 },
+      perServiceRateBudget: "shared",
+    });
     afterEach(() => context().sim.resetFaults());
 
     it("arms a 60 s Retry-After on the next request with rateLimitBurst + escalatingRetryAfter, then refuses during the penalty", async () => {
@@ -97,10 +100,13 @@ describe("simulator throttle", () => {
       expect((await http.call("GET", "/sources/v1")).status).to.equal(200);
       const third = await http.call("GET", "/task-status/v1");
       expect(third.status).to.equal(429);
-      expect(context().sim.requests().at(-1)).to.deep.include({ path: "/task-status/v1", budget: "task-status/v1", status: 429 });
+      expect(context().sim.requests().at(-1)).to.deep.include({
+        path: "/task-status/v1",
+        budget: "task-status/v1",
+        status: 429,
+      });
       expect((await http.call("GET", "/v3/sources")).status).to.equal(200);
     });
-
   });
 
   describe("deprecatedApiVersions", () => {
