@@ -362,7 +362,8 @@ export class PluginEngine {
     if (configuredWith === undefined) await this.plugin.configure(variables);
     else if (!isDeepStrictEqual(configuredWith, variables)) {
       throw new Error(
-        "the plugin process was configured for another command with other settings: start a fresh plugin per command, as the CLI does",
+        "the plugin process was configured for another command with other settings: start a fresh plugin per " +
+          "command, as the CLI does",
       );
     }
   }

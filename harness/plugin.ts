@@ -239,7 +239,8 @@ class GrpcProviderPlugin implements ProviderPlugin {
     // has already deserialized keep the first settings (cmd/dynamic-provider getProvider caches them).
     if (this.configuration && !isDeepStrictEqual(this.configuration, variables)) {
       throw new Error(
-        "this plugin process is already configured with other settings: start a fresh plugin per command, as the CLI does",
+        "this plugin process is already configured with other settings: start a fresh plugin per command, as the " +
+          "CLI does",
       );
     }
     const request = new providerpb.ConfigureRequest();
@@ -407,7 +408,8 @@ export function resolveDynamicProviderPlugin(programDir: string): string {
     );
   } catch {
     throw new Error(
-      `@pulumi/pulumi cannot be resolved from ${programDir}: the Pulumi CLI runs the dynamic-provider plugin of the program's own @pulumi/pulumi; install it there`,
+      `@pulumi/pulumi cannot be resolved from ${programDir}: the Pulumi CLI runs the dynamic-provider plugin of ` +
+        `the program's own @pulumi/pulumi; install it there`,
     );
   }
 }
@@ -432,7 +434,7 @@ export async function startProviderPlugin(opts: StartPluginOptions): Promise<Pro
   const tail: string[] = [];
   const stderr = new LineTail("", tail);
   const stdout = new LineTail("stdout| ", tail);
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
 
   const exited = new Promise<string>((resolve) => {
     child.once("exit", (code, signal) => {
@@ -449,11 +451,12 @@ export async function startProviderPlugin(opts: StartPluginOptions): Promise<Pro
       child.kill("SIGKILL");
       reject(
         new Error(
-          `dynamic-provider plugin printed no port within ${opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS} ms:\n${tail.join("\n")}`,
+          `dynamic-provider plugin printed no port within ${opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS} ` +
+            `ms:\n${tail.join("\n")}`,
         ),
       );
     }, opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       if (portSeen) return stdout.push(chunk);
       firstLine += chunk;
       const newline = firstLine.indexOf("\n");

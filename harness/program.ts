@@ -93,10 +93,11 @@ export async function captureProgram(run: () => unknown, opts: CaptureOptions): 
               inputs: encodeUnknowns(unwrapSecrets(args.inputs)) as PropertyMap,
             });
           }
-          if (opts.preview) return { id: opts.preview.existing?.(args.type, args.name), state: args.inputs };
-          return { id: `${args.name}-id`, state: args.inputs };
+          const state = args.inputs as Record<string, unknown>;
+          if (opts.preview) return { id: opts.preview.existing?.(args.type, args.name), state };
+          return { id: `${args.name}-id`, state };
         },
-        call: (args) => args.inputs,
+        call: (args) => args.inputs as Record<string, unknown>,
       },
       opts.project,
       opts.stack,
@@ -118,7 +119,7 @@ export async function captureProgram(run: () => unknown, opts: CaptureOptions): 
     });
     const outputs = await Promise.race([completed, failed, timedOut]);
     if (failure) throw failure.reason;
-    return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+    return { resources, outputs: outputs ?? {} };
   } catch (error) {
     await waitForQuiet(() => lastFailureAt);
     throw error;

@@ -112,6 +112,7 @@ async function applyWithPlugin(
 ): Promise<PluginEngine> {
   const cwd = process.cwd();
   process.chdir(PROJECT_DIR); // Pulumi runs a program in its project directory
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled example, loaded as Pulumi would
   const program = await captureProgram(() => require(path.join(REPO_ROOT, "dist", "examples", "gitops", "index.js")), {
     project: "isc-accounts-gitops",
     stack: "demo",
@@ -145,7 +146,8 @@ async function applyWithPlugin(
     const o = r.outputs as { accountId: string; enabled: boolean; identityId: string | null };
     const how = adopted.has(r.name) ? "existing account adopted" : "created";
     console.log(
-      `    ${label(r.name).padEnd(34)} id ${o.accountId}  ${o.enabled ? "enabled " : "disabled"}  ${(o.identityId ? "correlated" : "uncorrelated").padEnd(12)}  ${how}`,
+      `    ${label(r.name).padEnd(34)} id ${o.accountId}  ${o.enabled ? "enabled " : "disabled"}  ` +
+        `${(o.identityId ? "correlated" : "uncorrelated").padEnd(12)}  ${how}`,
     );
   }
 
@@ -168,7 +170,9 @@ async function main(): Promise<void> {
     console.log(
       viaCli
         ? "  Pulumi CLI found: applying examples/gitops with `pulumi up` on a local file backend"
-        : "  No Pulumi CLI on PATH: applying examples/gitops through the real @pulumi/pulumi dynamic-provider plugin,\n  driven over gRPC the way the Pulumi engine drives it (Configure, Check, Diff, Create, Update, Read)",
+        : "  No Pulumi CLI on PATH: applying examples/gitops through the real @pulumi/pulumi dynamic-provider " +
+            "plugin,\n  driven over gRPC the way the Pulumi engine drives it (Configure, Check, Diff, Create, " +
+            "Update, Read)",
     );
     if (viaCli) {
       applyWithPulumiCli(sim);

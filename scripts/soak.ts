@@ -141,9 +141,11 @@ async function startSoak(options: SoakOptions): Promise<SoakContext> {
 function printHeader(ctx: SoakContext): void {
   const { options, faults } = ctx;
   console.log(
-    `soak: ${options.accounts} accounts, --parallel ${options.parallel}, time scale ${options.timeScale}, mode ${modeOf(options)} ` +
+    `soak: ${options.accounts} accounts, --parallel ${options.parallel}, time scale ${options.timeScale}, mode ` +
+      `${modeOf(options)} ` +
       `(${options.continueOnError ? "failures do not stop a run" : "a run stops at its first failure"}); faults: ` +
-      `${percent(faults.errorRate)} of requests 5xx before applying, ${percent(faults.errorAfterApplyRate)} of writes applied then 500, ` +
+      `${percent(faults.errorRate)} of requests 5xx before applying, ${percent(faults.errorAfterApplyRate)} of ` +
+      `writes applied then 500, ` +
       `${percent(faults.resetRate)} resets, ${BURST_REQUESTS}x429 every ` +
       `${ctx.burstEveryMs} ms, tokens expire after ${faults.tokenExpiryMs} ms, ` +
       `visibility delay ${faults.visibilityDelayMs} ms, ${percent(faults.taskErrorRate)} of tasks end in ERROR`,
@@ -267,7 +269,7 @@ function assess(
   const allFailures = phases.flatMap((p) => p.failures.map((f) => ({ ...f, op: `${p.name}/${f.op}` })));
   const unclear = phases.flatMap((p) => p.unclear);
   const [client] = stack.sim.clients;
-  const leaking = failuresLeaking(allFailures, [client!.clientSecret]);
+  const leaking = failuresLeaking(allFailures, [client.clientSecret]);
   const faultPhases = phases.filter((p) => p.faults);
   const injected = {
     serverErrorsOrResets: faultPhases.reduce((n, p) => n + p.requests.failed, 0),
@@ -300,9 +302,12 @@ function printReport(report: SoakReport): void {
       .map(([op, n]) => `${op} ${n}`)
       .join(", ");
     console.log(
-      `${p.name.padEnd(9)} ${(p.faults ? "on" : "off").padEnd(6)}  ${p.operations.padEnd(18)} ${String(p.runs).padStart(5)}  ${(p.converged ? "yes" : "no").padEnd(9)}` +
-        ` ${`${(p.wallMs / 1000).toFixed(1)}s`.padStart(7)}  ${String(p.failures.length).padStart(6)}  ${String(p.unclear.length).padStart(7)}` +
-        `  ${String(p.requests.failed).padStart(10)}  ${String(p.requests.throttled).padStart(4)}  ${String(p.requests.unauthorized).padStart(4)}  ${steps}`,
+      `${p.name.padEnd(9)} ${(p.faults ? "on" : "off").padEnd(6)}  ${p.operations.padEnd(18)} ` +
+        `${String(p.runs).padStart(5)}  ${(p.converged ? "yes" : "no").padEnd(9)}` +
+        ` ${`${(p.wallMs / 1000).toFixed(1)}s`.padStart(7)}  ${String(p.failures.length).padStart(6)}  ` +
+        `${String(p.unclear.length).padStart(7)}` +
+        `  ${String(p.requests.failed).padStart(10)}  ${String(p.requests.throttled).padStart(4)}  ` +
+        `${String(p.requests.unauthorized).padStart(4)}  ${steps}`,
     );
   }
   const ambiguous = phases.reduce((n, p) => n + p.ambiguousPosts, 0);
@@ -311,7 +316,8 @@ function printReport(report: SoakReport): void {
   console.log(`tasks ended in ERROR: ${injected.tasksInError}`);
   console.log(
     `POST /v3/accounts answered 5xx or reset: ${ambiguous}; ${unknownOutcome} of them surfaced as "outcome unknown" ` +
-      `(no account appeared before the task timeout), the rest were settled by looking the account up or failed otherwise (see below)`,
+      `(no account appeared before the task timeout), the rest were settled by looking the account up or failed ` +
+      `otherwise (see below)`,
   );
   const kinds = failureKinds(allFailures);
   if (kinds.length > 0) console.log(`\nfailures by kind (${allFailures.length} in all):`);
@@ -331,8 +337,10 @@ function printReport(report: SoakReport): void {
     console.log(`  NOT CONVERGED ${f.name}: ${f.message.slice(0, 300)}`);
 
   console.log(
-    `\nsummary: duplicates ${reconciliation.duplicates.length}, orphans ${reconciliation.orphans.length}, missing ${reconciliation.missing.length}, ` +
-      `failures ${allFailures.length} (unclear ${unclear.length}), runs to converge ${report.runsToConverge}, convergence ${report.converged ? "yes" : "no"}`,
+    `\nsummary: duplicates ${reconciliation.duplicates.length}, orphans ${reconciliation.orphans.length}, missing ` +
+      `${reconciliation.missing.length}, ` +
+      `failures ${allFailures.length} (unclear ${unclear.length}), runs to converge ${report.runsToConverge}, ` +
+      `convergence ${report.converged ? "yes" : "no"}`,
   );
   for (const c of report.checks) console.log(`${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}`);
 }

@@ -56,7 +56,8 @@ export class AccountOperations {
     const nativeIdentity = attributes[source.identityAttribute];
     if (typeof nativeIdentity !== "string") {
       throw ApiError.badRequest(
-        `attributes.${source.identityAttribute} (the identity attribute of source "${source.name}") is required and must be one string`,
+        `attributes.${source.identityAttribute} (the identity attribute of source "${source.name}") is required ` +
+          `and must be one string`,
       );
     }
     // A tenant that does not merge creates neither updates nor serializes them: each POST is a new account.
@@ -128,7 +129,8 @@ export class AccountOperations {
     const identityValue = attributes[source.identityAttribute];
     if (identityValue !== undefined && identityValue !== account.nativeIdentity) {
       throw ApiError.badRequest(
-        `attributes.${source.identityAttribute} is the identity attribute and cannot change (it is "${account.nativeIdentity}")`,
+        `attributes.${source.identityAttribute} is the identity attribute and cannot change (it is ` +
+          `"${account.nativeIdentity}")`,
       );
     }
     attributes[source.identityAttribute] = account.nativeIdentity;
@@ -278,7 +280,8 @@ export class AccountOperations {
       if (attributeMatch) {
         if (source.type !== DELIMITED_FILE) {
           throw ApiError.badRequest(
-            `Patch operation ${index}: attributes can only be modified on accounts of flat file (DelimitedFile) sources`,
+            `Patch operation ${index}: attributes can only be modified on accounts of flat file ` +
+              `(DelimitedFile) sources`,
           );
         }
         const name = decodePointerSegment(attributeMatch[1]);
@@ -293,7 +296,8 @@ export class AccountOperations {
         }
       }
       throw ApiError.badRequest(
-        `Patch operation ${index}: path "${path}" cannot be patched (allowed: /identityId, /manuallyCorrelated, /attributes/<name>)`,
+        `Patch operation ${index}: path "${path}" cannot be patched (allowed: /identityId, /manuallyCorrelated, ` +
+          `/attributes/<name>)`,
       );
     });
   }

@@ -68,7 +68,8 @@ export function parseSorters<T>(query: URLSearchParams, catalog: SortCatalog<T>)
     const field = descending ? trimmed.slice(1) : trimmed;
     if (!Object.prototype.hasOwnProperty.call(catalog, field)) {
       throw ApiError.badRequest(
-        `Invalid sorters parameter: sorting is not supported on field "${field}" (supported: ${Object.keys(catalog).join(", ")})`,
+        `Invalid sorters parameter: sorting is not supported on field "${field}" (supported: ` +
+          `${Object.keys(catalog).join(", ")})`,
       );
     }
     return { key: catalog[field], direction: descending ? -1 : 1 };

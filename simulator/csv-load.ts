@@ -36,7 +36,7 @@ function multiValues(cell: string): string[] {
 export function parseUncorrelatedCsv(text: string, source: SourceRecord): ParsedUncorrelatedFile {
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
   } catch (error) {
     throw new CsvFileError(`The file is not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
   }

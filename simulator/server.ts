@@ -195,7 +195,8 @@ export class SimulatorServer {
     const text = JSON.stringify(errorResponseBody("The request could not be read as HTTP/1.1", `${status}`));
     socket.end(
       `HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: ` +
+        `close\r\n\r\n${text}`,
     );
   }
 
@@ -324,7 +325,8 @@ export class SimulatorServer {
       };
     }
 
-    const budgetKey = `${client.clientId}\u0000${rateBudgetOf(lookup.match, this.options.perServiceRateBudget ?? "separate")}`;
+    const budget = rateBudgetOf(lookup.match, this.options.perServiceRateBudget ?? "separate");
+    const budgetKey = `${client.clientId}\u0000${budget}`;
     const penalty = this.throttle.penalty(budgetKey);
     if (penalty) return penalty;
     if (faults.takeRateLimitBurst()) return this.throttle.refuse(budgetKey, 1000);

@@ -30,7 +30,9 @@ export class TenantStore {
   private accounts = new Map<string, AccountRecord>();
   private sequence = new Map<string, number>();
   private nextSequence = 0;
-  /** Ids by source + nativeIdentity (folded per the settings), in creation order; several only with duplicateCreates. */
+  /**
+   * Ids by source + nativeIdentity (folded per the settings), in creation order; several only with duplicateCreates.
+   */
   private idsByNative = new Map<string, string[]>();
   private currentSettings: TenantSettings = { ...DEFAULT_TENANT_SETTINGS };
   private idsBySource = new Map<string, Set<string>>();

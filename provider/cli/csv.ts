@@ -60,7 +60,8 @@ export async function csvCommand(dir: string, flags: CsvFlags, io: CliIo): Promi
     for (const problem of problems) io.stderr.write(`${problem}\n`);
     return fail(
       io,
-      `${problems.length} definition${problems.length === 1 ? "" : "s"} cannot be written to the CSV of source ${label}`,
+      `${problems.length} definition${problems.length === 1 ? "" : "s"} cannot be written to the CSV of source ` +
+        `${label}`,
     );
   }
 
@@ -87,10 +88,13 @@ export async function csvCommand(dir: string, flags: CsvFlags, io: CliIo): Promi
   const disabled = definitions.filter((d) => !d.enabled).length;
   if (disabled > 0) {
     io.stderr.write(
-      `note: ${disabled} declared account${disabled === 1 ? " is" : "s are"} disabled; a delimited file has no documented column for the disabled state, so the file cannot carry it\n`,
+      `note: ${disabled} declared account${disabled === 1 ? " is" : "s are"} disabled; a delimited file has no ` +
+        `documented column for the disabled state, so the file cannot carry it\n`,
     );
   }
-  const summary = `${rows.length} account${rows.length === 1 ? "" : "s"} (${definitions.length} declared${flags.includeUnmanaged ? `, ${rows.length - definitions.length} unmanaged` : ""}) of source ${label}`;
+  const summary =
+    `${rows.length} account${rows.length === 1 ? "" : "s"} (${definitions.length} ` +
+    `declared${flags.includeUnmanaged ? `, ${rows.length - definitions.length} unmanaged` : ""}) of source ${label}`;
   if (flags.out) {
     fs.writeFileSync(flags.out, text);
     io.stderr.write(`wrote ${flags.out}: ${summary}\n`);

@@ -76,7 +76,9 @@ export async function exportCommand(flags: ExportFlags, io: CliIo): Promise<numb
       rendered.push({
         file: fileName,
         text: result.text,
-        summary: `${result.accountCount} account${result.accountCount === 1 ? "" : "s"} of source "${source.name}" (${source.id})`,
+        summary:
+          `${result.accountCount} account${result.accountCount === 1 ? "" : "s"} of source "${source.name}" ` +
+          `(${source.id})`,
       });
     }
   } finally {

@@ -70,7 +70,10 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-/** Loads definitions; prints every warning and error (all of them, in one run) and returns undefined when there are errors. */
+/**
+ * Loads definitions; prints every warning and error (all of them, in one run) and returns undefined when there are
+ * errors.
+ */
 function loadOrReport(dir: string, io: CliIo): LoadResult | undefined {
   const result = loadDefinitionsSync(dir);
   // Warnings never fail a command, but they are always shown: they are why a later `up` may surprise.
@@ -98,7 +101,8 @@ function validateCommand(dir: string, flags: ValidateFlags, io: CliIo): number {
   if (emptyProblem && flags.allowEmpty !== true) return fail(io, emptyProblem);
   const warnings = result.warnings.length > 0 ? `, ${plural(result.warnings.length, "warning")}` : "";
   io.stdout.write(
-    `OK: ${plural(result.definitions.length, "account")} in ${plural(result.files.length, "file")} (${plural(result.sourceIds.length, "source")})${warnings}\n`,
+    `OK: ${plural(result.definitions.length, "account")} in ${plural(result.files.length, "file")} ` +
+      `(${plural(result.sourceIds.length, "source")})${warnings}\n`,
   );
   return EXIT_OK;
 }
@@ -155,7 +159,8 @@ function fail(io: CliIo, message: string): number {
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command("isc-accounts")
     .description(
-      "GitOps definitions for SailPoint ISC flat-file source accounts: validate them, and detect drift against a tenant.",
+      "GitOps definitions for SailPoint ISC flat-file source accounts: validate them, and detect drift against " +
+        "a tenant.",
     )
     .version(packageVersion())
     // Settings below are inherited by the subcommands, so they must come before them.
@@ -167,7 +172,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .command("validate")
     .summary("check definition files offline")
     .description(
-      "Check definition files offline (syntax, schema, duplicates) and print every problem as file:line. Exit 0 when valid " +
+      "Check definition files offline (syntax, schema, duplicates) and print every problem as file:line. Exit 0 " +
+        "when valid " +
         "(warnings are printed but do not fail), 1 otherwise. No accounts at all is an error unless --allow-empty.",
     )
     .argument("<dir>", "definitions directory (read recursively) or a single file")
@@ -181,8 +187,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .command("drift")
     .summary("compare the definitions with the tenant")
     .description(
-      "Compare the definitions with the tenant (no Pulumi state needed). Exit 0: no drift, 2: drift found, 1: error.\n" +
-        `Connection: ${SETTING_ENV_VARS.baseUrl}, ${SETTING_ENV_VARS.clientId}, ${SETTING_ENV_VARS.clientSecret} (the secret only from the ` +
+      "Compare the definitions with the tenant (no Pulumi state needed). Exit 0: no drift, 2: drift found, 1: " +
+        "error.\n" +
+        `Connection: ${SETTING_ENV_VARS.baseUrl}, ${SETTING_ENV_VARS.clientId}, ${SETTING_ENV_VARS.clientSecret} ` +
+        `(the secret only from the ` +
         "environment: command lines are visible to other users in process lists).",
     )
     .argument("<dir>", "definitions directory (read recursively) or a single file")

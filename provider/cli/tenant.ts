@@ -23,7 +23,8 @@ const cliSettingHint: SettingHint = (setting, envVar) => {
 };
 
 export const CONNECTION_HELP =
-  `Connection: ${SETTING_ENV_VARS.baseUrl}, ${SETTING_ENV_VARS.clientId}, ${SETTING_ENV_VARS.clientSecret} (the secret only from the ` +
+  `Connection: ${SETTING_ENV_VARS.baseUrl}, ${SETTING_ENV_VARS.clientId}, ${SETTING_ENV_VARS.clientSecret} (the ` +
+  `secret only from the ` +
   "environment: command lines are visible to other users in process lists).";
 
 export function tenantClient(flags: ConnectionFlags, env: NodeJS.ProcessEnv): IscClient {
@@ -65,13 +66,15 @@ export async function flatFileSource(client: IscClient, idOrName: string): Promi
       );
     if (found.length > 1)
       throw new Error(
-        `--source ${JSON.stringify(idOrName)}: ${found.length} sources have this name (${found.map((s) => s.id).join(", ")}); give the id`,
+        `--source ${JSON.stringify(idOrName)}: ${found.length} sources have this name ` +
+          `(${found.map((s) => s.id).join(", ")}); give the id`,
       );
     source = found[0];
   }
   if (source.type && source.type !== "DelimitedFile") {
     throw new Error(
-      `source ${source.id} ("${source.name}") is of type ${source.type}; only flat-file (DelimitedFile) sources are supported`,
+      `source ${source.id} ("${source.name}") is of type ${source.type}; only flat-file (DelimitedFile) sources ` +
+        `are supported`,
     );
   }
   const id = source.id ?? (isSourceId(idOrName) ? idOrName : undefined);

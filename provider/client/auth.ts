@@ -135,13 +135,14 @@ export function clientCredentialsFetcher(
       });
     }
     log(`ISC POST ${TOKEN_PATH} ${res.status} ${Date.now() - started}ms`);
-    const headers = flatHeaders(res.headers as Record<string, unknown>);
+    const headers = flatHeaders(res.headers);
     if (res.status < 200 || res.status >= 300) {
       const error = apiErrorFromResponse(
         { method: "POST", path: TOKEN_PATH, status: res.status, body: res.data, headers },
         secrets,
       );
-      // 400/401 from the token endpoint (`invalid_client`, ...) is about the credentials: say which settings, from where.
+      // 400/401 from the token endpoint (`invalid_client`, ...) is about the credentials: say which settings, from
+      // where.
       if (res.status !== 400 && res.status !== 401) throw error;
       const { method, path, status, detailCode, trackingId, messages } = error;
       throw new IscApiError({

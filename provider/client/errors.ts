@@ -66,7 +66,10 @@ function formatApiErrorMessage(f: IscApiErrorFields): string {
     f.retryAfterSeconds !== undefined ? `retry after ${f.retryAfterSeconds} s` : undefined,
   ].filter((r): r is string => r !== undefined);
   const refText = refs.length > 0 ? ` (${refs.join("; ")})` : "";
-  return `ISC ${f.method} ${f.path} failed with ${f.status} ${statusText}${texts}${refText}${f.hint ? `. ${f.hint}` : ""}`;
+  return (
+    `ISC ${f.method} ${f.path} failed with ${f.status} ` +
+    `${statusText}${texts}${refText}${f.hint ? `. ${f.hint}` : ""}`
+  );
 }
 
 export interface HttpErrorResponse {
@@ -194,7 +197,8 @@ export class IscNetworkError extends Error {
     const raw = `${code}${detail && detail !== code ? ` (${detail})` : ""}`;
     const what = plainHttp ? `the server does not speak TLS at this URL (${code})` : raw;
     super(
-      `ISC ${method} ${path} failed: ${what}${failure && target ? `. ${connectionHint(failure, target, plainHttp)}` : ""}`,
+      `ISC ${method} ${path} failed: ` +
+        `${what}${failure && target ? `. ${connectionHint(failure, target, plainHttp)}` : ""}`,
     );
     if (failure) this.connectFailure = failure;
   }
@@ -235,7 +239,8 @@ export class AmbiguousCreateError extends Error {
   ) {
     super(
       `ISC ${method} ${path} may have been applied: ${cause.message}. It was not retried because repeating it ` +
-        `could create a duplicate; look the object up (for an account: by sourceId and nativeIdentity) before retrying.`,
+        `could create a duplicate; look the object up (for an account: by sourceId and nativeIdentity) before ` +
+        `retrying.`,
       { cause },
     );
     this.causeSummary = cause.message;
@@ -279,7 +284,8 @@ export class TaskTimeoutError extends Error {
     super(
       `ISC task ${taskId} did not finish within ${Math.round(waitedMs / 1000)} s; ` +
         (lastState
-          ? `last state: completed=${lastState.completed ?? "null"}, completionStatus=${lastState.completionStatus ?? "null"}, ` +
+          ? `last state: completed=${lastState.completed ?? "null"}, ` +
+            `completionStatus=${lastState.completionStatus ?? "null"}, ` +
             `percentComplete=${lastState.percentComplete ?? "null"}, progress=${JSON.stringify(lastState.progress)}`
           : lastPollError
             ? "its status could not be read"
@@ -301,8 +307,10 @@ export class TaskStatusUnreachableError extends Error {
     readonly lastPollError: string,
   ) {
     super(
-      `ISC task ${taskId}: stopped waiting after ${Math.round(unreachableMs / 1000)} s in which no status poll reached ISC ` +
-        `(last: ${lastPollError}). The task may still run and complete in ISC; check that the tenant is reachable, then run again.`,
+      `ISC task ${taskId}: stopped waiting after ${Math.round(unreachableMs / 1000)} s in which no status poll ` +
+        `reached ISC ` +
+        `(last: ${lastPollError}). The task may still run and complete in ISC; check that the tenant is reachable, ` +
+        `then run again.`,
     );
   }
 }

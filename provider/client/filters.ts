@@ -49,7 +49,10 @@ export function and(...parts: string[]): string {
 export interface InChunkLimits {
   /** At most this many values per chunk (ISC returns at most 250 items per page). */
   maxValues: number;
-  /** The percent-encoded `in (...)` list stays under this many characters (URLs of ~8 KB and more get refused by proxies). */
+  /**
+   * The percent-encoded `in (...)` list stays under this many characters (URLs of ~8 KB and more get refused by
+   * proxies).
+   */
   maxEncodedChars: number;
 }
 

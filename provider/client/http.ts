@@ -43,6 +43,8 @@ export function flatHeaders(headers: Record<string, unknown> | undefined): Recor
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined || value === null) continue;
+    // Axios header values are strings, numbers or booleans.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
   }
   return out;
@@ -107,7 +109,7 @@ export function transport(client: AxiosInstance, options: TransportOptions): Sen
     return {
       status: res.status,
       data: res.data,
-      headers: flatHeaders(res.headers as Record<string, unknown>),
+      headers: flatHeaders(res.headers),
     } satisfies IscResponse<unknown>;
   };
 }

@@ -72,7 +72,10 @@ export interface IscClient {
   request<T>(route: RouteName, opts?: RequestOptions): Promise<IscResponse<T>>;
   /** Every item of a listing (see paginate.ts for the stop rules). */
   paginate<T>(route: RouteName, opts?: PaginateOptions<T>): Promise<T[]>;
-  /** Resolves when a request on this route's rate-limit budget would be sent at once (see SlidingWindowLimiter.whenIdle). */
+  /**
+   * Resolves when a request on this route's rate-limit budget would be sent at once (see
+   * SlidingWindowLimiter.whenIdle).
+   */
   whenIdle(route: RouteName): Promise<void>;
   stats(): ClientStats;
 }

@@ -68,7 +68,9 @@ export function transientKind(error: unknown): TransientKind | undefined {
   return undefined;
 }
 
-/** A throttle (429), 5xx or network failure: a state of the server worth waiting out, not an answer about the request. */
+/**
+ * A throttle (429), 5xx or network failure: a state of the server worth waiting out, not an answer about the request.
+ */
 export function isTransientFailure(error: unknown): boolean {
   return transientKind(error) !== undefined;
 }

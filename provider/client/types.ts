@@ -92,7 +92,10 @@ export type SourceSchema = V3Schema["Schema"];
 
 type LoadTaskStatus = NonNullable<NonNullable<V2025Schema["LoadUncorrelatedAccountsTask"]["task"]>["completionStatus"]>;
 
-/** TaskStatus spells it TEMPERROR, LoadUncorrelatedAccountsTask TEMP_ERROR (../shared/isc-openapi/README.md): accept both. */
+/**
+ * TaskStatus spells it TEMPERROR, LoadUncorrelatedAccountsTask TEMP_ERROR (../shared/isc-openapi/README.md): accept
+ * both.
+ */
 export type TaskCompletionStatus = NonNullable<V2025Schema["TaskStatus"]["completionStatus"]> | LoadTaskStatus;
 
 export type TaskStatusMessage = V2025Schema["TaskStatusMessage"];
@@ -110,7 +113,9 @@ export type SourceClassificationStatus = V2025Schema["SourceClassificationStatus
 
 export type ClassificationStatus = NonNullable<SourceClassificationStatus["status"]>;
 
-/** 200 body of POST /v2025/sources/{sourceId}/classify (inline in the contract; the property name has spaces upstream). */
+/**
+ * 200 body of POST /v2025/sources/{sourceId}/classify (inline in the contract; the property name has spaces upstream).
+ */
 export interface ClassifySubmitResult {
   "Accounts submitted for processing"?: number;
 }

@@ -151,14 +151,18 @@ function headerProblems(
     if (!known.has(name)) {
       problems.push({
         row,
-        message: `column "${name}" is not in the account schema of source ${sourceLabel}; known attributes: ${[...known].sort().join(", ")}`,
+        message:
+          `column "${name}" is not in the account schema of source ${sourceLabel}; known attributes: ` +
+          `${[...known].sort().join(", ")}`,
       });
     }
   });
   if (!seen.has(layout.identityAttribute)) {
     problems.push({
       row,
-      message: `the header has no column "${layout.identityAttribute}", the identity attribute of source ${sourceLabel} (each account's nativeIdentity)`,
+      message:
+        `the header has no column "${layout.identityAttribute}", the identity attribute of source ` +
+        `${sourceLabel} (each account's nativeIdentity)`,
     });
   }
   return problems;
@@ -211,7 +215,9 @@ export function parseAggregationCsv(
     if (existing && existing !== previous) {
       problems.push({
         row,
-        message: `identity ${JSON.stringify(nativeIdentity)} is also on row ${existing.rows[0]}: an account's rows must be adjacent (the connector reads the file sorted by the identity attribute)`,
+        message:
+          `identity ${JSON.stringify(nativeIdentity)} is also on row ${existing.rows[0]}: an account's rows ` +
+          `must be adjacent (the connector reads the file sorted by the identity attribute)`,
       });
       continue;
     }
@@ -226,7 +232,11 @@ export function parseAggregationCsv(
         const column = columns[conflict];
         problems.push({
           row,
-          message: `identity ${JSON.stringify(nativeIdentity)} repeats row ${existing.rows[0]} with a different value in single-valued column "${column}" (${JSON.stringify(values[conflict])} vs ${JSON.stringify(existing.values[column]?.[0] ?? "")}); only multi-valued columns may differ on an account's extra rows`,
+          message:
+            `identity ${JSON.stringify(nativeIdentity)} repeats row ${existing.rows[0]} with a different ` +
+            `value in single-valued column "${column}" (${JSON.stringify(values[conflict])} vs ` +
+            `${JSON.stringify(existing.values[column]?.[0] ?? "")}); ` +
+            "only multi-valued columns may differ on an account's extra rows",
         });
         continue;
       }

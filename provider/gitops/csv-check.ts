@@ -196,9 +196,14 @@ export function formatCsvCheckTable(report: CsvCheckReport, options: CsvCheckRen
 
 export function csvCheckSummaryLine(report: CsvCheckReport): string {
   const { declared, matching, differing, missing, undeclared } = report.summary;
-  const scope = `${declared} declared account${declared === 1 ? "" : "s"} on source ${report.sourceId}, ${report.accountsInFile} in ${report.file}`;
+  const scope =
+    `${declared} declared account${declared === 1 ? "" : "s"} on source ${report.sourceId}, ` +
+    `${report.accountsInFile} in ${report.file}`;
   if (!isHarmful(report)) {
     return `Safe to aggregate: no declared account would be removed or changed (${scope}; ${undeclared} undeclared).`;
   }
-  return `Harmful: aggregating would remove ${missing} and overwrite ${differing} declared account${missing + differing === 1 ? "" : "s"} (${scope}; ${matching} match, ${undeclared} undeclared).`;
+  return (
+    `Harmful: aggregating would remove ${missing} and overwrite ${differing} declared ` +
+    `account${missing + differing === 1 ? "" : "s"} (${scope}; ${matching} match, ${undeclared} undeclared).`
+  );
 }

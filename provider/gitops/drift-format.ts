@@ -29,7 +29,10 @@ export function driftSummaryLine(report: DriftReport): string {
     return `No drift: ${scope} ${managed === 1 ? "matches" : "match"} the definitions.`;
   }
   const duplicated = duplicates > 0 ? `, ${duplicates} duplicated nativeIdentit${duplicates === 1 ? "y" : "ies"}` : "";
-  return `Drift: ${drifted} drifted, ${missing} missing, ${unmanaged} unmanaged, ${inSync} in sync${duplicated} (${scope})`;
+  return (
+    `Drift: ${drifted} drifted, ${missing} missing, ${unmanaged} unmanaged, ${inSync} in sync${duplicated} ` +
+    `(${scope})`
+  );
 }
 
 /** JSON text keeps strings, lists, booleans and null distinguishable (`"true"` vs `true`). */

@@ -18,5 +18,8 @@ export function emptyDefinitionsProblem(dir: string, count: DefinitionsCount, ho
   if (count.accounts > 0) return undefined;
   const found =
     count.files === 0 ? `no definition files (*.yaml, *.yml) in ${dir}` : `no accounts are defined in ${dir}`;
-  return `${found}: applying that would delete every account this stack manages. If that is what you want, ${howToAllow}`;
+  return (
+    `${found}: applying that would delete every account this stack manages. If that is what you want, ` +
+    `${howToAllow}`
+  );
 }

@@ -56,7 +56,8 @@ export function exportedAttributeNames(
     const unknown = requested.filter((name) => !schemaNames.includes(name));
     if (unknown.length > 0) {
       throw new Error(
-        `--attribute ${unknown.join(", ")}: not in the account schema of source "${source.name}" (${source.id}); known attributes: ${[...schemaNames].sort(byCodeUnits).join(", ")}`,
+        `--attribute ${unknown.join(", ")}: not in the account schema of source "${source.name}" (${source.id}); ` +
+          `known attributes: ${[...schemaNames].sort(byCodeUnits).join(", ")}`,
       );
     }
     return [...new Set(requested)].filter((name) => name !== identity);
@@ -76,7 +77,9 @@ function definitionValue(value: AttributeValue | undefined, multi: boolean): Des
   return canonical;
 }
 
-/** Accounts by nativeIdentity; when ISC holds two with one nativeIdentity, the lowest id wins (and a warning says so). */
+/**
+ * Accounts by nativeIdentity; when ISC holds two with one nativeIdentity, the lowest id wins (and a warning says so).
+ */
 function uniqueAccounts(accounts: readonly Account[], warnings: string[]): Account[] {
   const groups = new Map<string, Account[]>();
   for (const account of accounts) {
@@ -89,7 +92,8 @@ function uniqueAccounts(accounts: readonly Account[], warnings: string[]): Accou
     const sorted = [...group].sort((a, b) => byCodeUnits(a.id, b.id));
     if (sorted.length > 1) {
       warnings.push(
-        `nativeIdentity ${JSON.stringify(nativeIdentity)} is held by ${sorted.length} accounts (${sorted.map((a) => a.id).join(", ")}); exported only ${sorted[0].id}`,
+        `nativeIdentity ${JSON.stringify(nativeIdentity)} is held by ${sorted.length} accounts ` +
+          `(${sorted.map((a) => a.id).join(", ")}); exported only ${sorted[0].id}`,
       );
     }
     chosen.push(sorted[0]);

@@ -106,7 +106,9 @@ export function loadDefinitionsSync(dir: string): LoadResult {
       if (first) {
         result.errors.push({
           ...identity.location,
-          message: `duplicate account ${identity.nativeIdentity} on source ${identity.sourceId} (first defined at ${formatLocation(first)})`,
+          message:
+            `duplicate account ${identity.nativeIdentity} on source ${identity.sourceId} (first defined at ` +
+            `${formatLocation(first)})`,
         });
         continue;
       }
@@ -119,8 +121,10 @@ export function loadDefinitionsSync(dir: string): LoadResult {
         result.warnings.push({
           ...identity.location,
           message:
-            `nativeIdentity ${JSON.stringify(identity.nativeIdentity)} differs only in case from ${JSON.stringify(sameButCase.nativeIdentity)} ` +
-            `(${formatLocation(sameButCase.location)}) on source ${identity.sourceId}; many tenants treat them as one account`,
+            `nativeIdentity ${JSON.stringify(identity.nativeIdentity)} differs only in case from ` +
+            `${JSON.stringify(sameButCase.nativeIdentity)} ` +
+            `(${formatLocation(sameButCase.location)}) on source ${identity.sourceId}; many tenants treat them as ` +
+            `one account`,
         });
       } else {
         firstBySpelling.set(spellingKey, identity);
@@ -235,7 +239,7 @@ function parseDefinitionsDocument(
       .filter((e) => !syntaxLines.has(e.line));
     const errors = [...syntaxErrors, ...schemaErrors].sort((a, b) => a.line - b.line || a.column - b.column);
     return {
-      ...usableAccounts(file, doc, data as DefinitionsFile, [...problems.map((p) => p.path), ...untrustedPaths], at),
+      ...usableAccounts(file, doc, data, [...problems.map((p) => p.path), ...untrustedPaths], at),
       errors,
       identities,
     };
@@ -316,7 +320,9 @@ function usableAccounts(
   return { sourceId: data.source, definitions };
 }
 
-/** The definition of an entry that passed the schema and the Account's checks: the same conversion Pulumi inputs get. */
+/**
+ * The definition of an entry that passed the schema and the Account's checks: the same conversion Pulumi inputs get.
+ */
 function toDefinition(
   sourceId: string,
   defaults: FileDefaults,

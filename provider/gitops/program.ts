@@ -53,7 +53,8 @@ export function accountsFromDirectory(dir: string, opts: AccountsFromDirectoryOp
   const emptyProblem = emptyDefinitionsProblem(
     dir,
     { accounts: definitions.length, files: loaded.files.length },
-    `pass { allowEmpty: true } to accountsFromDirectory() or set the stack config ${ALLOW_EMPTY_CONFIG_KEY} to true (pulumi config set ${ALLOW_EMPTY_CONFIG_KEY} true)`,
+    `pass { allowEmpty: true } to accountsFromDirectory() or set the stack config ${ALLOW_EMPTY_CONFIG_KEY} to ` +
+      `true (pulumi config set ${ALLOW_EMPTY_CONFIG_KEY} true)`,
   );
   if (emptyProblem && !(opts.allowEmpty ?? new pulumi.Config("isc-accounts").getBoolean("allowEmpty") ?? false))
     throw new Error(emptyProblem);

@@ -18,12 +18,18 @@ const ISC_ID_PATTERN = "^[0-9a-f]{32}$";
 const IDENTIFIER_PATTERN = "^(?!\\s)(?!.*\\s$)[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]+$";
 
 const DESCRIPTION =
-  "One file of GitOps account definitions for pulumi-isc-accounts: the accounts of ONE SailPoint ISC flat-file (DelimitedFile) " +
-  "source. A definitions directory holds any number of *.yaml / *.yml files (read recursively, in sorted path order); the same " +
-  "source may appear in several files, but each source + nativeIdentity pair may be defined only once across all of them. " +
-  "Resource names derive only from source + nativeIdentity, so moving an account between files or reordering never replaces it. " +
-  "Editor support: add `# yaml-language-server: $schema=<path>/schema/accounts.schema.json` as the first line of a file. The " +
-  "`isc-accounts validate` command and the Pulumi program validate against this same schema (generated from the Account's " +
+  "One file of GitOps account definitions for pulumi-isc-accounts: the accounts of ONE SailPoint ISC flat-file " +
+  "(DelimitedFile) " +
+  "source. A definitions directory holds any number of *.yaml / *.yml files (read recursively, in sorted path " +
+  "order); the same " +
+  "source may appear in several files, but each source + nativeIdentity pair may be defined only once across all " +
+  "of them. " +
+  "Resource names derive only from source + nativeIdentity, so moving an account between files or reordering never " +
+  "replaces it. " +
+  "Editor support: add `# yaml-language-server: $schema=<path>/schema/accounts.schema.json` as the first line of a " +
+  "file. The " +
+  "`isc-accounts validate` command and the Pulumi program validate against this same schema (generated from the " +
+  "Account's " +
   "field declaration; do not edit by hand, run `npm run generate`).";
 
 /** The schema of one field's value, by its declared type. */
@@ -89,7 +95,8 @@ export function accountsJsonSchema(): JsonSchema {
       },
       accounts: {
         description:
-          "The accounts of this source that this file manages (may be empty). Accounts on the source that no file declares are left " +
+          "The accounts of this source that this file manages (may be empty). Accounts on the source that no file " +
+          "declares are left " +
           "alone (`isc-accounts drift --include-unmanaged` lists them).",
         type: "array",
         items: ref("account"),
@@ -104,7 +111,8 @@ export function accountsJsonSchema(): JsonSchema {
       ...Object.fromEntries(inDefaults.map((name) => [name, described(name)])),
       attributeValue: {
         description:
-          'A single value (string), several values (list of strings, order does not matter), or null for "must be absent". Quote ' +
+          'A single value (string), several values (list of strings, order does not matter), or null for "must be ' +
+          'absent". Quote ' +
           'values that YAML would read as numbers or booleans (e.g. "00123", "true").',
         type: ["string", "array", "null"],
         items: { type: "string" },

@@ -60,7 +60,7 @@ let compiled: ValidateFunction | undefined;
 export function definitionsValidator(): ValidateFunction {
   if (!compiled) {
     const schema = accountsJsonSchema();
-    ((schema.definitions as Record<string, JsonSchema>).account as JsonSchema)[ACCOUNT_CHECK] = true;
+    (schema.definitions as Record<string, JsonSchema>).account[ACCOUNT_CHECK] = true;
     // `patternErrorMessage` is the VS Code / yaml-language-server extension the schema uses for
     // readable pattern errors; ajv must accept it (and we reuse it below).
     const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
@@ -147,7 +147,10 @@ function problemMessage(error: ErrorObject): string {
     case "type":
       return typeMessage(error);
     case "pattern":
-      return `${parent?.patternErrorMessage ?? `must match ${String(error.params.pattern)}`}, got ${JSON.stringify(error.data)}`;
+      return (
+        `${parent?.patternErrorMessage ?? `must match ${String(error.params.pattern)}`}, got ` +
+        `${JSON.stringify(error.data)}`
+      );
     case "minLength":
       return "must not be empty";
     case "required":

@@ -7,7 +7,7 @@ import { SimulatorAdminError } from "../admin";
 import { errorResponseBody } from "../errors";
 import { FaultConfigError, type FaultInjector } from "../faults";
 import type { RequestLog } from "../request-log";
-import type { AdminAccountInput, AdminAccountPatch, SeedData, SimulatorAdmin } from "../types";
+import type { AdminAccountInput, SimulatorAdmin } from "../types";
 
 export interface AdminHttpContext {
   admin: SimulatorAdmin;
@@ -52,7 +52,7 @@ function route(request: AdminRequest, context: AdminHttpContext): ApiResponse {
 
   if (path === "/state" && method === "GET") return { status: 200, body: admin.state() };
   if (path === "/seed" && method === "POST") {
-    admin.seed(json(request) as SeedData);
+    admin.seed(json(request));
     return { status: 204 };
   }
   if (path === "/requests" && method === "GET") return { status: 200, body: requestLog.list() };
@@ -90,7 +90,7 @@ function route(request: AdminRequest, context: AdminHttpContext): ApiResponse {
     return account ? { status: 200, body: account } : error(404, `Account "${accountId}" not found`);
   }
   if (accountId !== undefined && method === "PATCH")
-    return { status: 200, body: admin.updateAccount(accountId, json(request) as AdminAccountPatch) };
+    return { status: 200, body: admin.updateAccount(accountId, json(request)) };
   if (accountId !== undefined && method === "DELETE") {
     return admin.deleteAccount(accountId) ? { status: 204 } : error(404, `Account "${accountId}" not found`);
   }

@@ -115,7 +115,8 @@ export function sourceHandlers(services: SimulatorServices): Record<SourceRoute,
       const source = requireSource(sourceIdOf(request), 400);
       if (source.type !== DELIMITED_FILE) {
         throw ApiError.badRequest(
-          `Uncorrelated accounts can only be loaded into DelimitedFile sources; source "${source.name}" is ${source.type}`,
+          `Uncorrelated accounts can only be loaded into DelimitedFile sources; source "${source.name}" is ` +
+            `${source.type}`,
         );
       }
       const csv = await uploadedCsv(request);

@@ -72,21 +72,24 @@ describe("provider under the simulator's pending-task modes", function () {
   });
 
   for (const refusal of [false, true]) {
-    it(`${refusal ? "on" : "off"}: the provider's own PATCH then disable succeeds (it waits for the PATCH to show)`, async () => {
-      stack.sim.setFaults({ pendingTaskRefusal: refusal });
-      const result = await stack.engine.up([
-        stack.account("e7101", { ...BASE, identityId: DEMO_IDS.identities.adaLovelace, enabled: false }),
-      ]);
-      expect(result.errors).to.deep.equal([]);
-      const writes = stack.sim.requests().filter((r) => r.method !== "GET" && r.budget === "v3");
-      expect(writes.map((r) => `${r.method} ${r.path.split("/").pop() ?? ""} ${r.status}`)).to.deep.equal([
-        `PATCH ${accountId} 202`,
-        "POST disable 202",
-      ]);
-      expect(stack.sim.admin.getAccount(accountId)).to.include({
-        disabled: true,
-        identityId: DEMO_IDS.identities.adaLovelace,
-      });
-    });
+    it(
+      `${refusal ? "on" : "off"}: the provider's own PATCH then disable succeeds (it waits for the PATCH ` + `to show)`,
+      async () => {
+        stack.sim.setFaults({ pendingTaskRefusal: refusal });
+        const result = await stack.engine.up([
+          stack.account("e7101", { ...BASE, identityId: DEMO_IDS.identities.adaLovelace, enabled: false }),
+        ]);
+        expect(result.errors).to.deep.equal([]);
+        const writes = stack.sim.requests().filter((r) => r.method !== "GET" && r.budget === "v3");
+        expect(writes.map((r) => `${r.method} ${r.path.split("/").pop() ?? ""} ${r.status}`)).to.deep.equal([
+          `PATCH ${accountId} 202`,
+          "POST disable 202",
+        ]);
+        expect(stack.sim.admin.getAccount(accountId)).to.include({
+          disabled: true,
+          identityId: DEMO_IDS.identities.adaLovelace,
+        });
+      },
+    );
   }
 });

@@ -36,7 +36,8 @@ for (const grouping of ["separate", "shared"] as const satisfies ReadonlyArray<
     after(() => sim.stop());
 
     (PENDING_ON_PROVIDER.has(grouping) ? it.skip : it)(
-      `sends a burst of ${REQUESTS_PER_SERVICE * SERVICES.length} requests over ${SERVICES.length} services without a 429`,
+      `sends a burst of ${REQUESTS_PER_SERVICE * SERVICES.length} requests over ${SERVICES.length} services ` +
+        `without a 429`,
       async () => {
         const calls = SERVICES.flatMap((route) =>
           Array.from({ length: REQUESTS_PER_SERVICE }, () => client.request(route, { query: { limit: 1 } })),

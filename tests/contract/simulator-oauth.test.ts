@@ -84,25 +84,29 @@ describe("contract: POST /oauth/token in each documented form", () => {
     expect(JSON.stringify(sim.requests())).not.to.include(DEMO_CLIENT.clientSecret);
   });
 
-  it("answers invalid_client for a wrong secret in every form, and invalid_request for an unreadable multipart body", async () => {
-    const wrong = { ...FIELDS, client_secret: "wrong" };
-    const form = new FormData();
-    for (const [name, value] of Object.entries(wrong)) form.append(name, value);
-    const answers = [
-      await fetch(url(), { method: "POST", body: form }),
-      await fetch(url(), { method: "POST", body: new URLSearchParams(wrong) }),
-      await fetch(`${url()}?${new URLSearchParams(wrong).toString()}`, { method: "POST" }),
-    ];
-    for (const answer of answers) {
-      expect(answer.status).to.equal(401);
-      expect(await answer.json()).to.include({ error: "invalid_client" });
-    }
-    const broken = await fetch(url(), {
-      method: "POST",
-      headers: { "content-type": "multipart/form-data; boundary=xyz" },
-      body: "not multipart",
-    });
-    expect(broken.status).to.equal(400);
-    expect(await broken.json()).to.include({ error: "invalid_request" });
-  });
+  it(
+    "answers invalid_client for a wrong secret in every form, and invalid_request for an unreadable " +
+      "multipart body",
+    async () => {
+      const wrong = { ...FIELDS, client_secret: "wrong" };
+      const form = new FormData();
+      for (const [name, value] of Object.entries(wrong)) form.append(name, value);
+      const answers = [
+        await fetch(url(), { method: "POST", body: form }),
+        await fetch(url(), { method: "POST", body: new URLSearchParams(wrong) }),
+        await fetch(`${url()}?${new URLSearchParams(wrong).toString()}`, { method: "POST" }),
+      ];
+      for (const answer of answers) {
+        expect(answer.status).to.equal(401);
+        expect(await answer.json()).to.include({ error: "invalid_client" });
+      }
+      const broken = await fetch(url(), {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=xyz" },
+        body: "not multipart",
+      });
+      expect(broken.status).to.equal(400);
+      expect(await broken.json()).to.include({ error: "invalid_request" });
+    },
+  );
 });

@@ -118,63 +118,72 @@ describeContract("simulator contract: task-status, uncorrelated load, classify (
         checker.check("loadUncorrelatedAccounts", generation, notMultipart, 400);
       });
 
-      it("classify: 404 before any run, 200 on start and status, 400 without the experimental header or while running, 204 on cancel", async () => {
-        const source = { sourceId: HR };
-        checker.check("getClassification", generation, await http.route("getClassification", generation, source), 404);
-        const noHeader = { headers: { "X-SailPoint-Experimental": "false" } };
-        checker.check(
-          "startClassification",
-          generation,
-          await http.route("startClassification", generation, source, noHeader),
-          400,
-        );
-        checker.check(
-          "getClassification",
-          generation,
-          await http.route("getClassification", generation, source, noHeader),
-          400,
-        );
-        checker.check(
-          "cancelClassification",
-          generation,
-          await http.route("cancelClassification", generation, source, noHeader),
-          400,
-        );
+      it(
+        "classify: 404 before any run, 200 on start and status, 400 without the experimental header or while " +
+          "running, 204 on cancel",
+        async () => {
+          const source = { sourceId: HR };
+          checker.check(
+            "getClassification",
+            generation,
+            await http.route("getClassification", generation, source),
+            404,
+          );
+          const noHeader = { headers: { "X-SailPoint-Experimental": "false" } };
+          checker.check(
+            "startClassification",
+            generation,
+            await http.route("startClassification", generation, source, noHeader),
+            400,
+          );
+          checker.check(
+            "getClassification",
+            generation,
+            await http.route("getClassification", generation, source, noHeader),
+            400,
+          );
+          checker.check(
+            "cancelClassification",
+            generation,
+            await http.route("cancelClassification", generation, source, noHeader),
+            400,
+          );
 
-        const started = checker.check(
-          "startClassification",
-          generation,
-          await http.route("startClassification", generation, source),
-          200,
-        );
-        expect(started).to.deep.equal({ "Accounts submitted for processing": sim.admin.listAccounts(HR).length });
-        checker.check(
-          "startClassification",
-          generation,
-          await http.route("startClassification", generation, source),
-          400,
-        );
-        const status = checker.check(
-          "getClassification",
-          generation,
-          await http.route("getClassification", generation, source),
-          200,
-        );
-        expect((status as SourceClassificationStatus).status).to.be.oneOf(["STARTED", "COLLECTED"]);
-        checker.check(
-          "cancelClassification",
-          generation,
-          await http.route("cancelClassification", generation, source),
-          204,
-        );
-        const cancelled = checker.check(
-          "getClassification",
-          generation,
-          await http.route("getClassification", generation, source),
-          200,
-        );
-        expect((cancelled as SourceClassificationStatus).status).to.equal("CANCELLED");
-      });
+          const started = checker.check(
+            "startClassification",
+            generation,
+            await http.route("startClassification", generation, source),
+            200,
+          );
+          expect(started).to.deep.equal({ "Accounts submitted for processing": sim.admin.listAccounts(HR).length });
+          checker.check(
+            "startClassification",
+            generation,
+            await http.route("startClassification", generation, source),
+            400,
+          );
+          const status = checker.check(
+            "getClassification",
+            generation,
+            await http.route("getClassification", generation, source),
+            200,
+          );
+          expect((status as SourceClassificationStatus).status).to.be.oneOf(["STARTED", "COLLECTED"]);
+          checker.check(
+            "cancelClassification",
+            generation,
+            await http.route("cancelClassification", generation, source),
+            204,
+          );
+          const cancelled = checker.check(
+            "getClassification",
+            generation,
+            await http.route("getClassification", generation, source),
+            200,
+          );
+          expect((cancelled as SourceClassificationStatus).status).to.equal("CANCELLED");
+        },
+      );
     });
   }
 

@@ -254,41 +254,53 @@ describe("Account through the real Pulumi plugin", function () {
       expect(stack.sim.requests().filter((r) => r.path.endsWith("/schemas"))).to.have.length(1);
     });
 
-    it("refuses input that used to reach the API (20 000-character or control-character nativeIdentity, out-of-range numbers)", async () => {
-      const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["long", { nativeIdentity: "x".repeat(20_000) }, /nativeIdentity must be at most 255 characters/],
-        ["nul", { nativeIdentity: "j\u0000doe" }, /nativeIdentity must not contain control characters \(found U\+0000/],
-        ["newline", { nativeIdentity: "j\ndoe" }, /nativeIdentity must not contain control characters \(found U\+000A/],
-        [
-          "escape",
-          { nativeIdentity: "j\u001bdoe" },
-          /nativeIdentity must not contain control characters \(found U\+001B/,
-        ],
-        [
-          "timeout",
-          { nativeIdentity: "jdoe", taskTimeoutSeconds: 0.0001 },
-          /taskTimeoutSeconds must be a number of seconds from 1 to 86400, got 0.0001/,
-        ],
-        [
-          "poll",
-          { nativeIdentity: "jdoe", pollIntervalMs: 10 },
-          /pollIntervalMs must be a number of milliseconds from 50 to 60000, got 10/,
-        ],
-      ];
-      for (const [name, inputs, reason] of cases) {
-        const result = await stack.engine.up([stack.account(name, { sourceId: HR, ...inputs })]);
+    it(
+      "refuses input that used to reach the API (20 000-character or control-character nativeIdentity, " +
+        "out-of-range numbers)",
+      async () => {
+        const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+          ["long", { nativeIdentity: "x".repeat(20_000) }, /nativeIdentity must be at most 255 characters/],
+          [
+            "nul",
+            { nativeIdentity: "j\u0000doe" },
+            /nativeIdentity must not contain control characters \(found U\+0000/,
+          ],
+          [
+            "newline",
+            { nativeIdentity: "j\ndoe" },
+            /nativeIdentity must not contain control characters \(found U\+000A/,
+          ],
+          [
+            "escape",
+            { nativeIdentity: "j\u001bdoe" },
+            /nativeIdentity must not contain control characters \(found U\+001B/,
+          ],
+          [
+            "timeout",
+            { nativeIdentity: "jdoe", taskTimeoutSeconds: 0.0001 },
+            /taskTimeoutSeconds must be a number of seconds from 1 to 86400, got 0.0001/,
+          ],
+          [
+            "poll",
+            { nativeIdentity: "jdoe", pollIntervalMs: 10 },
+            /pollIntervalMs must be a number of milliseconds from 50 to 60000, got 10/,
+          ],
+        ];
+        for (const [name, inputs, reason] of cases) {
+          const result = await stack.engine.up([stack.account(name, { sourceId: HR, ...inputs })]);
+          expect(
+            result.errors.map((e) => e.message),
+            name,
+          ).to.have.length(1);
+          expect(result.errors[0].message, name).to.match(reason);
+        }
+        expect(stack.engine.state()).to.deep.equal([]);
         expect(
-          result.errors.map((e) => e.message),
-          name,
-        ).to.have.length(1);
-        expect(result.errors[0].message, name).to.match(reason);
-      }
-      expect(stack.engine.state()).to.deep.equal([]);
-      expect(
-        stack.sim.requests().filter((r) => r.path.includes("/accounts")),
-        "no account call at all",
-      ).to.deep.equal([]);
-    });
+          stack.sim.requests().filter((r) => r.path.includes("/accounts")),
+          "no account call at all",
+        ).to.deep.equal([]);
+      },
+    );
   });
 
   describe("under faults", () => {

@@ -29,7 +29,7 @@ describe("client against the ISC simulator", function () {
     const seed = demoSeed();
     seed.clients = [...(seed.clients ?? []), { clientId: "leak-check", clientSecret: SECRET }];
     sim = await startSimulator({ port: 0, taskDelayMs: 30, seed });
-    const source = sim.admin.state().sources.find((s) => s.type === "DelimitedFile") ?? sim.admin.state().sources[0]!;
+    const source = sim.admin.state().sources.find((s) => s.type === "DelimitedFile") ?? sim.admin.state().sources[0];
     sourceId = source.id;
     identityAttribute = source.identityAttribute;
   });
@@ -141,10 +141,10 @@ describe("client against the ISC simulator", function () {
       timeScale: 0.5,
     });
     const c = createIscClient(
-      { baseUrl: sim.url, clientId: sim.clients[0]!.clientId, clientSecret: sim.clients[0]!.clientSecret },
+      { baseUrl: sim.url, clientId: sim.clients[0].clientId, clientSecret: sim.clients[0].clientSecret },
       { rateLimit: { requestsPerWindow: 19, windowMs: 500 }, retry: fastRetry },
     );
-    const any = sim.admin.state().sources[0]!.id;
+    const any = sim.admin.state().sources[0].id;
     await Promise.all(Array.from({ length: 60 }, () => getAccountSchema(c, any)));
     expect(sim.requests().filter((r) => r.status === 429)).to.have.length(0);
     expect(c.stats().requests.v3).to.equal(60);

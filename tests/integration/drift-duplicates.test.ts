@@ -70,22 +70,26 @@ describe("isc-accounts drift: duplicate nativeIdentities", function () {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("reports two accounts with one declared nativeIdentity as drift (exit 2), naming both ids in the table", async () => {
-    const run = await runCaptured(["drift", dir, "--include-unmanaged"], env);
-    expect(run.stderr).to.equal("");
-    expect(run.code).to.equal(2);
-    const lines = run.stdout.trimEnd().split("\n");
-    const row = new RegExp(
-      `^\\S+\\s+jdoe\\s+duplicate\\s+(\\S+\\s+)?accountId\\s+"one account"\\s+"${FIRST}, ${SECOND}"$`,
-    );
-    expect(
-      lines.filter((l) => row.test(l)),
-      run.stdout,
-    ).to.have.lengthOf(1);
-    expect(lines.at(-1)).to.equal(
-      "Drift: 0 drifted, 0 missing, 0 unmanaged, 1 in sync, 1 duplicated nativeIdentity (1 managed account on 1 source)",
-    );
-  });
+  it(
+    "reports two accounts with one declared nativeIdentity as drift (exit 2), naming both ids in " + "the table",
+    async () => {
+      const run = await runCaptured(["drift", dir, "--include-unmanaged"], env);
+      expect(run.stderr).to.equal("");
+      expect(run.code).to.equal(2);
+      const lines = run.stdout.trimEnd().split("\n");
+      const row = new RegExp(
+        `^\\S+\\s+jdoe\\s+duplicate\\s+(\\S+\\s+)?accountId\\s+"one account"\\s+"${FIRST}, ${SECOND}"$`,
+      );
+      expect(
+        lines.filter((l) => row.test(l)),
+        run.stdout,
+      ).to.have.lengthOf(1);
+      expect(lines.at(-1)).to.equal(
+        "Drift: 0 drifted, 0 missing, 0 unmanaged, 1 in sync, 1 duplicated nativeIdentity (1 managed account on " +
+          "1 source)",
+      );
+    },
+  );
 
   it("lists them under `duplicates` in --json", async () => {
     const run = await runCaptured(["drift", dir, "--json"], env);

@@ -355,20 +355,24 @@ describe("isc-accounts drift against the simulator", function () {
     expect(run.stderr).to.not.include("not-the-right-secret");
   });
 
-  it(`scans a source of ${BIG_ACCOUNTS} accounts with ceil(${BIG_ACCOUNTS}/250) list calls, showing progress only on a TTY`, async () => {
-    const run = await runCaptured(["drift", bigDir], env, true);
-    expect(run.code).to.equal(0);
-    expect(run.stdout).to.equal(`No drift: ${BIG_ACCOUNTS} managed accounts on 1 source match the definitions.\n`);
-    const lists = sim.requests().filter((r) => r.method === "GET" && r.path === "/v3/accounts");
-    expect(lists).to.have.lengthOf(Math.ceil(BIG_ACCOUNTS / 250));
-    expect(lists.every((r) => r.query.filters === `sourceId eq "${BIG}"` && r.query.limit === "250")).to.equal(true);
-    expect(sim.requests().filter((r) => /^\/v3\/accounts\/./.test(r.path))).to.deep.equal([]); // never one GET per account
-    expect(run.stderr).to.include(`\r\x1b[2K scanning ${BIG}: 500 accounts`);
-    expect(run.stderr.endsWith("\r\x1b[2K")).to.equal(true);
+  it(
+    `scans a source of ${BIG_ACCOUNTS} accounts with ceil(${BIG_ACCOUNTS}/250) list calls, showing progress only ` +
+      `on a TTY`,
+    async () => {
+      const run = await runCaptured(["drift", bigDir], env, true);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.equal(`No drift: ${BIG_ACCOUNTS} managed accounts on 1 source match the definitions.\n`);
+      const lists = sim.requests().filter((r) => r.method === "GET" && r.path === "/v3/accounts");
+      expect(lists).to.have.lengthOf(Math.ceil(BIG_ACCOUNTS / 250));
+      expect(lists.every((r) => r.query.filters === `sourceId eq "${BIG}"` && r.query.limit === "250")).to.equal(true);
+      expect(sim.requests().filter((r) => /^\/v3\/accounts\/./.test(r.path))).to.deep.equal([]); // never one GET per account
+      expect(run.stderr).to.include(`\r\x1b[2K scanning ${BIG}: 500 accounts`);
+      expect(run.stderr.endsWith("\r\x1b[2K")).to.equal(true);
 
-    const quiet = await runCaptured(["drift", bigDir], env, false);
-    expect(quiet.stderr).to.equal("");
-  });
+      const quiet = await runCaptured(["drift", bigDir], env, false);
+      expect(quiet.stderr).to.equal("");
+    },
+  );
 
   it("the isc-accounts bin exits with the drift exit code", async () => {
     sim.admin.deleteAccount(ACCOUNT.asmith);

@@ -43,7 +43,9 @@ function freshProject(parent: string, name: string): string {
   return dir;
 }
 
-/** The tsconfig.json the README gives for a Pulumi program (the first ```json block of "Use it in your Pulumi program"). */
+/**
+ * The tsconfig.json the README gives for a Pulumi program (the first ```json block of "Use it in your Pulumi program").
+ */
 function readmeTsconfig(): string {
   const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
   const section = readme.slice(readme.indexOf("## Use it in your Pulumi program"));
@@ -110,21 +112,25 @@ describe("installing the package (tarball, git+file://)", function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("from the packed tarball, without running any script; the README's tsconfig compiles examples/basic against it", async () => {
-    const { project } = fromTarball;
-    await fromTarball.installed;
-    expectUsable(project);
+  it(
+    "from the packed tarball, without running any script; the README's tsconfig compiles examples/basic " +
+      "against it",
+    async () => {
+      const { project } = fromTarball;
+      await fromTarball.installed;
+      expectUsable(project);
 
-    // The repository's TypeScript and Node types stand in for the user's `npm i -D typescript @types/node`.
-    fs.writeFileSync(path.join(project, "tsconfig.json"), readmeTsconfig());
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), path.join(project, "index.ts"));
-    const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
-    run(
-      process.execPath,
-      [tsc, "--noEmit", "-p", ".", "--typeRoots", path.join(REPO_ROOT, "node_modules", "@types")],
-      project,
-    );
-  });
+      // The repository's TypeScript and Node types stand in for the user's `npm i -D typescript @types/node`.
+      fs.writeFileSync(path.join(project, "tsconfig.json"), readmeTsconfig());
+      fs.copyFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), path.join(project, "index.ts"));
+      const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+      run(
+        process.execPath,
+        [tsc, "--noEmit", "-p", ".", "--typeRoots", path.join(REPO_ROOT, "node_modules", "@types")],
+        project,
+      );
+    },
+  );
 
   it("from the repository as a git+file:// dependency (npm runs `prepare` in its clone)", async function () {
     if (!fromGit) {

@@ -61,8 +61,8 @@ describe("source-job providers in-process", function () {
     const [client] = sim.clients;
     online = stackConfig({
       "isc:baseUrl": sim.url,
-      "isc:clientId": client!.clientId,
-      "isc:clientSecret": client!.clientSecret,
+      "isc:clientId": client.clientId,
+      "isc:clientSecret": client.clientSecret,
     });
     dir = mkdtempSync(path.join(tmpdir(), "isc-jobs-provider-"));
   });
@@ -83,7 +83,7 @@ describe("source-job providers in-process", function () {
     expect(failures).to.deep.equal([]);
     writeFileSync(file, "id,displayName\nV100,After\n");
     sim.clearRequests();
-    const err = await failure(loadProvider.create(inputs!));
+    const err = await failure(loadProvider.create(inputs));
     expect(err.message).to.contain(`csvPath "${file}" changed after it was checked`).and.contain("nothing was loaded");
     expect(uploads()).to.deep.equal([]);
   });
@@ -99,7 +99,7 @@ describe("source-job providers in-process", function () {
     resetProviderRuntime(); // the create runs in another plugin process, with the settings
     await loadProvider.configure!(online);
     sim.clearRequests();
-    const err = await failure(loadProvider.create(inputs!));
+    const err = await failure(loadProvider.create(inputs));
     expect(err.message).to.contain(`the CSV cannot be loaded into source ${CONTRACTORS}; nothing was uploaded`);
     expect(err.message).to.contain('row 1: the header has no column "login"');
     expect(uploads()).to.deep.equal([]);

@@ -41,7 +41,7 @@ describe("Account under the lowest supported @pulumi/pulumi", function () {
     const created = await stack.engine.up([stack.account("lowest", inputs)]);
     expect(created.errors).to.deep.equal([]);
     const [account] = stack.engine.state();
-    expect(stack.sim.admin.listAccounts(DEMO_IDS.hrSource).filter((a) => a.id === account!.id)).to.have.length(1);
+    expect(stack.sim.admin.listAccounts(DEMO_IDS.hrSource).filter((a) => a.id === account.id)).to.have.length(1);
 
     await stack.nextCommand();
     const refreshed = await stack.engine.refresh();
@@ -57,6 +57,6 @@ describe("Account under the lowest supported @pulumi/pulumi", function () {
 
     await stack.nextCommand();
     expect((await stack.engine.destroy()).errors).to.deep.equal([]);
-    expect(stack.sim.admin.listAccounts(DEMO_IDS.hrSource).filter((a) => a.id === account!.id)).to.deep.equal([]);
+    expect(stack.sim.admin.listAccounts(DEMO_IDS.hrSource).filter((a) => a.id === account.id)).to.deep.equal([]);
   });
 });

@@ -226,7 +226,8 @@ describe("onboarding: export, csv and check-csv against the simulator", function
     );
     expect(table.stdout).to.match(
       new RegExp(
-        `^u0001\\s+differs\\s+attributes\\.email\\s+"u0001@example\\.com"\\s+"changed@example\\.com"\\s+\\S*hr-accounts-eu\\.yaml:${lineOf("u0001")}\\s+\\d+$`,
+        `^u0001\\s+differs\\s+attributes\\.email\\s+"u0001@example\\.com"\\s+"changed@example\\.com"\\s+` +
+          `\\S*hr-accounts-eu\\.yaml:${lineOf("u0001")}\\s+\\d+$`,
         "m",
       ),
     );
@@ -255,30 +256,34 @@ describe("onboarding: export, csv and check-csv against the simulator", function
     ]);
   });
 
-  it("csv keeps what Git does not manage: undeclared attributes, and undeclared accounts with --include-unmanaged", async () => {
-    const emailsOnly = path.join(work, "emails-only");
-    // On a terminal, a source of more than one page shows a progress line on stderr.
-    const exportRun = await runCaptured(
-      ["export", "--source", HR, "--attribute", "email", "--out", emailsOnly],
-      env,
-      true,
-    );
-    expect(exportRun.code).to.equal(0);
-    expect(exportRun.stderr).to.include(`scanning ${HR}: 250 accounts`);
-    stack.sim.admin.createAccount({
-      sourceId: HR,
-      nativeIdentity: "stray",
-      attributes: { id: "stray", displayName: "Stray" },
-    });
+  it(
+    "csv keeps what Git does not manage: undeclared attributes, and undeclared accounts with " + "--include-unmanaged",
+    async () => {
+      const emailsOnly = path.join(work, "emails-only");
+      // On a terminal, a source of more than one page shows a progress line on stderr.
+      const exportRun = await runCaptured(
+        ["export", "--source", HR, "--attribute", "email", "--out", emailsOnly],
+        env,
+        true,
+      );
+      expect(exportRun.code).to.equal(0);
+      expect(exportRun.stderr).to.include(`scanning ${HR}: 250 accounts`);
+      stack.sim.admin.createAccount({
+        sourceId: HR,
+        nativeIdentity: "stray",
+        attributes: { id: "stray", displayName: "Stray" },
+      });
 
-    const managedOnly = await cli("csv", emailsOnly, "--source", HR);
-    expect(managedOnly.code).to.equal(0);
-    expect(managedOnly.stdout).to.include('jdoe,"Doe, ""JD""",jdoe@example.com,contractors\r\n'); // displayName and groups from the tenant
-    expect(managedOnly.stdout).to.not.include("stray");
-    const withUnmanaged = await cli("csv", emailsOnly, "--source", HR, "--include-unmanaged");
-    expect(withUnmanaged.stdout).to.include("\r\nstray,Stray,,\r\n");
-    expect(withUnmanaged.stderr).to.include("1 unmanaged");
-  });
+      const managedOnly = await cli("csv", emailsOnly, "--source", HR);
+      expect(managedOnly.code).to.equal(0);
+      // displayName and groups from the tenant
+      expect(managedOnly.stdout).to.include('jdoe,"Doe, ""JD""",jdoe@example.com,contractors\r\n');
+      expect(managedOnly.stdout).to.not.include("stray");
+      const withUnmanaged = await cli("csv", emailsOnly, "--source", HR, "--include-unmanaged");
+      expect(withUnmanaged.stdout).to.include("\r\nstray,Stray,,\r\n");
+      expect(withUnmanaged.stderr).to.include("1 unmanaged");
+    },
+  );
 
   it("check-csv refuses a file whose header or identities are wrong, naming the rows (exit 1)", async () => {
     const csvPath = path.join(work, "bad.csv");

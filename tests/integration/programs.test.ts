@@ -143,30 +143,33 @@ describe("programs under pulumi.runtime.setMocks", function () {
     expect(byDefault.resources.map((r) => r.name)).to.deep.equal([`${DEMO_IDS.hrSource}/E9001`]);
   });
 
-  it("the top-level program refuses an empty definitions directory unless isc-accounts:allowEmpty is true", async () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "isc-program-empty-"));
-    try {
-      const config = { "isc-accounts:definitionsDir": empty };
-      // The program throws while it is required (before declaring anything), like any Pulumi program.
-      const file = path.join(DIST, "program", "index.js");
-      const previousConfig = pulumi.runtime.allConfig();
-      pulumi.runtime.setAllConfig(config);
+  it(
+    "the top-level program refuses an empty definitions directory unless " + "isc-accounts:allowEmpty is true",
+    async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), "isc-program-empty-"));
       try {
-        delete require.cache[require.resolve(file)];
-        expect(() => require(file)).to.throw(
-          /no definition files \(\*\.yaml, \*\.yml\) in .*would delete every account this stack manages/,
-        );
+        const config = { "isc-accounts:definitionsDir": empty };
+        // The program throws while it is required (before declaring anything), like any Pulumi program.
+        const file = path.join(DIST, "program", "index.js");
+        const previousConfig = pulumi.runtime.allConfig();
+        pulumi.runtime.setAllConfig(config);
+        try {
+          delete require.cache[require.resolve(file)];
+          expect(() => require(file)).to.throw(
+            /no definition files \(\*\.yaml, \*\.yml\) in .*would delete every account this stack manages/,
+          );
+        } finally {
+          pulumi.runtime.setAllConfig(previousConfig);
+        }
+        const allowed = await capture("program/index.js", ".", {
+          project: "isc-accounts",
+          stack: "dev",
+          config: { ...config, "isc-accounts:allowEmpty": "true" },
+        });
+        expect(allowed.resources).to.deep.equal([]);
       } finally {
-        pulumi.runtime.setAllConfig(previousConfig);
+        fs.rmSync(empty, { recursive: true, force: true });
       }
-      const allowed = await capture("program/index.js", ".", {
-        project: "isc-accounts",
-        stack: "dev",
-        config: { ...config, "isc-accounts:allowEmpty": "true" },
-      });
-      expect(allowed.resources).to.deep.equal([]);
-    } finally {
-      fs.rmSync(empty, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

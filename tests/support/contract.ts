@@ -19,7 +19,9 @@ import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { ROUTES, type ApiGeneration, type RouteName } from "../../provider/client/routes";
 
-/** The three contract files: v3 accounts/sources, v2025 task-status/load/classify, and per-service (/accounts/v1, ...). */
+/**
+ * The three contract files: v3 accounts/sources, v2025 task-status/load/classify, and per-service (/accounts/v1, ...).
+ */
 export type ContractFile = "v3" | "v2025" | "per-service";
 
 export const CONTRACT_FILES: Readonly<Record<ContractFile, string>> = {
@@ -75,14 +77,17 @@ export interface Contract {
   responseValidator(
     file: ContractFile,
     path: string,
-    method: ContractMethod | string,
+    method: string,
     status: number | string,
   ): ValidateFunction | undefined;
-  /** Validator of the request body of an operation for a media type (default application/json); undefined when none is declared. */
+  /**
+   * Validator of the request body of an operation for a media type (default application/json); undefined when none is
+   * declared.
+   */
   requestBodyValidator(
     file: ContractFile,
     path: string,
-    method: ContractMethod | string,
+    method: string,
     mediaType?: string,
   ): ValidateFunction | undefined;
   /** Validator of a named component schema (v3/v2025 names are PascalCase, per-service names lowercase). */

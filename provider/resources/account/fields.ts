@@ -44,7 +44,9 @@ export interface AccountFieldSpec {
   required?: true;
   /** The value used when the input is absent (documentation and run options). */
   default?: boolean | number | Readonly<Record<string, never>>;
-  /** The default is written into every declaration, so "absent" never reaches the engine (else absent = not managed). */
+  /**
+   * The default is written into every declaration, so "absent" never reaches the engine (else absent = not managed).
+   */
   filled?: true;
   change: ChangeCost;
   /** Echoed from the inputs into the outputs: read and delete receive only stored outputs. */
@@ -71,7 +73,9 @@ export const ACCOUNT_FIELDS = {
     change: "replace",
     keptInState: false,
     gitops: "source",
-    doc: "The flat-file (DelimitedFile) source id: 32 hex characters, as shown in the ISC admin UI URL or returned by GET /v3/sources. Changing it replaces the account.",
+    doc:
+      "The flat-file (DelimitedFile) source id: 32 hex characters, as shown in the ISC admin UI URL or returned " +
+      "by GET /v3/sources. Changing it replaces the account.",
   },
   nativeIdentity: {
     type: "nativeIdentity",
@@ -91,21 +95,27 @@ export const ACCOUNT_FIELDS = {
     change: "update",
     keptInState: false,
     gitops: "account",
-    doc: 'Managed attributes: name -> value (string) or values (list of strings), null for "must be absent". Attributes not listed are left alone.',
+    doc:
+      'Managed attributes: name -> value (string) or values (list of strings), null for "must be absent". ' +
+      "Attributes not listed are left alone.",
   },
   identityId: {
     type: "iscIdOrNull",
     change: "update",
     keptInState: false,
     gitops: "account",
-    doc: "Identity the account must be correlated to (32 hex characters), or null: the account must be uncorrelated. Omit to leave correlation alone.",
+    doc:
+      "Identity the account must be correlated to (32 hex characters), or null: the account must be " +
+      "uncorrelated. Omit to leave correlation alone.",
   },
   manuallyCorrelated: {
     type: "boolean",
     change: "update",
     keptInState: false,
     gitops: "account-and-defaults",
-    doc: "Desired value of the account's manuallyCorrelated flag. Omit to leave it alone (ISC sets it when identityId is reassigned).",
+    doc:
+      "Desired value of the account's manuallyCorrelated flag. Omit to leave it alone (ISC sets it when " +
+      "identityId is reassigned).",
   },
   enabled: {
     type: "boolean",
@@ -177,7 +187,9 @@ export const ACCOUNT_FIELDS = {
     change: "none",
     keptInState: true,
     gitops: "none",
-    doc: "Also read the account's entitlements into the `entitlements` output (one extra call per account per refresh).",
+    doc:
+      "Also read the account's entitlements into the `entitlements` output (one extra call per account per " +
+      "refresh).",
   },
 } as const satisfies Record<string, AccountFieldSpec>;
 

@@ -110,7 +110,9 @@ export function validateAgainstSchema(
     if (definitions.size > 0 && !definition) {
       failures.push({
         property: `attributes.${name}`,
-        reason: `attribute "${name}" is not in the account schema of source ${sourceLabel}; known attributes: ${[...definitions.keys()].sort().join(", ")}`,
+        reason:
+          `attribute "${name}" is not in the account schema of source ${sourceLabel}; known attributes: ` +
+          `${[...definitions.keys()].sort().join(", ")}`,
       });
     } else if (definition && !definition.isMulti && Array.isArray(value) && value.length > 1) {
       failures.push({
@@ -126,7 +128,9 @@ export function validateAgainstSchema(
     } else if (!containsUnknown(value) && value !== nativeIdentity) {
       failures.push({
         property: `attributes.${identityAttribute}`,
-        reason: `attributes.${identityAttribute} is the identity attribute of source ${sourceLabel} and must equal nativeIdentity ("${nativeIdentity}"), got ${JSON.stringify(value)}`,
+        reason:
+          `attributes.${identityAttribute} is the identity attribute of source ${sourceLabel} and must equal ` +
+          `nativeIdentity ("${nativeIdentity}"), got ${JSON.stringify(value)}`,
       });
     }
   }

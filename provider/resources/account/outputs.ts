@@ -91,6 +91,7 @@ export function currentFromAccount(account: Account): CurrentAccount {
 /** The diff engine's view of stored outputs (for preview, which makes no API call). */
 export function currentFromOutputs(outputs: Readonly<Record<string, unknown>>): CurrentAccount {
   return {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a stored accountId is a string
     id: String(outputs.accountId ?? ""),
     attributes: { ...((outputs.attributes as Record<string, DesiredAttributeValue> | undefined) ?? {}) },
     identityId: (outputs.identityId as string | null | undefined) ?? null,

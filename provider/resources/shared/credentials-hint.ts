@@ -25,11 +25,16 @@ export function withStoredCredentialsHint(provider: pulumi.dynamic.ResourceProvi
   return {
     ...provider,
     ...(read && {
-      read: (id, props) => read.call(provider, id, props).catch((error: unknown) => Promise.reject(withHint(error))),
+      read: (id, props) =>
+        read.call(provider, id, props).catch((error: unknown) => {
+          throw withHint(error);
+        }),
     }),
     ...(remove && {
       delete: (id, props) =>
-        remove.call(provider, id, props).catch((error: unknown) => Promise.reject(withHint(error))),
+        remove.call(provider, id, props).catch((error: unknown) => {
+          throw withHint(error);
+        }),
     }),
   };
 }

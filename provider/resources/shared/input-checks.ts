@@ -85,7 +85,8 @@ export function checkIdentifier(name: string, value: unknown, maxLength: number)
   }
   if (value.length > maxLength) {
     return fail(
-      `${name} must be at most ${maxLength} characters long, got ${value.length} characters starting ${got(value.slice(0, 20))}`,
+      `${name} must be at most ${maxLength} characters long, got ${value.length} characters starting ` +
+        `${got(value.slice(0, 20))}`,
     );
   }
   return [];
@@ -119,7 +120,7 @@ export function checkAttributeMap(name: string, value: unknown): Failures {
     failures.push(...checkMapKey(name, key));
     if (item === null || isUnknown(item) || typeof item === "string") continue;
     if (Array.isArray(item)) {
-      const bad = item.find((v) => typeof v !== "string" && !isUnknown(v));
+      const bad = (item as unknown[]).find((v) => typeof v !== "string" && !isUnknown(v));
       if (bad !== undefined)
         failures.push({ property, reason: `${property} must hold strings only, found ${got(bad)}` });
       continue;

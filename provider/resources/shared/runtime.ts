@@ -18,7 +18,6 @@ import {
   type IscClient,
   type SettingHint,
 } from "../../client";
-import type { ApiGeneration } from "../../client/routes";
 import type { Source, SourceSchema } from "../../client/types";
 
 /** Where each setting can be given, for error messages: stack config first, then environment. */
@@ -60,7 +59,7 @@ export function clientOptionsFromConfig(get: (key: string) => string | undefined
   if (requested !== undefined && requested !== "versioned" && requested !== "per-service") {
     throw new Error(`isc:apiGeneration must be "versioned" or "per-service", got "${requested}"`);
   }
-  if (requested) options.generation = requested as ApiGeneration;
+  if (requested) options.generation = requested;
   const requests = positiveInteger("isc:requestsPerWindow", get("isc:requestsPerWindow"));
   const windowMs = positiveInteger("isc:rateLimitWindowMs", get("isc:rateLimitWindowMs"));
   if (requests !== undefined || windowMs !== undefined) {
@@ -107,7 +106,8 @@ export function configureFromStack(config: pulumi.dynamic.Config): void {
     if (changed.length === 0) return;
     // Names only: values may be secrets.
     throw new Error(
-      `the ISC provider was already configured in this process with other settings (${changed.join(", ")} differ); one plugin process serves one stack`,
+      `the ISC provider was already configured in this process with other settings (${changed.join(", ")} differ); ` +
+        `one plugin process serves one stack`,
     );
   }
   configuredFrom = { settings, options };

@@ -28,7 +28,9 @@ export function validateClassificationInputs(inputs: Raw): CheckFailure[] {
     trigger !== undefined && trigger !== null && !isUnknown(trigger) && typeof trigger !== "string"
       ? {
           property: "trigger",
-          reason: `trigger must be a string (any value; a change runs classification again), got ${JSON.stringify(trigger)}`,
+          reason:
+            `trigger must be a string (any value; a change runs classification again), got ` +
+            `${JSON.stringify(trigger)}`,
         }
       : undefined,
     numberRangeFailure(inputs, "timeoutSeconds", 1, 86400, "seconds"),

@@ -18,7 +18,10 @@ import { withStoredCredentialsHint } from "../shared/credentials-hint";
 
 type Raw = Record<string, unknown>;
 
-/** Pulumi shows a dynamic provider's stderr only in verbose logs (`-v=9 --logtostderr`); final counts are in the outputs. */
+/**
+ * Pulumi shows a dynamic provider's stderr only in verbose logs (`-v=9 --logtostderr`); final counts are in the
+ * outputs.
+ */
 function reportProgress(sourceId: string): (status: SourceClassificationStatus) => void {
   return (status) => process.stderr.write(`isc: classification of source ${sourceId}: ${describeStatus(status)}\n`);
 }
@@ -70,7 +73,8 @@ async function classify(inputs: Raw, unfinished?: UnfinishedRun): Promise<Classi
     if (err instanceof ClassificationTimeoutError) {
       // The run goes on in ISC: record it, so the next "pulumi up" waits for it and "pulumi destroy" cancels it.
       throw new PartiallyAppliedError(
-        `${err.message}. It may still be running in ISC: the next "pulumi up" waits for it, "pulumi destroy" cancels it.`,
+        `${err.message}. It may still be running in ISC: the next "pulumi up" waits for it, "pulumi destroy" ` +
+          `cancels it.`,
         sourceId,
         classificationOutputs(sourceId, err.last, submitted, inputs.trigger),
         inputs,

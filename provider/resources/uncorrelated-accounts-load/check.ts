@@ -12,7 +12,9 @@ import { csvUnknown, readLoadCsv, validateLoadInputs, type LoadCsv } from "./inp
 
 type Raw = Record<string, unknown>;
 
-/** The source's identity attribute (undefined: the source has no account schema); throws when the source does not exist. */
+/**
+ * The source's identity attribute (undefined: the source has no account schema); throws when the source does not exist.
+ */
 export type IdentityAttributeLookup = (sourceId: string) => Promise<string | undefined>;
 
 export interface LoadCheckOptions {

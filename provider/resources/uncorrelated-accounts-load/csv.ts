@@ -76,7 +76,8 @@ function headerProblems(columns: string[], rules: CsvRules): CsvProblem[] {
     problems.push({
       row: 1,
       message:
-        `the header has no column "${identity}", the identity attribute of the source (it becomes each account's nativeIdentity)` +
+        `the header has no column "${identity}", the identity attribute of the source (it becomes each account's ` +
+        `nativeIdentity)` +
         (nearly !== undefined ? `; column "${nearly}" differs only in case` : `; columns are: ${columns.join(", ")}`),
     });
   }
@@ -121,7 +122,9 @@ export function validateAccountsCsv(content: string | Buffer, rules: CsvRules = 
     else
       problems.push({
         row,
-        message: `identity "${value}" (column "${identity}") is also on row ${earlier}: rows ${earlier} and ${row} are the same account`,
+        message:
+          `identity "${value}" (column "${identity}") is also on row ${earlier}: rows ${earlier} and ${row} ` +
+          `are the same account`,
       });
   }
   if (parseProblem) problems.push(parseProblem);

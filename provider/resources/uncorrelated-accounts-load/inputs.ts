@@ -51,7 +51,8 @@ export function validateLoadInputs(inputs: Raw): CheckFailure[] {
     failures.push({
       property: "csvPath",
       reason:
-        "one of csvPath (a CSV file, relative to the Pulumi program's directory) or csvContent (the CSV text) is required",
+        "one of csvPath (a CSV file, relative to the Pulumi program's directory) or csvContent (the CSV text) is " +
+        "required",
     });
   }
   if (hasPath && !isUnknown(inputs.csvPath) && (typeof inputs.csvPath !== "string" || inputs.csvPath.trim() === "")) {
@@ -105,6 +106,7 @@ export function readLoadCsv(inputs: Raw, cwd: string = process.cwd()): LoadCsv {
       label: `csvPath "${inputs.csvPath}"`,
     };
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- check() has made csvContent a string
   const bytes = Buffer.from(String(inputs.csvContent ?? ""), "utf8");
   return {
     bytes,

@@ -143,7 +143,8 @@ describe("account inputs: bad input never reaches the API", () => {
   it("refuses an attribute named __proto__ instead of dropping it, and empty attribute names", () => {
     const attributes = JSON.parse('{"__proto__": "x", "email": "a@b"}') as Record<string, unknown>;
     expect(reasons({ ...valid, attributes })).to.deep.equal([
-      'attributes.__proto__: attributes: the name "__proto__" is not supported (it cannot be sent or stored as a plain map key)',
+      'attributes.__proto__: attributes: the name "__proto__" is not supported (it cannot be sent or stored as a ' +
+        "plain map key)",
     ]);
     expect(properties({ ...valid, attributes: { "": "x" } })).to.deep.equal(["attributes"]);
     expect(properties({ ...valid, attributes: { "  ": "x" } })).to.deep.equal(["attributes"]);

@@ -100,13 +100,13 @@ describe("client authentication against a server", () => {
     const client = createIscClient(settingsFor(fake), { rateLimit: false });
     await client.request("getSource", { params: { id: "s1" } });
     const [tokenReq] = fake.tokenRequests;
-    expect(tokenReq!.method).to.equal("POST");
-    expect(tokenReq!.url).to.equal("/oauth/token");
-    expect(tokenReq!.headers["content-type"]).to.contain("application/x-www-form-urlencoded");
-    const form = new URLSearchParams(tokenReq!.body.toString());
+    expect(tokenReq.method).to.equal("POST");
+    expect(tokenReq.url).to.equal("/oauth/token");
+    expect(tokenReq.headers["content-type"]).to.contain("application/x-www-form-urlencoded");
+    const form = new URLSearchParams(tokenReq.body.toString());
     expect(form.get("grant_type")).to.equal("client_credentials");
     expect(form.get("client_secret")).to.equal(TEST_SECRET);
-    expect(fake.api()[0]!.headers.authorization).to.match(/^Bearer tok-\d+-/);
+    expect(fake.api()[0].headers.authorization).to.match(/^Bearer tok-\d+-/);
   });
 
   it("N concurrent requests from separate client objects cause one token request", async () => {
@@ -164,21 +164,25 @@ describe("client authentication against a server", () => {
     expect(fake.api()).to.have.length(0);
   });
 
-  it("names the client id and secret settings, and where each was read from, when the token request says invalid_client", async () => {
-    const settings = resolveConnectionSettings(
-      { baseUrl: fake.url, clientId: TEST_CLIENT_ID },
-      { SAIL_CLIENT_SECRET: "wrong-secret" },
-      undefined,
-      (setting) => `stack config "isc:${setting}"`,
-    );
-    const err = (await createIscClient(settings, { rateLimit: false })
-      .request("getSource", { params: { id: "s1" } })
-      .catch((e: unknown) => e)) as IscApiError;
-    expect(err).to.be.instanceOf(IscApiError);
-    expect(err.message)
-      .to.contain('clientId (read from stack config "isc:clientId")')
-      .and.contain("clientSecret (read from environment variable SAIL_CLIENT_SECRET)")
-      .and.contain(fake.url)
-      .and.not.contain("wrong-secret");
-  });
+  it(
+    "names the client id and secret settings, and where each was read from, when the token request says " +
+      "invalid_client",
+    async () => {
+      const settings = resolveConnectionSettings(
+        { baseUrl: fake.url, clientId: TEST_CLIENT_ID },
+        { SAIL_CLIENT_SECRET: "wrong-secret" },
+        undefined,
+        (setting) => `stack config "isc:${setting}"`,
+      );
+      const err = (await createIscClient(settings, { rateLimit: false })
+        .request("getSource", { params: { id: "s1" } })
+        .catch((e: unknown) => e)) as IscApiError;
+      expect(err).to.be.instanceOf(IscApiError);
+      expect(err.message)
+        .to.contain('clientId (read from stack config "isc:clientId")')
+        .and.contain("clientSecret (read from environment variable SAIL_CLIENT_SECRET)")
+        .and.contain(fake.url)
+        .and.not.contain("wrong-secret");
+    },
+  );
 });

@@ -20,8 +20,8 @@ describe("client endpoint functions", () => {
     fake.on("POST", "/v3/accounts", (_req, res) => json(res, 202, { id: "task-1" }));
     expect(await accounts.createAccount(client, { attributes: { sourceId: "s1", name: "jdoe" } })).to.equal("task-1");
     const [req] = fake.api();
-    expect(JSON.parse(req!.body.toString())).to.deep.equal({ attributes: { sourceId: "s1", name: "jdoe" } });
-    expect(req!.headers["content-type"]).to.contain("application/json");
+    expect(JSON.parse(req.body.toString())).to.deep.equal({ attributes: { sourceId: "s1", name: "jdoe" } });
+    expect(req.headers["content-type"]).to.contain("application/json");
   });
 
   it("getAccount and deleteAccount turn 404 into undefined; other errors pass through", async () => {
@@ -38,10 +38,8 @@ describe("client endpoint functions", () => {
     fake.on("PATCH", "/v3/accounts/a1", (_req, res) => json(res, 202, {}));
     await accounts.patchAccount(client, "a1", [{ op: "replace", path: "/attributes/email", value: "x@y" }]);
     const [req] = fake.api();
-    expect(req!.headers["content-type"]).to.equal("application/json-patch+json");
-    expect(JSON.parse(req!.body.toString())).to.deep.equal([
-      { op: "replace", path: "/attributes/email", value: "x@y" },
-    ]);
+    expect(req.headers["content-type"]).to.equal("application/json-patch+json");
+    expect(JSON.parse(req.body.toString())).to.deep.equal([{ op: "replace", path: "/attributes/email", value: "x@y" }]);
   });
 
   it("enable, disable, unlock, reload and put return task ids from their own paths", async () => {
@@ -94,7 +92,7 @@ describe("client endpoint functions", () => {
     const found = await tasks.listTaskStatuses(client, ids);
     expect(found.map((t) => t.id)).to.deep.equal(ids);
     expect(fake.api()).to.have.length(3);
-    expect(fake.api()[0]!.query.get("filters")).to.match(/^id in \("t0","t1",/);
+    expect(fake.api()[0].query.get("filters")).to.match(/^id in \("t0","t1",/);
   });
 
   it("loadUncorrelatedAccounts uploads the CSV as multipart field `file`", async () => {
@@ -104,8 +102,8 @@ describe("client endpoint functions", () => {
     const result = await jobs.loadUncorrelatedAccounts(client, "s1", "id,name\n1,jdoe\n", "people.csv");
     expect(result.task?.id).to.equal("task-load");
     const [req] = fake.api();
-    expect(req!.headers["content-type"]).to.match(/^multipart\/form-data; boundary=/);
-    const body = req!.body.toString();
+    expect(req.headers["content-type"]).to.match(/^multipart\/form-data; boundary=/);
+    const body = req.body.toString();
     expect(body).to.contain('name="file"; filename="people.csv"').and.contain("id,name\n1,jdoe\n");
   });
 

@@ -19,7 +19,8 @@ describe("client errors", () => {
       },
     });
     expect(err.message).to.equal(
-      "ISC GET /v3/accounts/abc failed with 404 Not Found: The server did not find a current representation (detailCode: 404 Not found; trackingId: 0f1e2d)",
+      "ISC GET /v3/accounts/abc failed with 404 Not Found: The server did not find a current representation " +
+        "(detailCode: 404 Not found; trackingId: 0f1e2d)",
     );
     expect(err).to.include({ status: 404, trackingId: "0f1e2d", detailCode: "404 Not found" });
   });

@@ -31,7 +31,7 @@ describe("client request path", () => {
       onPage: (n) => pages.push(n),
     });
     expect(items).to.have.length(600);
-    expect(items[599]!.id).to.equal("a599");
+    expect(items[599].id).to.equal("a599");
     expect(fake.api().map((r) => [r.query.get("limit"), r.query.get("offset"), r.query.get("filters")])).to.deep.equal([
       ["250", "0", 'sourceId eq "s1"'],
       ["250", "250", 'sourceId eq "s1"'],
@@ -57,8 +57,8 @@ describe("client request path", () => {
     await client.request("listAccounts", { query: { filters: 'name eq "a b&c"', count: true, skip: undefined } });
     await client.request("getAccount", { params: { id: "a/b c" } });
     const [list, get] = fake.api();
-    expect(list!.url).to.equal("/v3/accounts?filters=name%20eq%20%22a%20b%26c%22&count=true");
-    expect(get!.url).to.equal("/v3/accounts/a%2Fb%20c");
+    expect(list.url).to.equal("/v3/accounts?filters=name%20eq%20%22a%20b%26c%22&count=true");
+    expect(get.url).to.equal("/v3/accounts/a%2Fb%20c");
   });
 
   it("sends X-SailPoint-Experimental only on experimental routes", async () => {
@@ -124,28 +124,32 @@ describe("client request path", () => {
     ]);
   });
 
-  it("takes the token after the rate-limiter wait, so a queued request never goes out with a token that expired in the queue", async () => {
-    // Tokens live 0.2 s (renewed after 0.1 s); the limiter lets one request out per 300 ms window.
-    fake.tokenLifetimeS = 0.2;
-    let served = 0;
-    fake.on("GET", "/v3/sources/s1", (_req, res) => {
-      json(res, 200, { id: "s1" });
-      // ISC rejects an expired token ("JWT is expired"); here: every token issued so far.
-      if (++served === 1) fake.revokeAll();
-    });
-    const key = `${fake.url}/token-after-wait`;
-    const client = createIscClient(
-      { ...settingsFor(fake), clientId: key },
-      { rateLimit: { requestsPerWindow: 1, windowMs: 300 } },
-    );
-    await Promise.all([
-      client.request("getSource", { params: { id: "s1" } }),
-      client.request("getSource", { params: { id: "s1" } }),
-    ]);
-    const [first, second] = fake.api();
-    expect(second!.headers.authorization).to.not.equal(first!.headers.authorization);
-    expect(fake.api()).to.have.length(2); // no 401 and resend
-  });
+  it(
+    "takes the token after the rate-limiter wait, so a queued request never goes out with a token that expired in " +
+      "the queue",
+    async () => {
+      // Tokens live 0.2 s (renewed after 0.1 s); the limiter lets one request out per 300 ms window.
+      fake.tokenLifetimeS = 0.2;
+      let served = 0;
+      fake.on("GET", "/v3/sources/s1", (_req, res) => {
+        json(res, 200, { id: "s1" });
+        // ISC rejects an expired token ("JWT is expired"); here: every token issued so far.
+        if (++served === 1) fake.revokeAll();
+      });
+      const key = `${fake.url}/token-after-wait`;
+      const client = createIscClient(
+        { ...settingsFor(fake), clientId: key },
+        { rateLimit: { requestsPerWindow: 1, windowMs: 300 } },
+      );
+      await Promise.all([
+        client.request("getSource", { params: { id: "s1" } }),
+        client.request("getSource", { params: { id: "s1" } }),
+      ]);
+      const [first, second] = fake.api();
+      expect(second.headers.authorization).to.not.equal(first.headers.authorization);
+      expect(fake.api()).to.have.length(2); // no 401 and resend
+    },
+  );
 
   it("warns once per client about X-Deprecated, naming isc:apiGeneration", async () => {
     fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 200, { id: "s1" }, { "X-Deprecated": "true" }));

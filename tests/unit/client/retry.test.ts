@@ -39,38 +39,47 @@ describe("client retry policy", () => {
     const apiError = (status: number, path = "/v3/accounts", method = "POST") =>
       new IscApiError({ method, path, status, messages: [] });
 
-    it("retries 5xx and resets, reconnects a refused connection a few times; never other 4xx, DNS or TLS failures", () => {
-      for (const status of [500, 502, 503, 504])
-        expect(classifyFailure(apiError(status, "/v3/accounts", "GET"), get)).to.equal("retry");
-      // A 429 reaches the retry layer only once throttle.ts gave up on it.
-      for (const status of [400, 401, 403, 404, 409, 429])
-        expect(classifyFailure(apiError(status, "/v3/accounts", "GET"), get)).to.equal("fail");
-      for (const code of ["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "EPIPE"]) {
-        expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("retry");
-      }
-      for (const code of ["ECONNREFUSED", "EHOSTUNREACH", "EAI_AGAIN"]) {
-        expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("reconnect");
-      }
-      for (const code of ["ENOTFOUND", "EPROTO", "CERT_HAS_EXPIRED", "ERR_SSL_WRONG_VERSION_NUMBER"]) {
-        expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("fail");
-      }
-      expect(classifyFailure(new Error("bug"), get)).to.equal("fail");
-      expect([429, 503].map((status) => isTransientFailure(apiError(status)))).to.deep.equal([true, true]);
-      expect([400, 403].map((status) => isTransientFailure(apiError(status)))).to.deep.equal([false, false]);
-      expect(isTransientFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNRESET", ""))).to.equal(true);
-    });
+    it(
+      "retries 5xx and resets, reconnects a refused connection a few times; never other 4xx, DNS or TLS " + "failures",
+      () => {
+        for (const status of [500, 502, 503, 504])
+          expect(classifyFailure(apiError(status, "/v3/accounts", "GET"), get)).to.equal("retry");
+        // A 429 reaches the retry layer only once throttle.ts gave up on it.
+        for (const status of [400, 401, 403, 404, 409, 429])
+          expect(classifyFailure(apiError(status, "/v3/accounts", "GET"), get)).to.equal("fail");
+        for (const code of ["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "EPIPE"]) {
+          expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("retry");
+        }
+        for (const code of ["ECONNREFUSED", "EHOSTUNREACH", "EAI_AGAIN"]) {
+          expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("reconnect");
+        }
+        for (const code of ["ENOTFOUND", "EPROTO", "CERT_HAS_EXPIRED", "ERR_SSL_WRONG_VERSION_NUMBER"]) {
+          expect(classifyFailure(new IscNetworkError("GET", "/v3/accounts", code, ""), get)).to.equal("fail");
+        }
+        expect(classifyFailure(new Error("bug"), get)).to.equal("fail");
+        expect([429, 503].map((status) => isTransientFailure(apiError(status)))).to.deep.equal([true, true]);
+        expect([400, 403].map((status) => isTransientFailure(apiError(status)))).to.deep.equal([false, false]);
+        expect(isTransientFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNRESET", ""))).to.equal(true);
+      },
+    );
 
-    it("treats a creating POST that may have reached ISC as ambiguous, but not a 429, a refused connection or a token failure", () => {
-      expect(classifyFailure(apiError(500), post)).to.equal("ambiguous");
-      expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNRESET", ""), post)).to.equal(
-        "ambiguous",
-      );
-      expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ETIMEDOUT", ""), post)).to.equal("ambiguous");
-      expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNREFUSED", ""), post)).to.equal(
-        "reconnect",
-      );
-      expect(classifyFailure(apiError(503, "/oauth/token"), post)).to.equal("retry");
-    });
+    it(
+      "treats a creating POST that may have reached ISC as ambiguous, but not a 429, a refused connection or a " +
+        "token failure",
+      () => {
+        expect(classifyFailure(apiError(500), post)).to.equal("ambiguous");
+        expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNRESET", ""), post)).to.equal(
+          "ambiguous",
+        );
+        expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ETIMEDOUT", ""), post)).to.equal(
+          "ambiguous",
+        );
+        expect(classifyFailure(new IscNetworkError("POST", "/v3/accounts", "ECONNREFUSED", ""), post)).to.equal(
+          "reconnect",
+        );
+        expect(classifyFailure(apiError(503, "/oauth/token"), post)).to.equal("retry");
+      },
+    );
 
     it("uses full jitter, capped by maxDelayMs", () => {
       const policy = { attempts: 8, maxElapsedMs: 1e6, minDelayMs: 100, maxDelayMs: 1_000 };
@@ -100,7 +109,7 @@ describe("client retry policy", () => {
       const client = createIscClient(settingsFor(fake), { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 1 } });
       await client.request("getSource", { params: { id: "s1" } });
       const [first, second] = fake.api();
-      expect(second!.at - first!.at).to.be.at.least(990);
+      expect(second.at - first.at).to.be.at.least(990);
       expect(client.stats().throttled).to.equal(1);
     });
 
@@ -152,17 +161,20 @@ describe("client retry policy", () => {
       expect(fake.api()).to.have.length(1);
     });
 
-    it("does not repeat a creating POST after a 500: AmbiguousCreateError tells the caller to look up first", async () => {
-      fake.on("POST", "/v3/accounts", sequence([500], { id: "task-1" }));
-      const client = createIscClient(settingsFor(fake), fastRetry);
-      const err = await failure(client.request("createAccount", { body: createBody }));
-      expect(err).to.be.instanceOf(AmbiguousCreateError);
-      expect((err as AmbiguousCreateError).message)
-        .to.contain("POST /v3/accounts may have been applied")
-        .and.contain("look the object up");
-      expect((err as AmbiguousCreateError).causeSummary).to.contain("500");
-      expect(fake.api()).to.have.length(1);
-    });
+    it(
+      "does not repeat a creating POST after a 500: AmbiguousCreateError tells the caller to look " + "up first",
+      async () => {
+        fake.on("POST", "/v3/accounts", sequence([500], { id: "task-1" }));
+        const client = createIscClient(settingsFor(fake), fastRetry);
+        const err = await failure(client.request("createAccount", { body: createBody }));
+        expect(err).to.be.instanceOf(AmbiguousCreateError);
+        expect((err as AmbiguousCreateError).message)
+          .to.contain("POST /v3/accounts may have been applied")
+          .and.contain("look the object up");
+        expect((err as AmbiguousCreateError).causeSummary).to.contain("500");
+        expect(fake.api()).to.have.length(1);
+      },
+    );
 
     it("does not repeat a creating POST after a connection reset", async () => {
       fake.on("POST", "/v3/accounts", sequence([-1], { id: "task-1" }));

@@ -67,7 +67,7 @@ describe("client task waiter", () => {
     script = {};
     const polls = new Map<string, number>();
     fake.on("GET", "/v2025/task-status", (req, res) => {
-      const ids = [...(req.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+      const ids = [...(req.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]);
       const listed: TaskStatus[] = [];
       for (const id of ids) {
         const states = script[id] ?? [null];
@@ -91,7 +91,7 @@ describe("client task waiter", () => {
     expect(outcome.task.completionStatus).to.equal("SUCCESS");
     expect(outcome.warnings).to.deep.equal([]);
     expect(seen).to.deep.equal([40, 100]);
-    expect(fake.api("/v2025/task-status")[0]!.query.get("filters")).to.equal('id in ("t1")');
+    expect(fake.api("/v2025/task-status")[0].query.get("filters")).to.equal('id in ("t1")');
   });
 
   it("resolves on WARNING and returns the WARN texts", async () => {
@@ -167,7 +167,7 @@ describe("client task waiter", () => {
         return json(res, 503, { messages: [{ locale: "en-US", text: "busy" }], trackingId: "t-503" });
       const n = listed("/v2025/task-status").length - 3;
       json(res, 200, [
-        task(String(req.query.get("filters")).match(/"([^"]+)"/)![1]!, n <= 1 ? running : done("SUCCESS")),
+        task(String(req.query.get("filters")).match(/"([^"]+)"/)![1], n <= 1 ? running : done("SUCCESS")),
       ]);
     });
     const outcome = await waitForTask(failing, "t1", fast);
@@ -247,7 +247,7 @@ function scriptedClient(
   const polls: string[][] = [];
   const request = async <T>(route: RouteName, opts: RequestOptions = {}) => {
     if (route !== "listTaskStatus") throw new Error(`unexpected ${route}`);
-    const ids = [...String(opts.query?.filters ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+    const ids = [...String(opts.query?.filters ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]);
     polls.push(ids);
     return { status: 200, data: (await answer(ids)) as T, headers: {} };
   };
@@ -277,27 +277,31 @@ describe("client task waiter timing", () => {
     expect(client.polls).to.deep.equal([["a", "b"]]);
   });
 
-  it("stops waiting when status polls have not reached ISC for the unreachable bound, naming the task and that it may still run", async () => {
-    const refused = () =>
-      Promise.reject(
-        new IscNetworkError("GET", "/v2025/task-status", "ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:1"),
+  it(
+    "stops waiting when status polls have not reached ISC for the unreachable bound, naming the task and that it " +
+      "may still run",
+    async () => {
+      const refused = () =>
+        Promise.reject(
+          new IscNetworkError("GET", "/v2025/task-status", "ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:1"),
+        );
+      let up = true;
+      const client = scriptedClient("gone", (ids) =>
+        up ? Promise.resolve(ids.map((id) => task(id, running))) : refused(),
       );
-    let up = true;
-    const client = scriptedClient("gone", (ids) =>
-      up ? Promise.resolve(ids.map((id) => task(id, running))) : refused(),
-    );
-    const outcome = waitForTask(client, "t-gone", {}).catch((e: unknown) => e);
-    await clock.tickAsync(1_000);
-    up = false;
-    await clock.tickAsync(DEFAULT_TASK_WAIT.unreachableTimeoutMs + 10_000);
-    const err = await Promise.race([outcome, Promise.resolve("still waiting")]);
-    expect(err).to.be.instanceOf(TaskStatusUnreachableError);
-    expect((err as Error).message)
-      .to.contain("t-gone")
-      .and.contain("may still run")
-      .and.contain("ECONNREFUSED");
-    expect(Date.now()).to.be.lessThan(DEFAULT_TASK_WAIT.timeoutMs / 5);
-  });
+      const outcome = waitForTask(client, "t-gone", {}).catch((e: unknown) => e);
+      await clock.tickAsync(1_000);
+      up = false;
+      await clock.tickAsync(DEFAULT_TASK_WAIT.unreachableTimeoutMs + 10_000);
+      const err = await Promise.race([outcome, Promise.resolve("still waiting")]);
+      expect(err).to.be.instanceOf(TaskStatusUnreachableError);
+      expect((err as Error).message)
+        .to.contain("t-gone")
+        .and.contain("may still run")
+        .and.contain("ECONNREFUSED");
+      expect(Date.now()).to.be.lessThan(DEFAULT_TASK_WAIT.timeoutMs / 5);
+    },
+  );
 
   it("keeps waiting through failing polls that did reach ISC (5xx) until the task timeout", async () => {
     const busy = () =>

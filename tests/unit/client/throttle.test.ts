@@ -140,25 +140,28 @@ describe("client throttling (429)", () => {
       return { send: throttleLayer(options), limiter };
     }
 
-    it("sits out ISC's escalating waits within the bound (60 s) and fails fast on the first beyond it (300 s)", async () => {
-      const retryAfters = ["60", "300", "600", "1200"];
-      const sentAt: number[] = [];
-      const next = sinon.stub<[PreparedRequest], Promise<IscResponse<unknown>>>().callsFake(async () => {
-        sentAt.push(Date.now());
-        return answer(429, { "retry-after": retryAfters[sentAt.length - 1]! });
-      });
-      const { send } = layer();
-      const outcome = send(next)(request).catch((e: unknown) => e);
-      await clock.tickAsync(59_999);
-      expect(sentAt).to.deep.equal([0]);
-      await clock.tickAsync(1);
-      const err = await outcome;
-      expect(sentAt).to.deep.equal([0, 60_000]);
-      expect(err).to.be.instanceOf(RetryAfterTooLongError);
-      expect((err as Error).message)
-        .to.contain("ISC asked to wait 300 s")
-        .and.contain("isc:maxRetryAfterSeconds");
-    });
+    it(
+      "sits out ISC's escalating waits within the bound (60 s) and fails fast on the first beyond " + "it (300 s)",
+      async () => {
+        const retryAfters = ["60", "300", "600", "1200"];
+        const sentAt: number[] = [];
+        const next = sinon.stub<[PreparedRequest], Promise<IscResponse<unknown>>>().callsFake(async () => {
+          sentAt.push(Date.now());
+          return answer(429, { "retry-after": retryAfters[sentAt.length - 1] });
+        });
+        const { send } = layer();
+        const outcome = send(next)(request).catch((e: unknown) => e);
+        await clock.tickAsync(59_999);
+        expect(sentAt).to.deep.equal([0]);
+        await clock.tickAsync(1);
+        const err = await outcome;
+        expect(sentAt).to.deep.equal([0, 60_000]);
+        expect(err).to.be.instanceOf(RetryAfterTooLongError);
+        expect((err as Error).message)
+          .to.contain("ISC asked to wait 300 s")
+          .and.contain("isc:maxRetryAfterSeconds");
+      },
+    );
 
     it("pauses the shared limiter for the wait, so every caller of the budget holds", async () => {
       let calls = 0;

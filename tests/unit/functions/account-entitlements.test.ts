@@ -10,12 +10,12 @@ import { SETTING_ENV_VARS } from "../../../provider/client/settings";
 describe("accountEntitlements() without connection settings", () => {
   const saved: Record<string, string | undefined> = {};
 
-  before(() => {
+  before(async () => {
     for (const name of Object.values(SETTING_ENV_VARS)) {
       saved[name] = process.env[name];
       delete process.env[name];
     }
-    pulumi.runtime.setMocks(
+    await pulumi.runtime.setMocks(
       { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
       "p",
       "s",

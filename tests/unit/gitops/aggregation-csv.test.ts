@@ -87,8 +87,10 @@ describe("aggregation CSV (DelimitedFile connector format)", () => {
     );
     const parsed = parseAggregationCsv(csv, layout, "S");
     expect(parsed.problems.map((p) => `${p.row}: ${p.message}`)).to.deep.equal([
-      '5: identity "a" is also on row 2: an account\'s rows must be adjacent (the connector reads the file sorted by the identity attribute)',
-      '7: identity "c" repeats row 6 with a different value in single-valued column "displayName" ("Other" vs "C"); only multi-valued columns may differ on an account\'s extra rows',
+      '5: identity "a" is also on row 2: an account\'s rows must be adjacent (the connector reads the file sorted ' +
+        "by the identity attribute)",
+      '7: identity "c" repeats row 6 with a different value in single-valued column "displayName" ("Other" vs ' +
+        '"C"); only multi-valued columns may differ on an account\'s extra rows',
       '8: the identity column "id" is empty',
       "9: 2 values but the header (row 1) has 3 columns",
     ]);

@@ -23,7 +23,8 @@ describe("isc-accounts validate", () => {
     expect(run.code).to.equal(1);
     expect(run.stdout).to.equal("");
     expect(run.stderr).to.equal(
-      `${fixturePath("dup-across", "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ${fixturePath("dup-across", "a.yaml")}:4)\n1 error in the definitions\n`,
+      `${fixturePath("dup-across", "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ` +
+        `${fixturePath("dup-across", "a.yaml")}:4)\n1 error in the definitions\n`,
     );
     const many = await runCaptured(["validate", fixturePath("errors")]);
     expect(many.code).to.equal(1);

@@ -61,7 +61,8 @@ describe("check-csv comparison", () => {
     expect(report.summary).to.deep.equal({ declared: 3, matching: 3, differing: 0, missing: 0, undeclared: 1 });
     expect(isHarmful(report)).to.equal(false);
     expect(csvCheckSummaryLine(report)).to.equal(
-      `Safe to aggregate: no declared account would be removed or changed (3 declared accounts on source ${SOURCE_A}, 4 in hr.csv; 1 undeclared).`,
+      `Safe to aggregate: no declared account would be removed or changed (3 declared accounts on source ` +
+        `${SOURCE_A}, 4 in hr.csv; 1 undeclared).`,
     );
   });
 

@@ -170,22 +170,26 @@ describe("gitops drift comparison", () => {
       id: `id-${i}`,
     }));
 
-    it("reports a declared nativeIdentity held by two accounts as drift, naming both ids, even when one is in sync", () => {
-      const report = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], options);
-      expect(report.duplicates).to.deep.equal([
-        { sourceId: SOURCE_A, nativeIdentity: "jdoe", accountIds: ["id-0", "id-1"], definedAt: "a.yaml:3" },
-      ]);
-      expect(report.summary).to.deep.include({ inSync: 1, drifted: 0, missing: 0, unmanaged: 0 });
-      expect(hasDrift(report)).to.equal(true);
-      // Source shown by id or name, and a "defined at" column or not: the row names both ids either way.
-      expect(formatDriftTable(report)).to.match(
-        /\n\S+\s+jdoe\s+duplicate\s+(\S+\s+)?accountId\s+"one account"\s+"id-0, id-1"\n$/,
-      );
-      expect(driftSummaryLine(report)).to.equal(
-        "Drift: 0 drifted, 0 missing, 0 unmanaged, 1 in sync, 1 duplicated nativeIdentity (1 managed account on 1 source)",
-      );
-      expect(JSON.parse(driftReportJson(report)).duplicates).to.deep.equal(report.duplicates);
-    });
+    it(
+      "reports a declared nativeIdentity held by two accounts as drift, naming both ids, even when one " + "is in sync",
+      () => {
+        const report = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], options);
+        expect(report.duplicates).to.deep.equal([
+          { sourceId: SOURCE_A, nativeIdentity: "jdoe", accountIds: ["id-0", "id-1"], definedAt: "a.yaml:3" },
+        ]);
+        expect(report.summary).to.deep.include({ inSync: 1, drifted: 0, missing: 0, unmanaged: 0 });
+        expect(hasDrift(report)).to.equal(true);
+        // Source shown by id or name, and a "defined at" column or not: the row names both ids either way.
+        expect(formatDriftTable(report)).to.match(
+          /\n\S+\s+jdoe\s+duplicate\s+(\S+\s+)?accountId\s+"one account"\s+"id-0, id-1"\n$/,
+        );
+        expect(driftSummaryLine(report)).to.equal(
+          "Drift: 0 drifted, 0 missing, 0 unmanaged, 1 in sync, 1 duplicated nativeIdentity (1 managed account on " +
+            "1 source)",
+        );
+        expect(JSON.parse(driftReportJson(report)).duplicates).to.deep.equal(report.duplicates);
+      },
+    );
 
     it("reports undeclared duplicates only with includeUnmanaged", () => {
       const withUnmanaged = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], {

@@ -37,23 +37,27 @@ describe("gitops export rendering", () => {
     account("a3", "123", { attributes: { id: "123", displayName: "yes" } }),
   ];
 
-  it("writes accounts sorted by nativeIdentity with the schema's attributes, adopting, and loads back as in-sync definitions", () => {
-    const { text, accountCount, warnings } = renderExport(source(accounts));
-    expect(accountCount).to.equal(3);
-    expect(warnings).to.deep.equal([]);
-    const parsed = parseDefinitionsFile("hr.yaml", text);
-    expect(parsed.errors).to.deep.equal([]);
-    expect(parsed.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["123", "Zed", "jdoe"]); // code-unit order
-    const [numeric, zed, jdoe] = parsed.definitions;
-    // Strings YAML would read as numbers or booleans stay strings.
-    expect(numeric.attributes).to.deep.equal({ displayName: "yes", email: null, groups: null });
-    expect(zed).to.deep.include({ enabled: false, adopt: true });
-    expect(zed.attributes).to.deep.equal({ displayName: null, email: "z@example.com", groups: ["solo"] });
-    expect(zed).to.not.have.property("identityId"); // uncorrelated: correlation is not managed
-    expect(jdoe).to.deep.include({ enabled: true, identityId: IDENTITY_1, adopt: true });
-    expect(jdoe.attributes).to.deep.equal({ displayName: "John", email: null, groups: ["admins", "vpn"] });
-    expect(text).to.not.match(/^\s+id:/m); // the identity attribute is filled from nativeIdentity by the provider
-  });
+  it(
+    "writes accounts sorted by nativeIdentity with the schema's attributes, adopting, and loads back as in-sync " +
+      "definitions",
+    () => {
+      const { text, accountCount, warnings } = renderExport(source(accounts));
+      expect(accountCount).to.equal(3);
+      expect(warnings).to.deep.equal([]);
+      const parsed = parseDefinitionsFile("hr.yaml", text);
+      expect(parsed.errors).to.deep.equal([]);
+      expect(parsed.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["123", "Zed", "jdoe"]); // code-unit order
+      const [numeric, zed, jdoe] = parsed.definitions;
+      // Strings YAML would read as numbers or booleans stay strings.
+      expect(numeric.attributes).to.deep.equal({ displayName: "yes", email: null, groups: null });
+      expect(zed).to.deep.include({ enabled: false, adopt: true });
+      expect(zed.attributes).to.deep.equal({ displayName: null, email: "z@example.com", groups: ["solo"] });
+      expect(zed).to.not.have.property("identityId"); // uncorrelated: correlation is not managed
+      expect(jdoe).to.deep.include({ enabled: true, identityId: IDENTITY_1, adopt: true });
+      expect(jdoe.attributes).to.deep.equal({ displayName: "John", email: null, groups: ["admins", "vpn"] });
+      expect(text).to.not.match(/^\s+id:/m); // the identity attribute is filled from nativeIdentity by the provider
+    },
+  );
 
   it("is stable: the tenant's listing order does not change a byte", () => {
     expect(renderExport(source([...accounts].reverse())).text).to.equal(renderExport(source(accounts)).text);

@@ -50,17 +50,20 @@ describe("gitops loader", () => {
       });
     });
 
-    it("keeps null values (identityId: null = uncorrelated, attribute null = absent) and quoted numbers as text", () => {
-      const asmith = result.definitions.find((d) => d.nativeIdentity === "asmith")!;
-      expect(asmith.identityId).to.equal(null);
-      expect(asmith.attributes).to.deep.equal({ displayName: "Alice Smith", employeeNumber: "00123", phone: null });
-      expect(asmith).to.include({
-        manuallyCorrelated: true,
-        unlock: true,
-        adopt: true,
-        externalVerificationId: "ticket-42",
-      });
-    });
+    it(
+      "keeps null values (identityId: null = uncorrelated, attribute null = absent) and quoted " + "numbers as text",
+      () => {
+        const asmith = result.definitions.find((d) => d.nativeIdentity === "asmith")!;
+        expect(asmith.identityId).to.equal(null);
+        expect(asmith.attributes).to.deep.equal({ displayName: "Alice Smith", employeeNumber: "00123", phone: null });
+        expect(asmith).to.include({
+          manuallyCorrelated: true,
+          unlock: true,
+          adopt: true,
+          externalVerificationId: "ticket-42",
+        });
+      },
+    );
 
     it("applies the file's defaults unless the account overrides them, and enabled defaults to true", () => {
       const byName = new Map(result.definitions.map((d) => [d.nativeIdentity, d]));
@@ -92,7 +95,8 @@ describe("gitops loader", () => {
 
     it("unknown keys, at the key's line, naming the allowed keys", () => {
       expect(load("unknown-key.yaml")).to.deep.equal([
-        'unknown-key.yaml:6: accounts[0].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)',
+        'unknown-key.yaml:6: accounts[0].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, ' +
+          "identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)",
       ]);
       expect(load("unknown-top-key.yaml")).to.deep.equal([
         'unknown-top-key.yaml:1: missing required key "accounts"',
@@ -103,7 +107,8 @@ describe("gitops loader", () => {
     it("wrong types, with a hint to quote numbers YAML read from unquoted text", () => {
       expect(load("wrong-type.yaml")).to.deep.equal([
         "wrong-type.yaml:4: accounts[0].enabled: must be true or false, got a string",
-        "wrong-type.yaml:6: accounts[0].attributes.employeeNumber: must be a string, a list of strings or null, got a number; quote the value to keep it as text",
+        "wrong-type.yaml:6: accounts[0].attributes.employeeNumber: must be a string, a list of strings or null, " +
+          "got a number; quote the value to keep it as text",
       ]);
     });
 
@@ -122,7 +127,8 @@ describe("gitops loader", () => {
 
     it("duplicate accounts within a file: at the second occurrence, naming the first", () => {
       expect(load("duplicate-in-file.yaml")).to.deep.equal([
-        `duplicate-in-file.yaml:5: duplicate account jdoe on source ${SOURCE_A} (first defined at duplicate-in-file.yaml:3)`,
+        `duplicate-in-file.yaml:5: duplicate account jdoe on source ${SOURCE_A} (first defined at ` +
+          `duplicate-in-file.yaml:3)`,
       ]);
     });
 
@@ -175,17 +181,21 @@ describe("gitops loader", () => {
   });
 
   describe("paths as the user gave them", () => {
-    it("errors and locations name the directory as given joined with the file (accounts/hr.yaml:3, not hr.yaml:3)", () => {
-      const relative = path.relative(process.cwd(), fixturePath("dup-across"));
-      const result = loadDefinitionsSync(`${relative}/`);
-      expect(errorLines(result)).to.deep.equal([
-        `${path.join(relative, "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ${path.join(relative, "a.yaml")}:4)`,
-      ]);
-      const valid = loadDefinitionsSync(path.relative(process.cwd(), fixturePath("valid")));
-      expect(valid.definitions.find((d) => d.nativeIdentity === "jdoe")!.location.file).to.equal(
-        path.join(path.relative(process.cwd(), fixturePath("valid")), "hr", "employees.yaml"),
-      );
-    });
+    it(
+      "errors and locations name the directory as given joined with the file (accounts/hr.yaml:3, not " + "hr.yaml:3)",
+      () => {
+        const relative = path.relative(process.cwd(), fixturePath("dup-across"));
+        const result = loadDefinitionsSync(`${relative}/`);
+        expect(errorLines(result)).to.deep.equal([
+          `${path.join(relative, "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ` +
+            `${path.join(relative, "a.yaml")}:4)`,
+        ]);
+        const valid = loadDefinitionsSync(path.relative(process.cwd(), fixturePath("valid")));
+        expect(valid.definitions.find((d) => d.nativeIdentity === "jdoe")!.location.file).to.equal(
+          path.join(path.relative(process.cwd(), fixturePath("valid")), "hr", "employees.yaml"),
+        );
+      },
+    );
   });
 
   describe("reports everything in one run", () => {
@@ -207,7 +217,10 @@ describe("gitops loader", () => {
 
     it("multi-document files: every document is read, and duplicates across documents are reported", () => {
       const dir = scratch({
-        "multi.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_B}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\n`,
+        "multi.yaml":
+          `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ` +
+          `${SOURCE_B}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_A}\naccounts:\n  - ` +
+          `nativeIdentity: jdoe\n---\n`,
       });
       try {
         const result = loadDefinitionsSync(dir);
@@ -242,7 +255,8 @@ describe("gitops loader", () => {
         const result = loadDefinitionsSync(dir);
         expect(errorLines(result, dir)).to.deep.equal([
           "f.yaml:6: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }",
-          'f.yaml:8: accounts[3].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)',
+          'f.yaml:8: accounts[3].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, ' +
+            "manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)",
           `f.yaml:9: duplicate account jdoe on source ${SOURCE_A} (first defined at f.yaml:3)`,
         ]);
         expect(result.definitions.map((d) => d.nativeIdentity)).to.not.include("broken");
@@ -256,13 +270,15 @@ describe("gitops loader", () => {
         errorLines(loadDefinitionsSync(fixturePath("errors", "duplicate-yaml-key.yaml")), fixturePath("errors")).concat(
           parseDefinitionsFile(
             "g.yaml",
-            `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n    enabled: true\n    enabled: false\n  - nativeIdentity: b\n    enabeld: true\n`,
+            `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n    enabled: true\n    enabled: false\n  - ` +
+              `nativeIdentity: b\n    enabeld: true\n`,
           ).errors.map(formatDefinitionError),
         ),
       ).to.deep.equal([
         'duplicate-yaml-key.yaml:6: duplicate key "email"',
         'g.yaml:5: duplicate key "enabled"',
-        'g.yaml:7: accounts[1].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)',
+        'g.yaml:7: accounts[1].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, ' +
+          "manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)",
       ]);
     });
 
@@ -276,14 +292,17 @@ describe("gitops loader", () => {
     it("nativeIdentities that differ only in case on one source are a warning, not an error", () => {
       const dir = scratch({
         "a.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n`,
-        "b.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: e4001\n---\nsource: ${SOURCE_B}\naccounts:\n  - nativeIdentity: e4001\n`,
+        "b.yaml":
+          `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: e4001\n---\nsource: ` +
+          `${SOURCE_B}\naccounts:\n  - nativeIdentity: e4001\n`,
       });
       try {
         const result = loadDefinitionsSync(dir);
         expect(result.errors).to.deep.equal([]);
         expect(result.definitions).to.have.lengthOf(3);
         expect(warningLines(result, dir)).to.deep.equal([
-          `b.yaml:3: nativeIdentity "e4001" differs only in case from "E4001" (a.yaml:3) on source ${SOURCE_A}; many tenants treat them as one account`,
+          `b.yaml:3: nativeIdentity "e4001" differs only in case from "E4001" (a.yaml:3) on source ${SOURCE_A}; ` +
+            `many tenants treat them as one account`,
         ]);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -392,7 +411,8 @@ describe("gitops loader", () => {
       fs.symlinkSync(path.join(base, "defs"), path.join(base, "defs", "again"));
       const result = loadDefinitionsSync(path.join(base, "defs"));
       expect(errorLines(result, path.join(base, "defs"))).to.deep.equal([
-        `again: symlink loop: it points back to ${JSON.stringify(fs.realpathSync(path.join(base, "defs")))}, a folder that contains it`,
+        `again: symlink loop: it points back to ${JSON.stringify(fs.realpathSync(path.join(base, "defs")))}, a ` +
+          `folder that contains it`,
       ]);
       expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["own1"]);
     });
@@ -405,18 +425,21 @@ describe("gitops loader", () => {
       expect(result.files).to.deep.equal(["a/hr/people.yaml", "a/ops.yaml", "own.yaml"]);
     });
 
-    it("a dangling or self-looping *.yaml link, or a dangling folder link, is an error naming it (no raw ELOOP)", () => {
-      fs.symlinkSync(path.join(base, "gone.yaml"), path.join(base, "defs", "dangling.yaml"));
-      fs.symlinkSync("self.yaml", path.join(base, "defs", "self.yaml"));
-      fs.symlinkSync(path.join(base, "no-such-folder"), path.join(base, "defs", "team"));
-      const result = loadDefinitionsSync(path.join(base, "defs"));
-      expect(errorLines(result, path.join(base, "defs"))).to.deep.equal([
-        `dangling.yaml: broken symlink: its target ${JSON.stringify(path.join(base, "gone.yaml"))} does not exist`,
-        "self.yaml: symlink loop: the link resolves to itself (ELOOP)",
-        `team: broken symlink: its target ${JSON.stringify(path.join(base, "no-such-folder"))} does not exist`,
-      ]);
-      expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["own1"]);
-    });
+    it(
+      "a dangling or self-looping *.yaml link, or a dangling folder link, is an error naming it (no " + "raw ELOOP)",
+      () => {
+        fs.symlinkSync(path.join(base, "gone.yaml"), path.join(base, "defs", "dangling.yaml"));
+        fs.symlinkSync("self.yaml", path.join(base, "defs", "self.yaml"));
+        fs.symlinkSync(path.join(base, "no-such-folder"), path.join(base, "defs", "team"));
+        const result = loadDefinitionsSync(path.join(base, "defs"));
+        expect(errorLines(result, path.join(base, "defs"))).to.deep.equal([
+          `dangling.yaml: broken symlink: its target ${JSON.stringify(path.join(base, "gone.yaml"))} does not exist`,
+          "self.yaml: symlink loop: the link resolves to itself (ELOOP)",
+          `team: broken symlink: its target ${JSON.stringify(path.join(base, "no-such-folder"))} does not exist`,
+        ]);
+        expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["own1"]);
+      },
+    );
   });
 
   it("an alias bomb is reported as an error instead of exhausting memory", () => {

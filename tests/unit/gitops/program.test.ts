@@ -20,9 +20,9 @@ describe("gitops program (accountsFromDirectory)", function () {
   this.timeout(20_000);
   let registered: Registered[];
 
-  beforeEach(() => {
+  beforeEach(async () => {
     registered = [];
-    pulumi.runtime.setMocks(
+    await pulumi.runtime.setMocks(
       {
         newResource(args: pulumi.runtime.MockResourceArgs) {
           registered.push({ name: args.name, inputs: args.inputs as Record<string, unknown> });
@@ -36,33 +36,36 @@ describe("gitops program (accountsFromDirectory)", function () {
     );
   });
 
-  it("declares one Account per definition, named <source>/<nativeIdentity>, with only the declared inputs", async () => {
-    const accounts = accountsFromDirectory(fixturePath("valid"));
-    await Promise.all(accounts.map((a) => settle(a.urn)));
-    expect(registered.map((r) => r.name).sort()).to.deep.equal([
-      `${SOURCE_A}/asmith`,
-      `${SOURCE_A}/jdoe`,
-      `${SOURCE_B}/c%3A01`,
-      `${SOURCE_B}/c-02`,
-    ]);
-    const jdoe = registered.find((r) => r.name === `${SOURCE_A}/jdoe`)!.inputs;
-    expect(jdoe).to.include({
-      sourceId: SOURCE_A,
-      nativeIdentity: "jdoe",
-      identityId: IDENTITY_1,
-      enabled: false,
-      forceProvisioning: true,
-    });
-    expect(jdoe.attributes).to.deep.equal({
-      displayName: "John Doe",
-      email: "jdoe@example.com",
-      groups: ["vpn", "contractors"],
-    });
-    const c01 = registered.find((r) => r.name === `${SOURCE_B}/c%3A01`)!.inputs;
-    expect(c01).to.not.have.any.keys("identityId", "unlock", "adopt");
-    const asmith = registered.find((r) => r.name === `${SOURCE_A}/asmith`)!.inputs;
-    expect(asmith).to.include({ identityId: null, adopt: true, unlock: true });
-  });
+  it(
+    "declares one Account per definition, named <source>/<nativeIdentity>, with only the " + "declared inputs",
+    async () => {
+      const accounts = accountsFromDirectory(fixturePath("valid"));
+      await Promise.all(accounts.map((a) => settle(a.urn)));
+      expect(registered.map((r) => r.name).sort()).to.deep.equal([
+        `${SOURCE_A}/asmith`,
+        `${SOURCE_A}/jdoe`,
+        `${SOURCE_B}/c%3A01`,
+        `${SOURCE_B}/c-02`,
+      ]);
+      const jdoe = registered.find((r) => r.name === `${SOURCE_A}/jdoe`)!.inputs;
+      expect(jdoe).to.include({
+        sourceId: SOURCE_A,
+        nativeIdentity: "jdoe",
+        identityId: IDENTITY_1,
+        enabled: false,
+        forceProvisioning: true,
+      });
+      expect(jdoe.attributes).to.deep.equal({
+        displayName: "John Doe",
+        email: "jdoe@example.com",
+        groups: ["vpn", "contractors"],
+      });
+      const c01 = registered.find((r) => r.name === `${SOURCE_B}/c%3A01`)!.inputs;
+      expect(c01).to.not.have.any.keys("identityId", "unlock", "adopt");
+      const asmith = registered.find((r) => r.name === `${SOURCE_A}/asmith`)!.inputs;
+      expect(asmith).to.include({ identityId: null, adopt: true, unlock: true });
+    },
+  );
 
   it("summarizes counts per source and account ids", async () => {
     const summary = summarizeAccounts(accountsFromDirectory(fixturePath("valid")));
@@ -82,7 +85,8 @@ describe("gitops program (accountsFromDirectory)", function () {
 
   it("throws one error listing every file:line problem, and declares nothing", () => {
     expect(() => accountsFromDirectory(fixturePath("dup-across"))).to.throw(
-      `invalid account definitions in ${fixturePath("dup-across")}:\n${fixturePath("dup-across", "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ${fixturePath("dup-across", "a.yaml")}:4)`,
+      `invalid account definitions in ${fixturePath("dup-across")}:\n${fixturePath("dup-across", "b.yaml")}:4: ` +
+        `duplicate account jdoe on source ${SOURCE_A} (first defined at ${fixturePath("dup-across", "a.yaml")}:4)`,
     );
     let message = "";
     try {
@@ -106,7 +110,8 @@ describe("gitops program (accountsFromDirectory)", function () {
       );
       expect(accountsFromDirectory(dir)).to.have.lengthOf(2);
       expect(warn.args.map((args) => args[0])).to.deep.equal([
-        `${path.join(dir, "a.yaml")}:4: nativeIdentity "e4001" differs only in case from "E4001" (${path.join(dir, "a.yaml")}:3) on source ${SOURCE_A}; many tenants treat them as one account`,
+        `${path.join(dir, "a.yaml")}:4: nativeIdentity "e4001" differs only in case from "E4001" ` +
+          `(${path.join(dir, "a.yaml")}:3) on source ${SOURCE_A}; many tenants treat them as one account`,
       ]);
     } finally {
       warn.restore();

@@ -49,14 +49,17 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
     expect(() => process.kill(plugin.pid, 0)).not.to.throw();
   });
 
-  it("configures like the engine: the provider's configure sees the stack config, secrets are not accepted", async function () {
-    const result = await plugin.configure({ "isc:baseUrl": "http://sim.local", "harness:tier": "gold" });
-    expect(result).to.deep.equal({ acceptSecrets: false, supportsPreview: false });
+  it(
+    "configures like the engine: the provider's configure sees the stack config, secrets are not " + "accepted",
+    async function () {
+      const result = await plugin.configure({ "isc:baseUrl": "http://sim.local", "harness:tier": "gold" });
+      expect(result).to.deep.equal({ acceptSecrets: false, supportsPreview: false });
 
-    const created = await plugin.create(urn("configured"), { __provider: providerText, key: "configured" });
-    expect(created.properties.baseUrl).to.equal("http://sim.local");
-    expect(created.properties.tier, "un-namespaced key read in the project's namespace").to.equal("gold");
-  });
+      const created = await plugin.create(urn("configured"), { __provider: providerText, key: "configured" });
+      expect(created.properties.baseUrl).to.equal("http://sim.local");
+      expect(created.properties.tier, "un-namespaced key read in the project's namespace").to.equal("gold");
+    },
+  );
 
   it("takes the same Configure again, and refuses other settings in the same process", async function () {
     await plugin.configure({ "isc:baseUrl": "http://sim.local", "harness:tier": "gold" });
@@ -136,16 +139,19 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
     expect(error.initFailed).to.equal(undefined);
   });
 
-  it("parses ErrorResourceInitFailed details when the thrown error carries id, properties and reasons", async function () {
-    const error = await rejectionOf(
-      plugin.create(urn("half"), { __provider: providerText, key: "half", failCreate: "partial" }),
-    );
-    expect(error.message).to.match(/^created half-\w+ but it failed to initialize$/);
-    expect(error.initFailed?.id).to.match(/^half-/);
-    expect(error.initFailed?.properties).to.include({ key: "half", half: true });
-    expect(error.initFailed?.reasons).to.deep.equal(["initialization failed"]);
-    expect(recorder.backend()).to.have.property(error.initFailed!.id);
-  });
+  it(
+    "parses ErrorResourceInitFailed details when the thrown error carries id, properties " + "and reasons",
+    async function () {
+      const error = await rejectionOf(
+        plugin.create(urn("half"), { __provider: providerText, key: "half", failCreate: "partial" }),
+      );
+      expect(error.message).to.match(/^created half-\w+ but it failed to initialize$/);
+      expect(error.initFailed?.id).to.match(/^half-/);
+      expect(error.initFailed?.properties).to.include({ key: "half", half: true });
+      expect(error.initFailed?.reasons).to.deep.equal(["initialization failed"]);
+      expect(recorder.backend()).to.have.property(error.initFailed!.id);
+    },
+  );
 });
 
 describe("harness/plugin: deadlines and plugin death", function () {
@@ -225,23 +231,26 @@ describe("harness/plugin: the program's own @pulumi/pulumi", function () {
 });
 
 describe("harness/plugin: withoutSailEnv", function () {
-  it("keeps this process's SAIL_* connection variables out of the plugin's environment, and passes the rest", async function () {
-    const saved = { url: process.env.SAIL_BASE_URL, extra: process.env.HARNESS_PROBE };
-    process.env.SAIL_BASE_URL = "https://leaked.api.identitynow.com";
-    process.env.HARNESS_PROBE = "kept";
-    const recorder = makeRecordingProvider();
-    const plugin = await startProviderPlugin({ cwd: PROGRAM_DIR, withoutSailEnv: true });
-    try {
-      const environ = readFileSync(`/proc/${plugin.pid}/environ`, "utf8").split("\0");
-      expect(environ).to.include("HARNESS_PROBE=kept");
-      expect(environ.filter((e) => e.startsWith("SAIL_"))).to.deep.equal([]);
-    } finally {
-      await plugin.stop();
-      recorder.remove();
-      if (saved.url === undefined) delete process.env.SAIL_BASE_URL;
-      else process.env.SAIL_BASE_URL = saved.url;
-      if (saved.extra === undefined) delete process.env.HARNESS_PROBE;
-      else process.env.HARNESS_PROBE = saved.extra;
-    }
-  });
+  it(
+    "keeps this process's SAIL_* connection variables out of the plugin's environment, and passes " + "the rest",
+    async function () {
+      const saved = { url: process.env.SAIL_BASE_URL, extra: process.env.HARNESS_PROBE };
+      process.env.SAIL_BASE_URL = "https://leaked.api.identitynow.com";
+      process.env.HARNESS_PROBE = "kept";
+      const recorder = makeRecordingProvider();
+      const plugin = await startProviderPlugin({ cwd: PROGRAM_DIR, withoutSailEnv: true });
+      try {
+        const environ = readFileSync(`/proc/${plugin.pid}/environ`, "utf8").split("\0");
+        expect(environ).to.include("HARNESS_PROBE=kept");
+        expect(environ.filter((e) => e.startsWith("SAIL_"))).to.deep.equal([]);
+      } finally {
+        await plugin.stop();
+        recorder.remove();
+        if (saved.url === undefined) delete process.env.SAIL_BASE_URL;
+        else process.env.SAIL_BASE_URL = saved.url;
+        if (saved.extra === undefined) delete process.env.HARNESS_PROBE;
+        else process.env.HARNESS_PROBE = saved.extra;
+      }
+    },
+  );
 });

@@ -25,8 +25,8 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
   it("requires sourceId and names it", async () => {
     const { failures } = await checkLoadInputs({ csvContent: CSV }, { cwd: dir });
     expect(failures).to.have.length(1);
-    expect(failures![0]!.property).to.equal("sourceId");
-    expect(failures![0]!.reason).to.contain("sourceId is required");
+    expect(failures![0].property).to.equal("sourceId");
+    expect(failures![0].reason).to.contain("sourceId is required");
   });
 
   it("rejects a sourceId that is not a 32-hex id", async () => {
@@ -36,19 +36,19 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
   it("requires one of csvPath or csvContent", async () => {
     const { failures } = await checkLoadInputs({ sourceId: SOURCE }, { cwd: dir });
     expect(failures!.map((f) => f.property)).to.deep.equal(["csvPath"]);
-    expect(failures![0]!.reason).to.contain("one of csvPath");
+    expect(failures![0].reason).to.contain("one of csvPath");
   });
 
   it("refuses both csvPath and csvContent", async () => {
     const { failures } = await checkLoadInputs({ sourceId: SOURCE, csvPath: "a.csv", csvContent: CSV }, { cwd: dir });
     expect(failures!.map((f) => f.property)).to.deep.equal(["csvContent"]);
-    expect(failures![0]!.reason).to.contain("exactly one of csvPath or csvContent");
+    expect(failures![0].reason).to.contain("exactly one of csvPath or csvContent");
   });
 
   it("names csvPath when the file cannot be read", async () => {
     const { failures } = await checkLoadInputs({ sourceId: SOURCE, csvPath: "missing.csv" }, { cwd: dir });
     expect(failures!.map((f) => f.property)).to.deep.equal(["csvPath"]);
-    expect(failures![0]!.reason).to.contain('cannot read csvPath "missing.csv"').and.contain("ENOENT");
+    expect(failures![0].reason).to.contain('cannot read csvPath "missing.csv"').and.contain("ENOENT");
   });
 
   it("names unknown inputs and out-of-range run options", async () => {
@@ -84,8 +84,8 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
     );
     expect(asked).to.deep.equal([SOURCE]);
     expect(failures).to.have.length(1);
-    expect(failures![0]!.property).to.equal("csvContent");
-    expect(failures![0]!.reason).to.contain('row 1: the header has no column "id"');
+    expect(failures![0].property).to.equal("csvContent");
+    expect(failures![0].reason).to.contain('row 1: the header has no column "id"');
   });
 
   it("turns a failed source lookup into a sourceId failure", async () => {

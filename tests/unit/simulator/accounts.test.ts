@@ -130,19 +130,23 @@ describe("simulator accounts", () => {
   });
 
   describe("create (POST /v3/accounts)", () => {
-    it("answers a task id; the account appears as PROVISIONED when the task completes, with multi-valued attributes as arrays", async () => {
-      const response = await http().call("POST", "/v3/accounts", {
-        json: { attributes: { sourceId: HR, id: "N1", displayName: "New", groups: "g1" } },
-      });
-      expect(response.status).to.equal(202);
-      const taskId = (response.body as { id: string }).id;
-      expect(await list(filterQuery('nativeIdentity eq "N1"'))).to.deep.equal([]);
-      expect((await http().waitForTask(taskId)).completionStatus).to.equal("SUCCESS");
-      const [created] = await list(filterQuery('nativeIdentity eq "N1"'));
-      expect(created.id).not.to.equal(taskId);
-      expect(created).to.include({ origin: "PROVISIONED", uncorrelated: true, name: "New" });
-      expect(created.attributes).to.deep.equal({ id: "N1", displayName: "New", groups: ["g1"] });
-    });
+    it(
+      "answers a task id; the account appears as PROVISIONED when the task completes, with multi-valued " +
+        "attributes as arrays",
+      async () => {
+        const response = await http().call("POST", "/v3/accounts", {
+          json: { attributes: { sourceId: HR, id: "N1", displayName: "New", groups: "g1" } },
+        });
+        expect(response.status).to.equal(202);
+        const taskId = (response.body as { id: string }).id;
+        expect(await list(filterQuery('nativeIdentity eq "N1"'))).to.deep.equal([]);
+        expect((await http().waitForTask(taskId)).completionStatus).to.equal("SUCCESS");
+        const [created] = await list(filterQuery('nativeIdentity eq "N1"'));
+        expect(created.id).not.to.equal(taskId);
+        expect(created).to.include({ origin: "PROVISIONED", uncorrelated: true, name: "New" });
+        expect(created.attributes).to.deep.equal({ id: "N1", displayName: "New", groups: ["g1"] });
+      },
+    );
 
     it("updates (merges into) the account when the nativeIdentity already exists", async () => {
       const before = byNative("E2");
@@ -234,25 +238,28 @@ describe("simulator accounts", () => {
       );
     });
 
-    it("answers 400 for another content type, other paths, unknown identities and attribute edits off flat files", async () => {
-      const id = byNative("E1").id;
-      const cases: Array<[unknown, string?]> = [
-        [[{ op: "replace", path: "/identityId", value: ids.graceHopper }], "application/json"],
-        [[{ op: "replace", path: "/disabled", value: true }]],
-        [[{ op: "replace", path: "/identityId", value: "ffffffffffffffffffffffffffffffff" }]],
-        [[{ op: "replace", path: "/attributes/id", value: "E7" }]],
-        [[{ op: "move", path: "/attributes/a", from: "/attributes/b" }]],
-        [[]],
-        [{ op: "replace", path: "/identityId", value: ids.graceHopper }],
-      ];
-      for (const [operations, contentType] of cases) {
-        const response = await patch(id, operations, contentType);
-        expect(response.status, JSON.stringify(operations)).to.equal(400);
-      }
-      const ad = await patch(byNative("CN=ad1").id, [{ op: "add", path: "/attributes/cn", value: "x" }]);
-      expect(ad.status).to.equal(400);
-      expect(errorText(ad)).to.match(/flat file/);
-    });
+    it(
+      "answers 400 for another content type, other paths, unknown identities and attribute edits off " + "flat files",
+      async () => {
+        const id = byNative("E1").id;
+        const cases: Array<[unknown, string?]> = [
+          [[{ op: "replace", path: "/identityId", value: ids.graceHopper }], "application/json"],
+          [[{ op: "replace", path: "/disabled", value: true }]],
+          [[{ op: "replace", path: "/identityId", value: "ffffffffffffffffffffffffffffffff" }]],
+          [[{ op: "replace", path: "/attributes/id", value: "E7" }]],
+          [[{ op: "move", path: "/attributes/a", from: "/attributes/b" }]],
+          [[]],
+          [{ op: "replace", path: "/identityId", value: ids.graceHopper }],
+        ];
+        for (const [operations, contentType] of cases) {
+          const response = await patch(id, operations, contentType);
+          expect(response.status, JSON.stringify(operations)).to.equal(400);
+        }
+        const ad = await patch(byNative("CN=ad1").id, [{ op: "add", path: "/attributes/cn", value: "x" }]);
+        expect(ad.status).to.equal(400);
+        expect(errorText(ad)).to.match(/flat file/);
+      },
+    );
   });
 
   describe("changes while a task runs", () => {
@@ -262,69 +269,80 @@ describe("simulator accounts", () => {
 
     const taskId = (response: SimResponse): string => (response.body as { id: string }).id;
 
-    it("by default takes each change (no pending rule is documented for ISC); each applies when its task completes", async () => {
-      const id = byNative("E1").id;
-      const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
-        json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
-        headers: { "content-type": "application/json-patch+json" },
-      });
-      expect(patch.status).to.equal(202);
-      const accepted: SimResponse[] = [];
-      for (const [method, path, json] of [
-        ["POST", `/v3/accounts/${id}/disable`, {}],
-        ["PUT", `/v3/accounts/${id}`, { attributes: { displayName: "Zed", department: "Sales", groups: ["g1"] } }],
-        ["POST", `/v3/accounts/${id}/reload`, undefined],
-        ["POST", "/v3/accounts", { attributes: { sourceId: HR, id: "E1", groups: ["g2"] } }],
-      ] as const) {
-        const response = await http().call(method, path, { json });
-        expect(response.status, `${method} ${path}: ${response.text}`).to.equal(202);
-        accepted.push(response);
-      }
-      expect(byNative("E1")).to.deep.include({ disabled: false });
-      expect(context().sim.completeTasks()).to.equal(5);
-      for (const response of accepted)
-        expect((await http().waitForTask(taskId(response))).completionStatus).to.equal("SUCCESS");
-      expect(byNative("E1")).to.deep.include({ disabled: true });
-      expect(byNative("E1").attributes).to.deep.include({ department: "Sales", groups: ["g2"] });
-    });
+    it(
+      "by default takes each change (no pending rule is documented for ISC); each applies when its task " + "completes",
+      async () => {
+        const id = byNative("E1").id;
+        const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
+          json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
+          headers: { "content-type": "application/json-patch+json" },
+        });
+        expect(patch.status).to.equal(202);
+        const accepted: SimResponse[] = [];
+        for (const [method, path, json] of [
+          ["POST", `/v3/accounts/${id}/disable`, {}],
+          ["PUT", `/v3/accounts/${id}`, { attributes: { displayName: "Zed", department: "Sales", groups: ["g1"] } }],
+          ["POST", `/v3/accounts/${id}/reload`, undefined],
+          ["POST", "/v3/accounts", { attributes: { sourceId: HR, id: "E1", groups: ["g2"] } }],
+        ] as const) {
+          const response = await http().call(method, path, { json });
+          expect(response.status, `${method} ${path}: ${response.text}`).to.equal(202);
+          accepted.push(response);
+        }
+        expect(byNative("E1")).to.deep.include({ disabled: false });
+        expect(context().sim.completeTasks()).to.equal(5);
+        for (const response of accepted)
+          expect((await http().waitForTask(taskId(response))).completionStatus).to.equal("SUCCESS");
+        expect(byNative("E1")).to.deep.include({ disabled: true });
+        expect(byNative("E1").attributes).to.deep.include({ department: "Sales", groups: ["g2"] });
+      },
+    );
 
-    it("with pendingTaskRefusal, shows the account unchanged while its task runs and refuses a second change with 400", async () => {
-      context().sim.setFaults({ pendingTaskRefusal: true });
-      const id = byNative("E1").id;
-      const disable = await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} });
-      expect(disable.status).to.equal(202);
-      expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).disabled).to.equal(false);
-      for (const [method, path, json] of [
-        ["PUT", `/v3/accounts/${id}`, { attributes: {} }],
-        ["POST", `/v3/accounts/${id}/enable`, {}],
-        ["DELETE", `/v3/accounts/${id}`, undefined],
-        ["POST", "/v3/accounts", { attributes: { sourceId: HR, id: "E1", department: "x" } }],
-      ] as const) {
-        const refused = await http().call(method, path, { json });
-        expect(refused.status, `${method} ${path}`).to.equal(400);
-        expect(errorText(refused)).to.match(/pending task/);
-      }
-      expect(context().sim.completeTasks()).to.equal(1);
-      await http().waitForTask(taskId(disable));
-      expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).disabled).to.equal(true);
-      expect((await http().call("POST", `/v3/accounts/${id}/enable`, { json: {} })).status).to.equal(202);
-    });
+    it(
+      "with pendingTaskRefusal, shows the account unchanged while its task runs and refuses a second change " +
+        "with 400",
+      async () => {
+        context().sim.setFaults({ pendingTaskRefusal: true });
+        const id = byNative("E1").id;
+        const disable = await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} });
+        expect(disable.status).to.equal(202);
+        expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).disabled).to.equal(false);
+        for (const [method, path, json] of [
+          ["PUT", `/v3/accounts/${id}`, { attributes: {} }],
+          ["POST", `/v3/accounts/${id}/enable`, {}],
+          ["DELETE", `/v3/accounts/${id}`, undefined],
+          ["POST", "/v3/accounts", { attributes: { sourceId: HR, id: "E1", department: "x" } }],
+        ] as const) {
+          const refused = await http().call(method, path, { json });
+          expect(refused.status, `${method} ${path}`).to.equal(400);
+          expect(errorText(refused)).to.match(/pending task/);
+        }
+        expect(context().sim.completeTasks()).to.equal(1);
+        await http().waitForTask(taskId(disable));
+        expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).disabled).to.equal(true);
+        expect((await http().call("POST", `/v3/accounts/${id}/enable`, { json: {} })).status).to.equal(202);
+      },
+    );
 
-    it("with pendingTaskRefusal, refuses enable/disable right after a PATCH, and a second create of the same nativeIdentity", async () => {
-      context().sim.setFaults({ pendingTaskRefusal: true });
-      const id = byNative("E1").id;
-      const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
-        json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
-        headers: { "content-type": "application/json-patch+json" },
-      });
-      expect(patch.status).to.equal(202);
-      expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(400);
-      const body = { attributes: { sourceId: HR, id: "N5" } };
-      expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(202);
-      expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(400);
-      context().sim.completeTasks();
-      expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(202);
-    });
+    it(
+      "with pendingTaskRefusal, refuses enable/disable right after a PATCH, and a second create of the same " +
+        "nativeIdentity",
+      async () => {
+        context().sim.setFaults({ pendingTaskRefusal: true });
+        const id = byNative("E1").id;
+        const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
+          json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
+          headers: { "content-type": "application/json-patch+json" },
+        });
+        expect(patch.status).to.equal(202);
+        expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(400);
+        const body = { attributes: { sourceId: HR, id: "N5" } };
+        expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(202);
+        expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(400);
+        context().sim.completeTasks();
+        expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(202);
+      },
+    );
   });
 
   describe("enable, disable, unlock, reload, delete", () => {
@@ -348,15 +366,18 @@ describe("simulator accounts", () => {
       expect(bad.status).to.equal(400);
     });
 
-    it("delete removes the account when the task completes; unknown ids are 404, non-flat-file sources 400", async () => {
-      const id = byNative("E2").id;
-      const response = await http().call("DELETE", `/v3/accounts/${id}`);
-      expect(response.status).to.equal(202);
-      await http().waitForTask((response.body as { id: string }).id);
-      expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
-      expect((await http().call("DELETE", `/v3/accounts/${id}`)).status).to.equal(404);
-      expect((await http().call("DELETE", `/v3/accounts/${byNative("CN=ad1").id}`)).status).to.equal(400);
-    });
+    it(
+      "delete removes the account when the task completes; unknown ids are 404, non-flat-file " + "sources 400",
+      async () => {
+        const id = byNative("E2").id;
+        const response = await http().call("DELETE", `/v3/accounts/${id}`);
+        expect(response.status).to.equal(202);
+        await http().waitForTask((response.body as { id: string }).id);
+        expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
+        expect((await http().call("DELETE", `/v3/accounts/${id}`)).status).to.equal(404);
+        expect((await http().call("DELETE", `/v3/accounts/${byNative("CN=ad1").id}`)).status).to.equal(400);
+      },
+    );
   });
 
   describe("entitlements", () => {

@@ -64,20 +64,25 @@ describe("simulator CLI", () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   });
 
-  it("with --port 0 prints the real port, the demo tenant and an export line, serves it, and stops cleanly on SIGTERM", async () => {
-    const cli = await startCli(["--port", "0", "--task-delay-ms", "5"]);
-    running.push(cli);
-    expect(Number(LISTENING.exec(cli.output())?.[2])).to.be.above(0);
-    expect(cli.output())
-      .to.include(DEMO_IDS.hrSource)
-      .and.include("HR Flat File")
-      .and.include(DEMO_IDS.identities.adaLovelace);
-    expect(cli.output()).to.include(
-      `export SAIL_BASE_URL=${cli.url} SAIL_CLIENT_ID=${DEMO_CLIENT.clientId} SAIL_CLIENT_SECRET=${DEMO_CLIENT.clientSecret}`,
-    );
-    expect(await tokenStatus(cli.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret)).to.equal(200);
-    expect(await stop(running.pop() as RunningCli)).to.equal(0);
-  });
+  it(
+    "with --port 0 prints the real port, the demo tenant and an export line, serves it, and stops cleanly " +
+      "on SIGTERM",
+    async () => {
+      const cli = await startCli(["--port", "0", "--task-delay-ms", "5"]);
+      running.push(cli);
+      expect(Number(LISTENING.exec(cli.output())?.[2])).to.be.above(0);
+      expect(cli.output())
+        .to.include(DEMO_IDS.hrSource)
+        .and.include("HR Flat File")
+        .and.include(DEMO_IDS.identities.adaLovelace);
+      expect(cli.output()).to.include(
+        `export SAIL_BASE_URL=${cli.url} SAIL_CLIENT_ID=${DEMO_CLIENT.clientId} ` +
+          `SAIL_CLIENT_SECRET=${DEMO_CLIENT.clientSecret}`,
+      );
+      expect(await tokenStatus(cli.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret)).to.equal(200);
+      expect(await stop(running.pop() as RunningCli)).to.equal(0);
+    },
+  );
 
   it("with --seed and --client-id/--client-secret serves that tenant and prints only the listening line", async () => {
     tempDir = mkdtempSync(join(tmpdir(), "isc-sim-cli-"));

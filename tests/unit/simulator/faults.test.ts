@@ -105,28 +105,31 @@ describe("simulator faults", () => {
     expect(stored("F5-good")).to.have.length(1);
   });
 
-  it("visibilityDelayMs hides a new account after its task completes, and shows a deleted one for a while", async () => {
-    context().sim.setFaults({ visibilityDelayMs: 150 });
-    const task = await http().waitForTask(((await create("F6")).body as { id: string }).id);
-    expect(task.completionStatus).to.equal("SUCCESS");
-    const query = `/v3/accounts?${filterQuery('nativeIdentity eq "F6"')}`;
-    expect((await http().call("GET", query)).body).to.deep.equal([]);
-    const id = stored("F6")[0].id;
-    expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
-    await sleep(170);
-    expect((await http().call("GET", query)).body).to.have.length(1);
+  it(
+    "visibilityDelayMs hides a new account after its task completes, and shows a deleted one " + "for a while",
+    async () => {
+      context().sim.setFaults({ visibilityDelayMs: 150 });
+      const task = await http().waitForTask(((await create("F6")).body as { id: string }).id);
+      expect(task.completionStatus).to.equal("SUCCESS");
+      const query = `/v3/accounts?${filterQuery('nativeIdentity eq "F6"')}`;
+      expect((await http().call("GET", query)).body).to.deep.equal([]);
+      const id = stored("F6")[0].id;
+      expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
+      await sleep(170);
+      expect((await http().call("GET", query)).body).to.have.length(1);
 
-    const deleted = await http().waitForTask(
-      ((await http().call("DELETE", `/v3/accounts/${id}`)).body as { id: string }).id,
-    );
-    expect(deleted.completionStatus).to.equal("SUCCESS");
-    expect(stored("F6")).to.have.length(0);
-    expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).nativeIdentity).to.equal("F6");
-    expect((await http().call("GET", query)).body).to.have.length(1);
-    await sleep(170);
-    expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
-    expect((await http().call("GET", query)).body).to.deep.equal([]);
-  });
+      const deleted = await http().waitForTask(
+        ((await http().call("DELETE", `/v3/accounts/${id}`)).body as { id: string }).id,
+      );
+      expect(deleted.completionStatus).to.equal("SUCCESS");
+      expect(stored("F6")).to.have.length(0);
+      expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).nativeIdentity).to.equal("F6");
+      expect((await http().call("GET", query)).body).to.have.length(1);
+      await sleep(170);
+      expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
+      expect((await http().call("GET", query)).body).to.deep.equal([]);
+    },
+  );
 
   it("completedBeforeStatusMs shows completed before completionStatus", async () => {
     context().sim.setFaults({ completedBeforeStatusMs: 150 });

@@ -42,15 +42,20 @@ describe("simulator gate", () => {
       expect(await response.json()).to.include({ error: "invalid_client" });
     });
 
-    it("takes credentials from the URL query string as ISC does, and keeps the secret out of the request log", async () => {
-      context().sim.clearRequests();
-      const query = `?grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`;
-      const response = await tokenRequest("", { query });
-      expect(response.status).to.equal(200);
-      const logged = context().sim.requests();
-      expect(logged[0]).to.deep.include({ path: "/oauth/token", budget: "oauth", status: 200 });
-      expect(JSON.stringify(logged)).not.to.include(DEMO_CLIENT.clientSecret);
-    });
+    it(
+      "takes credentials from the URL query string as ISC does, and keeps the secret out of the " + "request log",
+      async () => {
+        context().sim.clearRequests();
+        const query =
+          `?grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}` +
+          `&client_secret=${DEMO_CLIENT.clientSecret}`;
+        const response = await tokenRequest("", { query });
+        expect(response.status).to.equal(200);
+        const logged = context().sim.requests();
+        expect(logged[0]).to.deep.include({ path: "/oauth/token", budget: "oauth", status: 200 });
+        expect(JSON.stringify(logged)).not.to.include(DEMO_CLIENT.clientSecret);
+      },
+    );
 
     it("refuses a body that is neither form type", async () => {
       const response = await tokenRequest(JSON.stringify({ grant_type: "client_credentials" }), {
@@ -118,25 +123,28 @@ describe("simulator gate", () => {
   describe("rate limit", () => {
     const context = useSimulator({ rateLimit: { requestsPerWindow: 3, windowMs: 10_000 }, timeScale: 0.05 });
 
-    it("answers 429 with Retry-After and {message} past the limit, per budget, and frees up as the window slides", async () => {
-      const { http } = context();
-      await http.token();
-      const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await http.call("GET", "/v3/sources")).status);
-      expect(statuses).to.deep.equal([200, 200, 200, 429]);
-      const limited = await http.call("GET", "/v3/sources");
-      expect(limited.status).to.equal(429);
-      expect(limited.headers.get("retry-after")).to.equal("1");
-      expect(limited.body).to.have.property("message").that.is.a("string");
+    it(
+      "answers 429 with Retry-After and {message} past the limit, per budget, and frees up as the " + "window slides",
+      async () => {
+        const { http } = context();
+        await http.token();
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await http.call("GET", "/v3/sources")).status);
+        expect(statuses).to.deep.equal([200, 200, 200, 429]);
+        const limited = await http.call("GET", "/v3/sources");
+        expect(limited.status).to.equal(429);
+        expect(limited.headers.get("retry-after")).to.equal("1");
+        expect(limited.body).to.have.property("message").that.is.a("string");
 
-      // v2025 and the per-service paths are separate budgets.
-      expect((await http.call("GET", "/v2025/task-status")).status).to.equal(200);
-      expect((await http.call("GET", "/sources/v1")).status).to.equal(200);
+        // v2025 and the per-service paths are separate budgets.
+        expect((await http.call("GET", "/v2025/task-status")).status).to.equal(200);
+        expect((await http.call("GET", "/sources/v1")).status).to.equal(200);
 
-      // timeScale 0.05 turns the 10 s window into 500 ms.
-      await sleep(550);
-      expect((await http.call("GET", "/v3/sources")).status).to.equal(200);
-    });
+        // timeScale 0.05 turns the 10 s window into 500 ms.
+        await sleep(550);
+        expect((await http.call("GET", "/v3/sources")).status).to.equal(200);
+      },
+    );
 
     it("counts each client id separately", async () => {
       const { sim, http } = context();

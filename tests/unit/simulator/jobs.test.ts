@@ -150,35 +150,42 @@ describe("simulator jobs", () => {
         typeof body === "string" ? { json: { file: body } } : { raw: body },
       );
 
-    it("creates uncorrelated AGGREGATED accounts, updates existing ones keeping their correlation, and reports counts", async () => {
-      const csv = [
-        "id,displayName,email,department,groups",
-        "E1001,Ada L.,,,[admins]",
-        "E1002,Grace Hopper,grace@example.com,Research,",
-        "N1,New One,,,",
-        ",No id,,,",
-      ].join("\n");
-      const response = await load(csvForm(csv));
-      expect(response.status).to.equal(202);
-      const body = response.body as LoadUncorrelatedAccountsTask;
-      expect(body).to.deep.include({ success: true });
-      expect(body.task).to.include({
-        type: "QUARTZ",
-        name: "Cloud Process Uncorrelated Accounts",
-        completionStatus: null,
-      });
-      const task = await context().http.waitForTask(body.task?.id as string);
-      expect(task.completionStatus).to.equal("WARNING");
-      expect(task.attributes).to.deep.equal({ total: 4, created: 1, updated: 1, unchanged: 1, errors: 1 });
-      expect(task.messages.map((m) => m.type)).to.deep.equal(["WARN"]);
-      expect(task.returns.map((r) => r.attributeName)).to.include.members(["total", "created", "updated", "errors"]);
+    it(
+      "creates uncorrelated AGGREGATED accounts, updates existing ones keeping their correlation, and " +
+        "reports counts",
+      async () => {
+        const csv = [
+          "id,displayName,email,department,groups",
+          "E1001,Ada L.,,,[admins]",
+          "E1002,Grace Hopper,grace@example.com,Research,",
+          "N1,New One,,,",
+          ",No id,,,",
+        ].join("\n");
+        const response = await load(csvForm(csv));
+        expect(response.status).to.equal(202);
+        const body = response.body as LoadUncorrelatedAccountsTask;
+        expect(body).to.deep.include({ success: true });
+        expect(body.task).to.include({
+          type: "QUARTZ",
+          name: "Cloud Process Uncorrelated Accounts",
+          completionStatus: null,
+        });
+        const task = await context().http.waitForTask(body.task?.id as string);
+        expect(task.completionStatus).to.equal("WARNING");
+        expect(task.attributes).to.deep.equal({ total: 4, created: 1, updated: 1, unchanged: 1, errors: 1 });
+        expect(task.messages.map((m) => m.type)).to.deep.equal(["WARN"]);
+        expect(task.returns.map((r) => r.attributeName)).to.include.members(["total", "created", "updated", "errors"]);
 
-      const accounts = context().sim.admin.listAccounts(HR);
-      const ada = accounts.find((a) => a.nativeIdentity === "E1001");
-      expect(ada).to.deep.include({ identityId: DEMO_IDS.identities.adaLovelace, name: "Ada L." });
-      expect(ada?.attributes).to.deep.equal({ id: "E1001", displayName: "Ada L.", groups: ["admins"] });
-      expect(accounts.find((a) => a.nativeIdentity === "N1")).to.include({ origin: "AGGREGATED", uncorrelated: true });
-    });
+        const accounts = context().sim.admin.listAccounts(HR);
+        const ada = accounts.find((a) => a.nativeIdentity === "E1001");
+        expect(ada).to.deep.include({ identityId: DEMO_IDS.identities.adaLovelace, name: "Ada L." });
+        expect(ada?.attributes).to.deep.equal({ id: "E1001", displayName: "Ada L.", groups: ["admins"] });
+        expect(accounts.find((a) => a.nativeIdentity === "N1")).to.include({
+          origin: "AGGREGATED",
+          uncorrelated: true,
+        });
+      },
+    );
 
     it("ends the task in ERROR with messages for a file it cannot read", async () => {
       const response = await load(csvForm("displayName\nNobody\n"));

@@ -46,7 +46,9 @@ function rawSocket(port: number, bytes: string): Promise<string> {
   });
 }
 
-/** ISC's three error shapes: 401 `{error}`, the token endpoint's OAuth `{error, error_description}`, ErrorResponseDto. */
+/**
+ * ISC's three error shapes: 401 `{error}`, the token endpoint's OAuth `{error, error_description}`, ErrorResponseDto.
+ */
 function expectIscError(answer: RawAnswer, label: string): void {
   if (answer.status === 401 || label.includes("/oauth/token")) {
     expect(answer.body, label).to.have.property("error").that.is.a("string");
@@ -151,31 +153,34 @@ describe("simulator robustness", () => {
       expect((await rawRequest(sim.port, "GET", "/__sim/faults")).body).to.include({ errorRate: 0 });
     });
 
-    it("refuses admin calls from a foreign Origin, Host or cross-site browser request; accepts its own origin", async () => {
-      const { sim } = context();
-      const faults = JSON.stringify({ latencyMs: 5 });
-      const json = { "content-type": "application/json" };
-      const foreign: Array<Record<string, string>> = [
-        { origin: "http://evil.example" },
-        { origin: "null" },
-        { origin: `http://127.0.0.1:${sim.port + 1}` },
-        { origin: `https://127.0.0.1:${sim.port}` },
-        { host: `rebound.example:${sim.port}` },
-        { "sec-fetch-site": "cross-site" },
-      ];
-      for (const headers of foreign) {
-        const answer = await rawRequest(sim.port, "POST", "/__sim/faults", { ...json, ...headers }, faults);
-        expect(answer.status, JSON.stringify(headers)).to.equal(403);
-        expectIscError(answer, JSON.stringify(headers));
-      }
-      expect(sim.admin.state().faults.latencyMs).to.equal(0);
-      for (const origin of [`http://127.0.0.1:${sim.port}`, `http://localhost:${sim.port}`]) {
-        expect(
-          (await rawRequest(sim.port, "POST", "/__sim/faults", { ...json, origin }, faults)).status,
-          origin,
-        ).to.equal(200);
-      }
-      expect((await fetch(`${sim.url}/__sim/state`)).status, "tools without Origin still work").to.equal(200);
-    });
+    it(
+      "refuses admin calls from a foreign Origin, Host or cross-site browser request; accepts its " + "own origin",
+      async () => {
+        const { sim } = context();
+        const faults = JSON.stringify({ latencyMs: 5 });
+        const json = { "content-type": "application/json" };
+        const foreign: Array<Record<string, string>> = [
+          { origin: "http://evil.example" },
+          { origin: "null" },
+          { origin: `http://127.0.0.1:${sim.port + 1}` },
+          { origin: `https://127.0.0.1:${sim.port}` },
+          { host: `rebound.example:${sim.port}` },
+          { "sec-fetch-site": "cross-site" },
+        ];
+        for (const headers of foreign) {
+          const answer = await rawRequest(sim.port, "POST", "/__sim/faults", { ...json, ...headers }, faults);
+          expect(answer.status, JSON.stringify(headers)).to.equal(403);
+          expectIscError(answer, JSON.stringify(headers));
+        }
+        expect(sim.admin.state().faults.latencyMs).to.equal(0);
+        for (const origin of [`http://127.0.0.1:${sim.port}`, `http://localhost:${sim.port}`]) {
+          expect(
+            (await rawRequest(sim.port, "POST", "/__sim/faults", { ...json, origin }, faults)).status,
+            origin,
+          ).to.equal(200);
+        }
+        expect((await fetch(`${sim.url}/__sim/state`)).status, "tools without Origin still work").to.equal(200);
+      },
+    );
   });
 });

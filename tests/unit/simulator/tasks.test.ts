@@ -26,17 +26,21 @@ describe("simulator task quirks", () => {
   const poll = async (id: string): Promise<TaskStatus> =>
     (await http().call("GET", `/v2025/task-status/${id}`)).body as TaskStatus;
 
-  it("completedBeforeStatusPolls: the first poll after completion sees `completed` with completionStatus null, the next sees both", async () => {
-    context().sim.setFaults({ completedBeforeStatusPolls: 1 });
-    const id = await startTask("Q1");
-    expect(await poll(id)).to.include({ completed: null, completionStatus: null });
-    context().sim.completeTasks();
-    const first = await poll(id);
-    expect(first.completed).to.be.a("string");
-    expect(first).to.include({ completionStatus: null });
-    expect(first.messages).to.deep.equal([]);
-    expect(await poll(id)).to.include({ completionStatus: "SUCCESS" });
-  });
+  it(
+    "completedBeforeStatusPolls: the first poll after completion sees `completed` with completionStatus null, the " +
+      "next sees both",
+    async () => {
+      context().sim.setFaults({ completedBeforeStatusPolls: 1 });
+      const id = await startTask("Q1");
+      expect(await poll(id)).to.include({ completed: null, completionStatus: null });
+      context().sim.completeTasks();
+      const first = await poll(id);
+      expect(first.completed).to.be.a("string");
+      expect(first).to.include({ completionStatus: null });
+      expect(first.messages).to.deep.equal([]);
+      expect(await poll(id)).to.include({ completionStatus: "SUCCESS" });
+    },
+  );
 
   it("completedBeforeStatusPolls counts a list poll too", async () => {
     context().sim.setFaults({ completedBeforeStatusPolls: 1 });

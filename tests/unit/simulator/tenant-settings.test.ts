@@ -63,17 +63,20 @@ describe("simulator tenant settings", () => {
       expect(await listed(http, `nativeIdentity sw "e100"`)).to.deep.equal(["E1001", "E1002"]);
     });
 
-    it("treats e1001 as the existing E1001: a create merges into it, keeping its spelling; admin refuses it", async () => {
-      const { http, sim } = context();
-      await post(http, { id: "e1001", department: "Analytical Engines" });
-      const hr = sim.admin.listAccounts(HR);
-      expect(hr.map((a) => a.nativeIdentity)).to.deep.equal(["E1001", "E1002"]);
-      expect(hr[0].attributes).to.include({ id: "E1001", department: "Analytical Engines" });
-      expect(() => sim.admin.createAccount({ sourceId: HR, nativeIdentity: "e1001" })).to.throw(
-        SimulatorAdminError,
-        /already exists/,
-      );
-    });
+    it(
+      "treats e1001 as the existing E1001: a create merges into it, keeping its spelling; admin " + "refuses it",
+      async () => {
+        const { http, sim } = context();
+        await post(http, { id: "e1001", department: "Analytical Engines" });
+        const hr = sim.admin.listAccounts(HR);
+        expect(hr.map((a) => a.nativeIdentity)).to.deep.equal(["E1001", "E1002"]);
+        expect(hr[0].attributes).to.include({ id: "E1001", department: "Analytical Engines" });
+        expect(() => sim.admin.createAccount({ sourceId: HR, nativeIdentity: "e1001" })).to.throw(
+          SimulatorAdminError,
+          /already exists/,
+        );
+      },
+    );
 
     it("a reseed keeps the setting unless the seed names it", async () => {
       const { http, sim } = context();
@@ -100,16 +103,20 @@ describe("simulator tenant settings", () => {
       expect(await listed(http, `sourceId eq "${HR}" and nativeIdentity eq "E1001"`)).to.deep.equal(["E1001", "E1001"]);
     });
 
-    it("accepts two concurrent POSTs of one new nativeIdentity, even with pendingTaskRefusal, and makes two accounts", async () => {
-      const { http, sim } = context();
-      sim.setFaults({ pendingTaskRefusal: true });
-      try {
-        await Promise.all([post(http, { id: "N1" }), post(http, { id: "N1" })]);
-      } finally {
-        sim.resetFaults();
-      }
-      expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "N1")).to.have.length(2);
-    });
+    it(
+      "accepts two concurrent POSTs of one new nativeIdentity, even with pendingTaskRefusal, and makes two " +
+        "accounts",
+      async () => {
+        const { http, sim } = context();
+        sim.setFaults({ pendingTaskRefusal: true });
+        try {
+          await Promise.all([post(http, { id: "N1" }), post(http, { id: "N1" })]);
+        } finally {
+          sim.resetFaults();
+        }
+        expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "N1")).to.have.length(2);
+      },
+    );
 
     it("lets admin and seed hold duplicates; deleting one leaves the other findable", async () => {
       const { http, sim } = context();
