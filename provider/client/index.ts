@@ -63,6 +63,7 @@ export {
   DEFAULT_TASK_WAIT,
   DEFAULT_TASK_TIMEOUT_SECONDS,
   DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_MAX_POLL_INTERVAL_MS,
 } from "./task-waiter";
 export type { WaitForTaskOptions, TaskOutcome } from "./task-waiter";
 export { ROUTES, resolveRoute } from "./routes";

@@ -41,10 +41,11 @@ export interface TaskOutcome {
 /** The one home of the task-wait defaults (resource inputs import these). */
 export const DEFAULT_TASK_TIMEOUT_SECONDS = 600;
 export const DEFAULT_POLL_INTERVAL_MS = 500;
+export const DEFAULT_MAX_POLL_INTERVAL_MS = 5_000;
 export const DEFAULT_TASK_WAIT: Readonly<Required<Omit<WaitForTaskOptions, "onPoll">>> = {
   timeoutMs: DEFAULT_TASK_TIMEOUT_SECONDS * 1000,
   pollIntervalMs: DEFAULT_POLL_INTERVAL_MS,
-  maxPollIntervalMs: 5_000,
+  maxPollIntervalMs: DEFAULT_MAX_POLL_INTERVAL_MS,
   unreachableTimeoutMs: 60_000,
 };
 const DEFAULTS = DEFAULT_TASK_WAIT;

@@ -4,6 +4,7 @@
  * the declaration type the engine plans from and GitOps definitions carry, the settings kept in state
  * (outputs.ts), the GitOps keys and the JSON Schema (gitops/schema-document.ts) and the README table.
  */
+import { DEFAULT_MAX_POLL_INTERVAL_MS, DEFAULT_POLL_INTERVAL_MS, DEFAULT_TASK_TIMEOUT_SECONDS } from "../../client";
 import type { DesiredAttributeValue } from "../../engine/normalize";
 
 /** How a field's value is checked, and which TypeScript type it has (see FieldValueOf). */
@@ -158,21 +159,23 @@ export const ACCOUNT_FIELDS = {
   },
   taskTimeoutSeconds: {
     type: "number",
-    default: 600,
+    default: DEFAULT_TASK_TIMEOUT_SECONDS,
     range: { min: 1, max: 86_400, unit: "seconds" },
     change: "none",
     keptInState: true,
     gitops: "none",
-    doc: "Fail a task wait after this many seconds (default 600).",
+    doc: `Fail a task wait after this many seconds (default ${DEFAULT_TASK_TIMEOUT_SECONDS}).`,
   },
   pollIntervalMs: {
     type: "number",
-    default: 500,
+    default: DEFAULT_POLL_INTERVAL_MS,
     range: { min: 50, max: 60_000, unit: "milliseconds" },
     change: "none",
     keptInState: true,
     gitops: "none",
-    doc: "First task-status poll interval in milliseconds (default 500; backs off to 5000).",
+    doc:
+      `First task-status poll interval in milliseconds (default ${DEFAULT_POLL_INTERVAL_MS}; ` +
+      `backs off to ${DEFAULT_MAX_POLL_INTERVAL_MS}).`,
   },
   reloadTrigger: {
     type: "trigger",
