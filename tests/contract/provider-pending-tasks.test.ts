@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { DEMO_IDS } from "../../simulator/index";
 import { startAccountStack, type AccountStack } from "../support/account-stack";
-import { SimHttp, sleep } from "../unit/simulator/http";
+import { SimHttp, sleep } from "../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 const BASE = {

@@ -8,8 +8,8 @@ import type { Account, SourceSchema } from "../../provider/client/types";
 import { DEMO_IDS, startSimulator } from "../../simulator/index";
 import type { RunningSimulator } from "../../simulator/types";
 import { describeContract } from "../support/contract";
-import { filterQuery, GENERATIONS, SimHttp } from "../unit/simulator/http";
-import { AD_SOURCE_ID, ContractChecker, contractSeed, describeGateErrors } from "./simulator-contract-kit";
+import { filterQuery, GENERATIONS, SimHttp } from "../support/simulator-http";
+import { AD_SOURCE_ID, ContractChecker, contractSeed, describeGateErrors } from "../support/simulator-contract-kit";
 
 const ROUTES_UNDER_TEST: readonly RouteName[] = [
   "listAccounts",

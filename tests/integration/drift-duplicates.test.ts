@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import type { Account } from "../../provider/client/types";
 import { iscAccount } from "../support/accounts";
-import { runCaptured } from "../unit/gitops/cli-io";
+import { runCaptured } from "../support/cli-io";
 
 const SOURCE = "5f0a1c9e3b7d4e2a8c6f0b1d2e3f4a61";
 const FIRST = "acc0c0ffee0000000000000000000101";

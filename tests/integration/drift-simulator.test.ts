@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { startSimulator } from "../../simulator/index";
 import type { RunningSimulator, SeedData } from "../../simulator/types";
 import { packageRoot } from "../../provider/gitops/schema";
-import { runCaptured, type CliRun } from "../unit/gitops/cli-io";
+import { runCaptured, type CliRun } from "../support/cli-io";
 
 const HR = "5f0a1c9e3b7d4e2a8c6f0b1d2e3f4a61";
 const CONTRACTORS = "5f0a1c9e3b7d4e2a8c6f0b1d2e3f4a62";

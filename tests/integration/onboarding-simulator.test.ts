@@ -11,7 +11,7 @@ import { captureProgram } from "../../harness/program";
 import { accountsFromDirectory } from "../../provider/gitops/program";
 import type { SeedData } from "../../simulator/types";
 import { startAccountStack, type AccountStack } from "../support/account-stack";
-import { runCaptured, type CliRun } from "../unit/gitops/cli-io";
+import { runCaptured, type CliRun } from "../support/cli-io";
 
 const HR = "6a0a1c9e3b7d4e2a8c6f0b1d2e3f4a61";
 const VENDORS = "6a0a1c9e3b7d4e2a8c6f0b1d2e3f4a62";

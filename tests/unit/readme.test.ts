@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { runCaptured } from "./gitops/cli-io";
+import { runCaptured } from "../support/cli-io";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 const README = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");

@@ -9,7 +9,7 @@ import {
 } from "../../../provider/gitops/csv-check";
 import type { AccountDefinition } from "../../../provider/gitops/definitions";
 import { accountResourceName } from "../../../provider/gitops/naming";
-import { SOURCE_A, SOURCE_B } from "./fixtures";
+import { SOURCE_A, SOURCE_B } from "../../support/gitops-fixtures";
 
 const layout = csvLayout(
   {

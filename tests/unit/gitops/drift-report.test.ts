@@ -7,7 +7,7 @@ import { driftReportJson, driftSummaryLine, formatDriftTable } from "../../../pr
 import { accountResourceName } from "../../../provider/gitops/naming";
 import { planAccountChanges } from "../../../provider/engine/account-plan";
 import { currentFromAccount } from "../../../provider/resources/account/outputs";
-import { IDENTITY_1, SOURCE_A, SOURCE_B } from "./fixtures";
+import { IDENTITY_1, SOURCE_A, SOURCE_B } from "../../support/gitops-fixtures";
 
 const IDENTITY_2 = "2c9180835d2e5168015d32f890ca1582";
 

@@ -3,7 +3,7 @@ import type { Account, SourceSchema } from "../../../provider/client/types";
 import { exportFileName, renderExport, type ExportedSource } from "../../../provider/gitops/export";
 import { parseDefinitionsFile } from "../../../provider/gitops/loader";
 import { iscAccount } from "../../support/accounts";
-import { IDENTITY_1, SOURCE_A } from "./fixtures";
+import { IDENTITY_1, SOURCE_A } from "../../support/gitops-fixtures";
 
 const schema: SourceSchema = {
   identityAttribute: "id",

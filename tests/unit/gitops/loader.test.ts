@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { formatDefinitionError, type LoadResult } from "../../../provider/gitops/definitions";
 import { loadDefinitions, loadDefinitionsSync, parseDefinitionsFile } from "../../../provider/gitops/loader";
-import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "./fixtures";
+import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "../../support/gitops-fixtures";
 
 /** `file:line: message` lines, with `root/` taken out of paths so expectations read as inside that folder. */
 function errorLines(result: LoadResult, root?: string): string[] {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { accountResourceName } from "../../../provider/gitops/naming";
-import { SOURCE_A, SOURCE_B } from "./fixtures";
+import { SOURCE_A, SOURCE_B } from "../../support/gitops-fixtures";
 
 describe("gitops accountResourceName", () => {
   it("is readable: <sourceId>/<nativeIdentity> for ordinary names", () => {

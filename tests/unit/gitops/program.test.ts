@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as sinon from "sinon";
 import { accountsFromDirectory, summarizeAccounts } from "../../../provider/gitops/program";
-import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "./fixtures";
+import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "../../support/gitops-fixtures";
 
 interface Registered {
   name: string;

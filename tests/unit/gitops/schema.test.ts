@@ -3,7 +3,7 @@ import Ajv from "ajv";
 import { expect } from "chai";
 import { definitionsSchemaPath, definitionsValidator } from "../../../provider/gitops/schema";
 import { parseDefinitionsFile } from "../../../provider/gitops/loader";
-import { IDENTITY_1, SOURCE_A } from "./fixtures";
+import { IDENTITY_1, SOURCE_A } from "../../support/gitops-fixtures";
 
 describe("gitops JSON schema (schema/accounts.schema.json)", () => {
   const schema = JSON.parse(fs.readFileSync(definitionsSchemaPath(), "utf8")) as Record<string, unknown>;

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { CommandPlugin } from "../../../harness/command-plugin";
 import { PluginEngine, type DesiredResource, type Step } from "../../../harness/engine";
 import { serializeDynamicProvider, startProviderPlugin, type ProviderPlugin } from "../../../harness/plugin";
-import { makeRecordingProvider, type RecordedOp, type RecordingProvider } from "./recording-provider";
+import { makeRecordingProvider, type RecordedOp, type RecordingProvider } from "../../support/recording-provider";
 
 const TYPE = "pulumi-nodejs:dynamic/isc:Account";
 /** Where @pulumi/pulumi resolves: the plugin is the program's own (rule 6). */

@@ -11,7 +11,7 @@ import {
   UNKNOWN,
   type ProviderPlugin,
 } from "../../../harness/plugin";
-import { makeRecordingProvider, type RecordingProvider } from "./recording-provider";
+import { makeRecordingProvider, type RecordingProvider } from "../../support/recording-provider";
 
 const TYPE = "pulumi-nodejs:dynamic/isc:Account";
 const urn = (name: string) => urnFor("dev", "harness", TYPE, name);

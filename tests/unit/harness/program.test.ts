@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { captureProgram } from "../../../harness/program";
 import { PluginEngine } from "../../../harness/engine";
 import { startProviderPlugin, UNKNOWN, type ProviderPlugin } from "../../../harness/plugin";
-import { makeRecordingProvider, type RecordingProvider } from "./recording-provider";
+import { makeRecordingProvider, type RecordingProvider } from "../../support/recording-provider";
 
 class Account extends pulumi.dynamic.Resource {
   declare readonly value: pulumi.Output<string>;

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import type { Account, Entitlement, ErrorResponseDto } from "../../../provider/client/types";
 import { DEMO_IDS } from "../../../simulator/index";
 import type { SeedData } from "../../../simulator/types";
-import { filterQuery, useSimulator, type SimResponse } from "./http";
+import { filterQuery, useSimulator, type SimResponse } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 const AD = "ad00000000000000000000000000d001";

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import type { Account } from "../../../provider/client/types";
 import { DEMO_CLIENT, DEMO_IDS, demoSeed, SimulatorAdminError } from "../../../simulator/index";
 import type { FaultConfig, RequestLogEntry, SimulatorState } from "../../../simulator/types";
-import { useSimulator } from "./http";
+import { useSimulator } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import type { Account, ErrorResponseDto, TaskStatus } from "../../../provider/client/types";
 import { DEMO_IDS, demoSeed, FaultConfigError } from "../../../simulator/index";
-import { filterQuery, sleep, useSimulator } from "./http";
+import { filterQuery, sleep, useSimulator } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 

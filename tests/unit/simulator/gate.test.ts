@@ -1,7 +1,7 @@
 /** The simulator's gate: OAuth token endpoint, bearer tokens, token expiry and the rate limit. */
 import { expect } from "chai";
 import { DEMO_CLIENT, DEMO_IDS, startSimulator } from "../../../simulator/index";
-import { filterQuery, SimHttp, sleep, useSimulator } from "./http";
+import { filterQuery, SimHttp, sleep, useSimulator } from "../../support/simulator-http";
 
 describe("simulator gate", () => {
   describe("POST /oauth/token", () => {

@@ -9,7 +9,7 @@ import { ClassificationTracker } from "../../../simulator/classify";
 import { CsvFileError, parseUncorrelatedCsv } from "../../../simulator/csv-load";
 import { DEMO_IDS, demoSeed } from "../../../simulator/index";
 import type { SourceRecord } from "../../../simulator/model";
-import { useSimulator } from "./http";
+import { useSimulator } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 const EXPERIMENTAL = { "X-SailPoint-Experimental": "true" };

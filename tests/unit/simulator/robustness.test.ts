@@ -6,7 +6,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { expect } from "chai";
 import type { ErrorResponseDto } from "../../../provider/client/types";
-import { useSimulator } from "./http";
+import { useSimulator } from "../../support/simulator-http";
 
 interface RawAnswer {
   status: number;

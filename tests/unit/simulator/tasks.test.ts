@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import type { TaskStatus } from "../../../provider/client/types";
 import { DEMO_IDS, demoSeed } from "../../../simulator/index";
-import { filterQuery, useSimulator } from "./http";
+import { filterQuery, useSimulator } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 

@@ -7,7 +7,7 @@ import type { Account } from "../../../provider/client/types";
 import { DEMO_IDS, SimulatorAdminError, demoSeed } from "../../../simulator/index";
 import { normalizeSeed, SeedError } from "../../../simulator/seed";
 import type { SeedData } from "../../../simulator/types";
-import { filterQuery, useSimulator, type SimHttp } from "./http";
+import { filterQuery, useSimulator, type SimHttp } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 

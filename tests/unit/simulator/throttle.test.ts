@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { NO_FAULTS } from "../../../simulator/index";
 import { ESCALATION_STEPS_SECONDS, Throttle } from "../../../simulator/throttle";
 import type { FaultConfig } from "../../../simulator/types";
-import { useSimulator } from "./http";
+import { useSimulator } from "../../support/simulator-http";
 
 describe("simulator throttle", () => {
   describe("Throttle (on an explicit clock)", () => {

@@ -1,8 +1,8 @@
 /** A tiny fetch-based client for the simulator's own tests (the product's client is tested elsewhere). */
-import { ROUTES, resolveRoute, type ApiGeneration, type RouteName } from "../../../provider/client/routes";
-import type { TaskStatus } from "../../../provider/client/types";
-import { startSimulator } from "../../../simulator/index";
-import type { RunningSimulator, SimulatorOptions } from "../../../simulator/types";
+import { ROUTES, resolveRoute, type ApiGeneration, type RouteName } from "../../provider/client/routes";
+import type { TaskStatus } from "../../provider/client/types";
+import { startSimulator } from "../../simulator/index";
+import type { RunningSimulator, SimulatorOptions } from "../../simulator/types";
 
 export interface SimResponse {
   status: number;

@@ -7,8 +7,8 @@ import { expect } from "chai";
 import { ROUTES, type ApiGeneration, type RouteName } from "../../provider/client/routes";
 import { demoSeed } from "../../simulator/index";
 import type { RunningSimulator, SeedData } from "../../simulator/types";
-import { expectValid, routeContract, type Contract } from "../support/contract";
-import { GENERATIONS, SimHttp, type SimResponse } from "../unit/simulator/http";
+import { expectValid, routeContract, type Contract } from "./contract";
+import { GENERATIONS, SimHttp, type SimResponse } from "./simulator-http";
 
 export const AD_SOURCE_ID = "ad00000000000000000000000000d001";
 export const READ_ONLY_CLIENT = { clientId: "read-only-client", clientSecret: "read-only-secret", readOnly: true };

@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { describeCsvProblems, validateAccountsCsv } from "../../../provider/resources/uncorrelated-accounts-load/csv";
+import {
+  describeCsvProblems,
+  validateAccountsCsv,
+} from "../../../../provider/resources/uncorrelated-accounts-load/csv";
 
 const rules = { identityAttribute: "id" };
 

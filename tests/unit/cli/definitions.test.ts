@@ -4,8 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { packageRoot } from "../../../provider/gitops/schema";
-import { runCaptured } from "./cli-io";
-import { SOURCE_A, fixturePath } from "./fixtures";
+import { runCaptured } from "../../support/cli-io";
+import { SOURCE_A, fixturePath } from "../../support/gitops-fixtures";
 
 describe("isc-accounts definitions output", () => {
   it("prints paths as given, relative to the working directory (accounts/hr.yaml:3, not hr.yaml:3)", async () => {

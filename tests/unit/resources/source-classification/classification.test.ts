@@ -1,13 +1,13 @@
 import { expect } from "chai";
-import type { SourceClassificationStatus } from "../../../provider/client/types";
-import { diffClassification } from "../../../provider/resources/source-classification/diff";
-import { validateClassificationInputs } from "../../../provider/resources/source-classification/inputs";
+import type { SourceClassificationStatus } from "../../../../provider/client/types";
+import { diffClassification } from "../../../../provider/resources/source-classification/diff";
+import { validateClassificationInputs } from "../../../../provider/resources/source-classification/inputs";
 import {
   ClassificationEndedError,
   ClassificationTimeoutError,
   watchClassification,
-} from "../../../provider/resources/source-classification/watch";
-import { UNKNOWN } from "../../../provider/resources/shared/unknown";
+} from "../../../../provider/resources/source-classification/watch";
+import { UNKNOWN } from "../../../../provider/resources/shared/unknown";
 
 const SOURCE = "2c9180835d2e5168015d32f890ca1581";
 

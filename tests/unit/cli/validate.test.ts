@@ -3,8 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { validateAccountInputs } from "../../../provider/resources/account/inputs";
-import { runCaptured } from "./cli-io";
-import { SOURCE_A, fixturePath } from "./fixtures";
+import { runCaptured } from "../../support/cli-io";
+import { SOURCE_A, fixturePath } from "../../support/gitops-fixtures";
 
 describe("isc-accounts validate", () => {
   it("exits 0 and prints the counts for valid definitions", async () => {

@@ -1,14 +1,14 @@
 import { expect } from "chai";
-import type { IscClient, IscResponse, RequestOptions } from "../../../provider/client/request";
-import type { RouteName } from "../../../provider/client/routes";
-import type { Account, TaskStatus } from "../../../provider/client/types";
+import type { IscClient, IscResponse, RequestOptions } from "../../../../provider/client/request";
+import type { RouteName } from "../../../../provider/client/routes";
+import type { Account, TaskStatus } from "../../../../provider/client/types";
 import {
   planAccountChanges,
   reloadOperation,
   type CurrentAccount,
   type DesiredAccount,
-} from "../../../provider/engine/account-plan";
-import { applySteps, PlanStepError, type ApplyContext } from "../../../provider/resources/account/apply";
+} from "../../../../provider/engine/account-plan";
+import { applySteps, PlanStepError, type ApplyContext } from "../../../../provider/resources/account/apply";
 
 const ID = "0123456789abcdef0123456789abcdef";
 const SOURCE = "2c9180857df6aa8f017e1a4fb1e20a5b";

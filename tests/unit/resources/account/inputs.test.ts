@@ -4,10 +4,10 @@ import {
   runOptionsFrom,
   validateAccountInputs,
   validateAgainstSchema,
-} from "../../../provider/resources/account/inputs";
-import type { SourceSchema } from "../../../provider/client/types";
-import { Account } from "../../../provider/resources/account";
-import { UNKNOWN } from "../../../provider/resources/shared/unknown";
+} from "../../../../provider/resources/account/inputs";
+import type { SourceSchema } from "../../../../provider/client/types";
+import { Account } from "../../../../provider/resources/account";
+import { UNKNOWN } from "../../../../provider/resources/shared/unknown";
 
 const SOURCE = "2c9180857df6aa8f017e1a4fb1e20a5b";
 const valid = { sourceId: SOURCE, nativeIdentity: "jdoe" };

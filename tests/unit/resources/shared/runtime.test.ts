@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type * as pulumi from "@pulumi/pulumi";
-import { configureFromStack, iscClient, resetProviderRuntime } from "../../../provider/resources/shared/runtime";
+import { configureFromStack, iscClient, resetProviderRuntime } from "../../../../provider/resources/shared/runtime";
 
 function stackConfig(values: Record<string, string>): pulumi.dynamic.Config {
   return {

@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { checkLoadInputs } from "../../../provider/resources/uncorrelated-accounts-load/check";
-import { diffLoad } from "../../../provider/resources/uncorrelated-accounts-load/diff";
-import { sha256Hex } from "../../../provider/resources/uncorrelated-accounts-load/inputs";
-import { UNKNOWN } from "../../../provider/resources/shared/unknown";
+import { checkLoadInputs } from "../../../../provider/resources/uncorrelated-accounts-load/check";
+import { diffLoad } from "../../../../provider/resources/uncorrelated-accounts-load/diff";
+import { sha256Hex } from "../../../../provider/resources/uncorrelated-accounts-load/inputs";
+import { UNKNOWN } from "../../../../provider/resources/shared/unknown";
 
 const SOURCE = "2c9180835d2e5168015d32f890ca1581";
 const CSV = "id,name\njdoe,John Doe\n";
