@@ -1,6 +1,6 @@
 /**
- * Tenant access shared by the onboarding commands (export, csv, check-csv): the client from flags and
- * environment, and the flat-file source named on the command line, with its account schema.
+ * Tenant access shared by the commands that reach a tenant (drift, export, csv, check-csv): the client
+ * from flags and environment, and the flat-file source named on the command line, with its account schema.
  */
 import { getAccountSchema, getSource } from "../client/sources";
 import { eq } from "../client/filters";
@@ -15,7 +15,11 @@ export interface ConnectionFlags {
 
 const SOURCE_ID = /^[0-9a-f]{32}$/;
 
-/** Same rule as `drift`: no --client-secret flag, because command lines are visible to other local users. */
+/**
+ * Where to set each connection setting. There is deliberately no --client-secret flag: command
+ * lines are visible to every local user (ps, /proc/<pid>/cmdline) and end up in shell history and
+ * CI logs, so the secret is read from the environment only.
+ */
 const cliSettingHint: SettingHint = (setting, envVar) => {
   if (setting === "baseUrl") return `use --base-url or set ${envVar}`;
   if (setting === "clientId") return `use --client-id or set ${envVar}`;
@@ -23,9 +27,8 @@ const cliSettingHint: SettingHint = (setting, envVar) => {
 };
 
 export const CONNECTION_HELP =
-  `Connection: ${SETTING_ENV_VARS.baseUrl}, ${SETTING_ENV_VARS.clientId}, ${SETTING_ENV_VARS.clientSecret} (the ` +
-  `secret only from the ` +
-  "environment: command lines are visible to other users in process lists).";
+  `Connection: ${SETTING_ENV_VARS.baseUrl}, ${SETTING_ENV_VARS.clientId}, ${SETTING_ENV_VARS.clientSecret} ` +
+  "(the secret only from the environment: command lines are visible to other users in process lists).";
 
 export function tenantClient(flags: ConnectionFlags, env: NodeJS.ProcessEnv): IscClient {
   const origin = (setting: string) => (setting === "baseUrl" ? "--base-url" : "--client-id");
