@@ -9,6 +9,7 @@ import { attributeValuesEqual, type DesiredAttributeValue } from "../engine/norm
 import type { AccountDefinition } from "./definitions";
 import { formatLocation } from "./definitions";
 import type { CsvLayout, ParsedCsvAccount } from "./aggregation-csv";
+import { alignedTable, escapedCell } from "./text-table";
 
 export type CsvCheckStatus = "matches" | "differs" | "missing" | "undeclared";
 
@@ -166,7 +167,7 @@ export function formatCsvCheckTable(report: CsvCheckReport, options: CsvCheckRen
   const header = ["NATIVE IDENTITY", "STATUS", "FIELD", "IN GIT", "IN FILE", "DEFINED AT", "CSV ROWS"];
   const rows: string[][] = [];
   for (const entry of listed(report, options)) {
-    const identity = JSON.stringify(entry.nativeIdentity).slice(1, -1); // escapes control characters
+    const identity = escapedCell(entry.nativeIdentity);
     const definedAt = entry.definedAt ?? "-";
     const csvRows = entry.rows.length > 0 ? entry.rows.join(",") : "-";
     if (entry.differences.length === 0) {
@@ -184,14 +185,7 @@ export function formatCsvCheckTable(report: CsvCheckReport, options: CsvCheckRen
         csvRows,
       ]);
   }
-  if (rows.length === 0) return "";
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd();
-  return `${[header, ...rows].map(line).join("\n")}\n`;
+  return alignedTable(header, rows);
 }
 
 export function csvCheckSummaryLine(report: CsvCheckReport): string {
