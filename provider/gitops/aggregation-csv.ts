@@ -16,9 +16,9 @@
  *
  * Pure: no I/O.
  */
-import { CsvError, parse, type Info } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { SourceSchema } from "../client/types";
+import { readCsvRows } from "../resources/shared/csv-rows";
 import { schemaAttributes } from "./schema-attributes";
 
 /** One account as the file holds it: every column's values (one for single-valued columns). */
@@ -99,33 +99,6 @@ export function renderAggregationCsv(layout: CsvLayout, accounts: readonly CsvAc
   return stringify(records, { record_delimiter: "windows", quoted_match: [/[\r\n]/, new RegExp(`^${COMMENT}`)] });
 }
 
-interface RawRow {
-  row: number;
-  values: string[];
-}
-
-function readRows(content: string | Buffer): { rows: RawRow[]; parseProblem?: CsvRowProblem } {
-  const rows: RawRow[] = [];
-  try {
-    // With `info`, csv-parse returns {record, info} per row, which its typings do not express.
-    const records = parse(content, {
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      comment: COMMENT,
-      comment_no_infix: true,
-      info: true,
-    }) as unknown as Array<{ record: string[]; info: Info }>;
-    for (const { record, info } of records)
-      rows.push({ row: info.records + info.empty_lines + info.comment_lines, values: record });
-    return { rows };
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    const row = Number(err.records ?? 0) + Number(err.empty_lines ?? 0) + Number(err.comment_lines ?? 0) + 1;
-    return { rows, parseProblem: { row, message: `the CSV cannot be parsed: ${err.message}` } };
-  }
-}
-
 /** Header problems, judged like the provider's schema checks: unknown attribute names, the identity column. */
 function headerProblems(
   row: number,
@@ -179,7 +152,7 @@ export function parseAggregationCsv(
   layout: CsvLayout,
   sourceLabel: string,
 ): ParsedAggregationCsv {
-  const { rows, parseProblem } = readRows(content);
+  const { rows, parseProblem } = readCsvRows(content, { comment: COMMENT });
   const [header, ...data] = rows;
   if (header === undefined) {
     return {

@@ -5,7 +5,7 @@
  * Rows are numbered as a spreadsheet shows them: the header is row 1, a value spanning several lines
  * (quoted, with line breaks) is one row, and a blank line is a row of its own.
  */
-import { CsvError, parse, type Info } from "csv-parse/sync";
+import { readCsvRows } from "../shared/csv-rows";
 
 export interface CsvProblem {
   /** 1-based spreadsheet row; the header is row 1. */
@@ -24,34 +24,6 @@ export interface CsvSummary {
   /** Rows after the header. */
   dataRows: number;
   problems: CsvProblem[];
-}
-
-interface ParsedRow {
-  row: number;
-  values: string[];
-}
-
-function parseRows(content: string | Buffer): { rows: ParsedRow[]; parseProblem?: CsvProblem } {
-  const rows: ParsedRow[] = [];
-  try {
-    // With `info`, csv-parse returns {record, info} per row, which its typings do not express.
-    const records = parse(content, {
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-    }) as unknown as Array<{
-      record: string[];
-      info: Info;
-    }>;
-    for (const { record, info } of records) rows.push({ row: info.records + info.empty_lines, values: record });
-    return { rows };
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    // The error carries the parser's Info at the failing point: rows read so far, blank lines among them.
-    const row = Number(err.records ?? 0) + Number(err.empty_lines ?? 0) + 1;
-    return { rows, parseProblem: { row, message: `the CSV cannot be parsed: ${err.message}` } };
-  }
 }
 
 function headerProblems(columns: string[], rules: CsvRules): CsvProblem[] {
@@ -90,7 +62,7 @@ function plural(count: number, noun: string): string {
 
 /** Validates the header, the column count of every row, and the identity values (present, unique). */
 export function validateAccountsCsv(content: string | Buffer, rules: CsvRules = {}): CsvSummary {
-  const { rows, parseProblem } = parseRows(content);
+  const { rows, parseProblem } = readCsvRows(content);
   const [header, ...data] = rows;
   if (header === undefined) {
     const problems = parseProblem
