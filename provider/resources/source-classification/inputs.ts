@@ -4,7 +4,7 @@ import {
   sourceIdFailure,
   unknownInputFailures,
   type CheckFailure,
-} from "../uncorrelated-accounts-load/input-checks";
+} from "../shared/source-job-checks";
 import { isUnknown } from "../shared/unknown";
 
 type Raw = Record<string, unknown>;

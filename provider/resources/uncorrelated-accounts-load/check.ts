@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { messageOf } from "../shared/errors";
 import { UNKNOWN, isUnknown } from "../shared/unknown";
 import { describeCsvProblems, validateAccountsCsv } from "./csv";
-import type { CheckFailure } from "./input-checks";
+import type { CheckFailure } from "../shared/source-job-checks";
 import { csvUnknown, readLoadCsv, validateLoadInputs, type LoadCsv } from "./inputs";
 
 type Raw = Record<string, unknown>;

@@ -7,7 +7,12 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { messageOf } from "../shared/errors";
 import { isUnknown } from "../shared/unknown";
-import { numberRangeFailure, sourceIdFailure, unknownInputFailures, type CheckFailure } from "./input-checks";
+import {
+  numberRangeFailure,
+  sourceIdFailure,
+  unknownInputFailures,
+  type CheckFailure,
+} from "../shared/source-job-checks";
 
 type Raw = Record<string, unknown>;
 

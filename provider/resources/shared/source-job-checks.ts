@@ -3,10 +3,10 @@
  * Each returns a failure naming the field, or undefined; values not known yet (preview) pass.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ISC_ID, checkNumberRange } from "../shared/input-checks";
-import { isUnknown } from "../shared/unknown";
+import { ISC_ID, checkNumberRange } from "./input-checks";
+import { isUnknown } from "./unknown";
 
-export { unknownInputFailures } from "../shared/input-checks";
+export { unknownInputFailures } from "./input-checks";
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;
 type Raw = Record<string, unknown>;
