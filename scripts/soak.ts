@@ -145,10 +145,9 @@ function printHeader(ctx: SoakContext): void {
       `${modeOf(options)} ` +
       `(${options.continueOnError ? "failures do not stop a run" : "a run stops at its first failure"}); faults: ` +
       `${percent(faults.errorRate)} of requests 5xx before applying, ${percent(faults.errorAfterApplyRate)} of ` +
-      `writes applied then 500, ` +
-      `${percent(faults.resetRate)} resets, ${BURST_REQUESTS}x429 every ` +
-      `${ctx.burstEveryMs} ms, tokens expire after ${faults.tokenExpiryMs} ms, ` +
-      `visibility delay ${faults.visibilityDelayMs} ms, ${percent(faults.taskErrorRate)} of tasks end in ERROR`,
+      `writes applied then 500, ${percent(faults.resetRate)} resets, ${BURST_REQUESTS}x429 every ${ctx.burstEveryMs} ` +
+      `ms, tokens expire after ${faults.tokenExpiryMs} ms, visibility delay ${faults.visibilityDelayMs} ms, ` +
+      `${percent(faults.taskErrorRate)} of tasks end in ERROR`,
   );
 }
 
@@ -305,9 +304,8 @@ function printReport(report: SoakReport): void {
       `${p.name.padEnd(9)} ${(p.faults ? "on" : "off").padEnd(6)}  ${p.operations.padEnd(18)} ` +
         `${String(p.runs).padStart(5)}  ${(p.converged ? "yes" : "no").padEnd(9)}` +
         ` ${`${(p.wallMs / 1000).toFixed(1)}s`.padStart(7)}  ${String(p.failures.length).padStart(6)}  ` +
-        `${String(p.unclear.length).padStart(7)}` +
-        `  ${String(p.requests.failed).padStart(10)}  ${String(p.requests.throttled).padStart(4)}  ` +
-        `${String(p.requests.unauthorized).padStart(4)}  ${steps}`,
+        `${String(p.unclear.length).padStart(7)}  ${String(p.requests.failed).padStart(10)}  ` +
+        `${String(p.requests.throttled).padStart(4)}  ${String(p.requests.unauthorized).padStart(4)}  ${steps}`,
     );
   }
   const ambiguous = phases.reduce((n, p) => n + p.ambiguousPosts, 0);

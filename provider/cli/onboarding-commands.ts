@@ -48,12 +48,10 @@ export function registerOnboardingCommands(program: Command, io: CliIo, setExitC
       .summary("write a source's aggregation CSV as Git says it should be")
       .description(
         "Write the source's aggregation file from the definitions: header from the account schema (identity " +
-          "attribute first), one row " +
-          "per declared account (one extra row per additional value of a multi-valued attribute, as SailPoint's " +
-          "Delimited File " +
-          "connector documents), RFC 4180 quoting. Attributes a definition does not declare keep the tenant's " +
-          "value. The file cannot " +
-          "carry disabled or locked state. Exit 0: written, 1: error.\n" +
+          "attribute first), one row per declared account (one extra row per additional value of a multi-valued " +
+          "attribute, as SailPoint's Delimited File connector documents), RFC 4180 quoting. Attributes a definition " +
+          "does not declare keep the tenant's value. The file cannot carry disabled or locked state. Exit 0: " +
+          "written, 1: error.\n" +
           CONNECTION_HELP,
       )
       .argument("<dir>", "definitions directory (read recursively) or a single file")
@@ -71,11 +69,10 @@ export function registerOnboardingCommands(program: Command, io: CliIo, setExitC
       .summary("tell what aggregating a CSV would do to managed accounts")
       .description(
         "Before a CSV is aggregated: which declared accounts it lacks (aggregation would remove them), which " +
-          "declared attribute values " +
-          "it changes (aggregation would overwrite them), and which rows no definition declares. The header must " +
-          "match the account " +
-          "schema; unknown columns, a missing identity column and repeated identities are errors naming the row. " +
-          "Exit 0: nothing harmful, 2: harmful differences, 1: error.\n" +
+          "declared attribute values it changes (aggregation would overwrite them), and which rows no definition " +
+          "declares. The header must match the account schema; unknown columns, a missing identity column and " +
+          "repeated identities are errors naming the row. Exit 0: nothing harmful, 2: harmful differences, 1: " +
+          "error.\n" +
           CONNECTION_HELP,
       )
       .argument("<dir>", "definitions directory (read recursively) or a single file")

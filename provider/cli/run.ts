@@ -150,9 +150,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .command("validate")
     .summary("check definition files offline")
     .description(
-      "Check definition files offline (syntax, schema, duplicates) and print every problem as file:line. Exit 0 " +
-        "when valid " +
-        "(warnings are printed but do not fail), 1 otherwise. No accounts at all is an error unless --allow-empty.",
+      "Check definition files offline (syntax, schema, duplicates) and print every problem as file:line. Exit 0 when " +
+        "valid (warnings are printed but do not fail), 1 otherwise. No accounts at all is an error unless " +
+        "--allow-empty.",
     )
     .argument("<dir>", "definitions directory (read recursively) or a single file")
     .option(

@@ -238,9 +238,8 @@ export class AmbiguousCreateError extends Error {
     cause: IscApiError | IscNetworkError,
   ) {
     super(
-      `ISC ${method} ${path} may have been applied: ${cause.message}. It was not retried because repeating it ` +
-        `could create a duplicate; look the object up (for an account: by sourceId and nativeIdentity) before ` +
-        `retrying.`,
+      `ISC ${method} ${path} may have been applied: ${cause.message}. It was not retried because repeating it could ` +
+        `create a duplicate; look the object up (for an account: by sourceId and nativeIdentity) before retrying.`,
       { cause },
     );
     this.causeSummary = cause.message;
@@ -308,9 +307,8 @@ export class TaskStatusUnreachableError extends Error {
   ) {
     super(
       `ISC task ${taskId}: stopped waiting after ${Math.round(unreachableMs / 1000)} s in which no status poll ` +
-        `reached ISC ` +
-        `(last: ${lastPollError}). The task may still run and complete in ISC; check that the tenant is reachable, ` +
-        `then run again.`,
+        `reached ISC (last: ${lastPollError}). The task may still run and complete in ISC; check that the tenant is ` +
+        `reachable, then run again.`,
     );
   }
 }

@@ -122,9 +122,8 @@ export function loadDefinitionsSync(dir: string): LoadResult {
           ...identity.location,
           message:
             `nativeIdentity ${JSON.stringify(identity.nativeIdentity)} differs only in case from ` +
-            `${JSON.stringify(sameButCase.nativeIdentity)} ` +
-            `(${formatLocation(sameButCase.location)}) on source ${identity.sourceId}; many tenants treat them as ` +
-            `one account`,
+            `${JSON.stringify(sameButCase.nativeIdentity)} (${formatLocation(sameButCase.location)}) on source ` +
+            `${identity.sourceId}; many tenants treat them as one account`,
         });
       } else {
         firstBySpelling.set(spellingKey, identity);

@@ -19,18 +19,13 @@ const IDENTIFIER_PATTERN = "^(?!\\s)(?!.*\\s$)[^\\u0000-\\u001f\\u007f-\\u009f\\
 
 const DESCRIPTION =
   "One file of GitOps account definitions for pulumi-isc-accounts: the accounts of ONE SailPoint ISC flat-file " +
-  "(DelimitedFile) " +
-  "source. A definitions directory holds any number of *.yaml / *.yml files (read recursively, in sorted path " +
-  "order); the same " +
-  "source may appear in several files, but each source + nativeIdentity pair may be defined only once across all " +
-  "of them. " +
-  "Resource names derive only from source + nativeIdentity, so moving an account between files or reordering never " +
-  "replaces it. " +
+  "(DelimitedFile) source. A definitions directory holds any number of *.yaml / *.yml files (read recursively, in " +
+  "sorted path order); the same source may appear in several files, but each source + nativeIdentity pair may be " +
+  "defined only once across all of them. Resource names derive only from source + nativeIdentity, so moving an " +
+  "account between files or reordering never replaces it. " +
   "Editor support: add `# yaml-language-server: $schema=<path>/schema/accounts.schema.json` as the first line of a " +
-  "file. The " +
-  "`isc-accounts validate` command and the Pulumi program validate against this same schema (generated from the " +
-  "Account's " +
-  "field declaration; do not edit by hand, run `npm run generate`).";
+  "file. The `isc-accounts validate` command and the Pulumi program validate against this same schema (generated " +
+  "from the Account's field declaration; do not edit by hand, run `npm run generate`).";
 
 /** The schema of one field's value, by its declared type. */
 function valueSchema(name: AccountFieldName): JsonSchema {

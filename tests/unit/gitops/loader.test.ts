@@ -218,9 +218,8 @@ describe("gitops loader", () => {
     it("multi-document files: every document is read, and duplicates across documents are reported", () => {
       const dir = scratch({
         "multi.yaml":
-          `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ` +
-          `${SOURCE_B}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_A}\naccounts:\n  - ` +
-          `nativeIdentity: jdoe\n---\n`,
+          `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_B}\naccounts:\n  - ` +
+          `nativeIdentity: jdoe\n---\nsource: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\n`,
       });
       try {
         const result = loadDefinitionsSync(dir);
