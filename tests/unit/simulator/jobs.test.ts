@@ -1,5 +1,6 @@
 /** Source-level jobs of the simulator: classification and the uncorrelated-accounts CSV load. */
 import { expect } from "chai";
+import * as sinon from "sinon";
 import type {
   ErrorResponseDto,
   LoadUncorrelatedAccountsTask,
@@ -12,6 +13,8 @@ import type { SourceRecord } from "../../../simulator/model";
 import { useSimulator } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
+/** The simulator's taskDelayMs: each classification phase lasts this long. */
+const CLASSIFY_STEP_MS = 30;
 const EXPERIMENTAL = { "X-SailPoint-Experimental": "true" };
 
 const hrSource: SourceRecord = {
@@ -64,7 +67,7 @@ describe("simulator jobs", () => {
   });
 
   describe("classify over HTTP", () => {
-    const context = useSimulator({ taskDelayMs: 30 });
+    const context = useSimulator({ taskDelayMs: CLASSIFY_STEP_MS });
     beforeEach(() => context().sim.admin.seed(demoSeed()));
     const classify = (method: string, sourceId: string = HR, headers: Record<string, string> = EXPERIMENTAL) =>
       context().http.call(method, `/v2025/sources/${sourceId}/classify`, { headers });
@@ -75,31 +78,36 @@ describe("simulator jobs", () => {
       expect((response.body as ErrorResponseDto).messages?.[0].text).to.match(/X-SailPoint-Experimental/);
     });
 
-    it("runs to COMPLETED over all the source's accounts, refusing a second start while running", async () => {
-      expect((await classify("GET")).status).to.equal(404);
-      const started = await classify("POST");
-      expect(started.status).to.equal(200);
-      expect(started.body).to.deep.equal({ "Accounts submitted for processing": 2 });
-      expect((await classify("POST")).status).to.equal(400);
-      const seen = new Set<string>();
-      const done = await context().http.eventually(
-        () => classify("GET"),
-        (response) => {
-          const status = (response.body as SourceClassificationStatus).status as string;
-          seen.add(status);
-          return status === "COMPLETED";
-        },
-      );
-      expect(seen).to.include("STARTED");
-      expect((done.body as SourceClassificationStatus).counts).to.deep.equal({
-        EXPECTED: 2,
-        RECEIVED: 2,
-        COMPLETED: 2,
-      });
-      expect((await classify("DELETE")).status, "nothing to cancel").to.equal(400);
-      expect((await classify("POST")).status, "a finished run can be restarted").to.equal(200);
-      expect((await classify("DELETE")).status).to.equal(204);
-      expect(((await classify("GET")).body as SourceClassificationStatus).status).to.equal("CANCELLED");
+    it("goes STARTED, COLLECTED, COMPLETED over the source's accounts; refuses a second start meanwhile", async () => {
+      // A run's phase is computed from elapsed time: the test moves the time (Date only; sockets and timers stay
+      // real), so a slow machine cannot skip past STARTED before the first GET.
+      const clock = sinon.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+      try {
+        const status = async () => ((await classify("GET")).body as SourceClassificationStatus).status;
+        expect((await classify("GET")).status).to.equal(404);
+        const started = await classify("POST");
+        expect(started.status).to.equal(200);
+        expect(started.body).to.deep.equal({ "Accounts submitted for processing": 2 });
+        expect((await classify("POST")).status).to.equal(400);
+        expect(await status()).to.equal("STARTED");
+        clock.tick(CLASSIFY_STEP_MS);
+        expect(await status()).to.equal("COLLECTED");
+        expect((await classify("POST")).status, "still running").to.equal(400);
+        clock.tick(CLASSIFY_STEP_MS);
+        const done = await classify("GET");
+        expect((done.body as SourceClassificationStatus).status).to.equal("COMPLETED");
+        expect((done.body as SourceClassificationStatus).counts).to.deep.equal({
+          EXPECTED: 2,
+          RECEIVED: 2,
+          COMPLETED: 2,
+        });
+        expect((await classify("DELETE")).status, "nothing to cancel").to.equal(400);
+        expect((await classify("POST")).status, "a finished run can be restarted").to.equal(200);
+        expect((await classify("DELETE")).status).to.equal(204);
+        expect(await status()).to.equal("CANCELLED");
+      } finally {
+        clock.restore();
+      }
     });
 
     it("answers 404 for GET and 400 for POST on an unknown source", async () => {
