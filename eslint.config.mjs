@@ -9,6 +9,9 @@ export default defineConfig(
       "dist/",
       "node_modules/",
       "examples/**/node_modules/",
+      // Local state of the demo and of Pulumi runs (git-ignored)
+      ".demo-state/",
+      ".pulumi/",
       // Generated from ../shared/isc-openapi by npm run generate:api-types
       "provider/client/generated/",
     ],
@@ -28,8 +31,8 @@ export default defineConfig(
       "@typescript-eslint/require-await": "off",
       // Input checks refuse control characters on purpose, so their patterns name them.
       "no-control-regex": "off",
-      // Errors are rethrown with the caught error's message only: a cause could carry a request (and its
-      // Authorization header) into logs.
+      // Errors are rethrown with the caught error's message only, on purpose: a `cause` would carry whatever the
+      // caught error holds into the plugin's stderr; behaviour stays as it was.
       "preserve-caught-error": "off",
       // A `let` read by a closure before its one assignment cannot be a const.
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
@@ -48,8 +51,7 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    // Tests read untyped JSON answers and chai's assertions are expressions (`expect(x).to.be.true`);
-    // stubs implement async interfaces without awaiting.
+    // Tests read untyped JSON answers, and chai's assertions are expressions (`expect(x).to.be.true`).
     files: ["tests/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unused-expressions": "off",
