@@ -37,7 +37,14 @@
  */
 import { availableParallelism } from "node:os";
 import { isDeepStrictEqual } from "node:util";
-import { PluginCallError, urnFor, type CheckFailure, type DiffResult, type InitFailedDetails, type ProviderPlugin } from "./plugin";
+import {
+  PluginCallError,
+  urnFor,
+  type CheckFailure,
+  type DiffResult,
+  type InitFailedDetails,
+  type ProviderPlugin,
+} from "./plugin";
 import type { PropertyMap } from "./properties";
 import { loadProviderConfig, storeProviderConfig, type StoredDefaultProvider } from "./provider-config";
 import { readStateFile, writeStateFile } from "./state-file";
@@ -173,7 +180,9 @@ export class PluginEngine {
   ) {
     this.parallel = opts.parallel ?? 4 * availableParallelism();
     this.config = { ...(opts.config ?? {}) };
-    const checkpoint = opts.statePath ? readStateFile<StateResource, StoredDefaultProvider>(opts.statePath) : { resources: [] };
+    const checkpoint = opts.statePath
+      ? readStateFile<StateResource, StoredDefaultProvider>(opts.statePath)
+      : { resources: [] };
     this.resources = checkpoint.resources;
     this.defaultProvider = checkpoint.defaultProvider;
   }
@@ -203,76 +212,90 @@ export class PluginEngine {
    * resource is listed.
    */
   preview(desired: DesiredResource[]): Promise<Step[]> {
-    return this.exclusive("current", async () => {
-      const steps: Step[] = [];
-      for (const resource of desired) {
-        const urn = this.urnOf(resource);
-        let step: Step;
-        try {
-          step = this.stepOf(await this.plan(urn, resource));
-        } catch (error) {
-          step = this.unplannedStep(urn, resource.name, error);
+    return this.exclusive(
+      "current",
+      async () => {
+        const steps: Step[] = [];
+        for (const resource of desired) {
+          const urn = this.urnOf(resource);
+          let step: Step;
+          try {
+            step = this.stepOf(await this.plan(urn, resource));
+          } catch (error) {
+            step = this.unplannedStep(urn, resource.name, error);
+          }
+          steps.push(step);
+          if (step.error) return steps;
         }
-        steps.push(step);
-        if (step.error) return steps;
-      }
-      return [...steps, ...this.condemned(desired).map((r) => ({ urn: r.urn, name: r.name, op: "delete" as const }))];
-    }, desired);
+        return [...steps, ...this.condemned(desired).map((r) => ({ urn: r.urn, name: r.name, op: "delete" as const }))];
+      },
+      desired,
+    );
   }
 
   /** What `pulumi up` does; failures are reported in `errors` (and `stopped`), never thrown. */
   up(desired: DesiredResource[], run: RunOptions = {}): Promise<UpResult> {
-    return this.exclusive("current", async () => {
-      const continueOnError = run.continueOnError ?? this.opts.continueOnError ?? false;
-      const executor = new StepExecutor(this.parallel, continueOnError);
-      const steps: Step[] = [];
-      const errors: ResourceError[] = [];
-      const skipped: string[] = [];
-      let bailed = false;
+    return this.exclusive(
+      "current",
+      async () => {
+        const continueOnError = run.continueOnError ?? this.opts.continueOnError ?? false;
+        const executor = new StepExecutor(this.parallel, continueOnError);
+        const steps: Step[] = [];
+        const errors: ResourceError[] = [];
+        const skipped: string[] = [];
+        let bailed = false;
 
-      for (const [index, resource] of desired.entries()) {
-        const urn = this.urnOf(resource);
+        for (const [index, resource] of desired.entries()) {
+          const urn = this.urnOf(resource);
+          if (bailed || executor.cancelled) {
+            skipped.push(...desired.slice(index).map((r) => r.name));
+            break;
+          }
+          let plan: Plan;
+          try {
+            plan = await this.plan(urn, resource);
+          } catch (error) {
+            const step = this.unplannedStep(urn, resource.name, error);
+            steps.push(step);
+            errors.push(this.resourceError(urn, resource.name, step.op, error));
+            bailed = true;
+            continue;
+          }
+          const step = this.stepOf(plan);
+          if (plan.checkFailures) {
+            steps.push(step);
+            errors.push({
+              urn,
+              name: resource.name,
+              op: plan.op,
+              message: step.error!,
+              checkFailures: plan.checkFailures,
+            });
+            bailed = true;
+            continue;
+          }
+          const started = await executor.execute(
+            () => this.apply(plan),
+            (error) => {
+              step.error = errorMessage(error);
+              errors.push(this.resourceError(urn, resource.name, plan.op, error));
+            },
+          );
+          if (started) steps.push(step);
+          else skipped.push(resource.name);
+        }
+        await executor.drain();
+
+        const condemned = this.condemned(desired);
         if (bailed || executor.cancelled) {
-          skipped.push(...desired.slice(index).map((r) => r.name));
-          break;
+          skipped.push(...condemned.filter((r) => !this.replacedDuringRun.has(r)).map((r) => r.name));
+          return { steps, errors, stopped: true, skipped };
         }
-        let plan: Plan;
-        try {
-          plan = await this.plan(urn, resource);
-        } catch (error) {
-          const step = this.unplannedStep(urn, resource.name, error);
-          steps.push(step);
-          errors.push(this.resourceError(urn, resource.name, step.op, error));
-          bailed = true;
-          continue;
-        }
-        const step = this.stepOf(plan);
-        if (plan.checkFailures) {
-          steps.push(step);
-          errors.push({ urn, name: resource.name, op: plan.op, message: step.error!, checkFailures: plan.checkFailures });
-          bailed = true;
-          continue;
-        }
-        const started = await executor.execute(
-          () => this.apply(plan),
-          (error) => {
-            step.error = errorMessage(error);
-            errors.push(this.resourceError(urn, resource.name, plan.op, error));
-          },
-        );
-        if (started) steps.push(step);
-        else skipped.push(resource.name);
-      }
-      await executor.drain();
-
-      const condemned = this.condemned(desired);
-      if (bailed || executor.cancelled) {
-        skipped.push(...condemned.filter((r) => !this.replacedDuringRun.has(r)).map((r) => r.name));
-        return { steps, errors, stopped: true, skipped };
-      }
-      const deletions = await this.deleteAll(condemned, errors, executor, skipped);
-      return { steps: [...steps, ...deletions], errors, stopped: executor.cancelled, skipped };
-    }, desired);
+        const deletions = await this.deleteAll(condemned, errors, executor, skipped);
+        return { steps: [...steps, ...deletions], errors, stopped: executor.cancelled, skipped };
+      },
+      desired,
+    );
   }
 
   /** What `pulumi refresh` does: Read every resource, then Diff what Read returned against the stored inputs. */
@@ -309,7 +332,11 @@ export class PluginEngine {
     });
   }
 
-  private async exclusive<T>(configSource: ConfigSource, operation: () => Promise<T>, desired?: DesiredResource[]): Promise<T> {
+  private async exclusive<T>(
+    configSource: ConfigSource,
+    operation: () => Promise<T>,
+    desired?: DesiredResource[],
+  ): Promise<T> {
     if (this.busy) throw new Error("PluginEngine runs one operation at a time");
     if (desired) this.assertUniqueUrns(desired);
     this.busy = true;
@@ -329,11 +356,15 @@ export class PluginEngine {
    */
   private async configurePlugin(source: ConfigSource): Promise<void> {
     const passphrase = this.opts.secretsPassphrase ?? "";
-    const variables = source === "state" && this.defaultProvider ? loadProviderConfig(this.defaultProvider, passphrase) : this.config;
+    const variables =
+      source === "state" && this.defaultProvider ? loadProviderConfig(this.defaultProvider, passphrase) : this.config;
     const configuredWith = this.plugin.configuredWith;
     if (configuredWith === undefined) await this.plugin.configure(variables);
     else if (!isDeepStrictEqual(configuredWith, variables)) {
-      throw new Error("the plugin process was configured for another command with other settings: start a fresh plugin per command, as the CLI does");
+      throw new Error(
+        "the plugin process was configured for another command with other settings: start a fresh plugin per " +
+          "command, as the CLI does",
+      );
     }
   }
 
@@ -342,7 +373,8 @@ export class PluginEngine {
     if (this.providerRecorded) return;
     this.providerRecorded = true;
     const passphrase = this.opts.secretsPassphrase ?? "";
-    if (this.defaultProvider && isDeepStrictEqual(loadProviderConfig(this.defaultProvider, passphrase), this.config)) return;
+    if (this.defaultProvider && isDeepStrictEqual(loadProviderConfig(this.defaultProvider, passphrase), this.config))
+      return;
     this.defaultProvider = storeProviderConfig(this.config, new Set(this.opts.secretConfigKeys ?? []), passphrase);
     this.persist();
   }
@@ -370,14 +402,29 @@ export class PluginEngine {
     const old = this.live(urn);
     const checked = await this.plugin.check(urn, old ? old.inputs : {}, desired.inputs);
     if (checked.failures.length > 0) {
-      return { urn, desired, old, op: old ? "update" : "create", inputs: checked.inputs, checkFailures: checked.failures };
+      return {
+        urn,
+        desired,
+        old,
+        op: old ? "update" : "create",
+        inputs: checked.inputs,
+        checkFailures: checked.failures,
+      };
     }
     if (!old) return { urn, desired, old, op: "create", inputs: checked.inputs };
     if (old.pendingReplacement) {
-      return this.planReplacement({ urn, desired, old, op: "replace", inputs: checked.inputs, diff: { changes: "some", replaces: [], deleteBeforeReplace: true } });
+      return this.planReplacement({
+        urn,
+        desired,
+        old,
+        op: "replace",
+        inputs: checked.inputs,
+        diff: { changes: "some", replaces: [], deleteBeforeReplace: true },
+      });
     }
     const diff = await this.plugin.diff(urn, old.id, old.outputs, checked.inputs, old.inputs);
-    const changes = diff.changes === "unknown" ? (isDeepStrictEqual(old.inputs, checked.inputs) ? "none" : "some") : diff.changes;
+    const changes =
+      diff.changes === "unknown" ? (isDeepStrictEqual(old.inputs, checked.inputs) ? "none" : "some") : diff.changes;
     if (changes === "some" && diff.replaces.length > 0) {
       return this.planReplacement({ urn, desired, old, op: "replace", inputs: checked.inputs, diff });
     }
@@ -480,7 +527,12 @@ export class PluginEngine {
   }
 
   /** Deletes on the executor's workers; after a failure without continueOnError, the rest are skipped. */
-  private async deleteAll(targets: StateResource[], errors: ResourceError[], executor: StepExecutor, skipped: string[]): Promise<Step[]> {
+  private async deleteAll(
+    targets: StateResource[],
+    errors: ResourceError[],
+    executor: StepExecutor,
+    skipped: string[],
+  ): Promise<Step[]> {
     const steps: Step[] = [];
     for (const resource of targets) {
       // The deletion of an old resource replaced in this run belongs to its "replace" step.
@@ -488,7 +540,8 @@ export class PluginEngine {
       const started = await executor.execute(
         async () => {
           // A pending replacement was already deleted by its delete-before-replace: only the state entry goes.
-          if (!resource.pendingReplacement) await this.plugin.delete(resource.urn, resource.id, resource.outputs, resource.inputs);
+          if (!resource.pendingReplacement)
+            await this.plugin.delete(resource.urn, resource.id, resource.outputs, resource.inputs);
           this.resources = this.resources.filter((r) => r !== resource);
           this.persist();
         },
@@ -514,7 +567,12 @@ export class PluginEngine {
     }
     const refreshedInputs = read.inputs ?? resource.inputs;
     const diff = await this.plugin.diff(resource.urn, read.id, read.properties, resource.inputs, refreshedInputs);
-    const changes = diff.changes === "unknown" ? (isDeepStrictEqual(refreshedInputs, resource.inputs) ? "none" : "some") : diff.changes;
+    const changes =
+      diff.changes === "unknown"
+        ? isDeepStrictEqual(refreshedInputs, resource.inputs)
+          ? "none"
+          : "some"
+        : diff.changes;
     resource.id = read.id;
     resource.outputs = read.properties;
     resource.inputs = refreshedInputs;
@@ -531,7 +589,10 @@ export class PluginEngine {
 
   private persist(): void {
     if (this.opts.statePath) {
-      writeStateFile(this.opts.statePath, { resources: this.resources, ...(this.defaultProvider ? { defaultProvider: this.defaultProvider } : {}) });
+      writeStateFile(this.opts.statePath, {
+        resources: this.resources,
+        ...(this.defaultProvider ? { defaultProvider: this.defaultProvider } : {}),
+      });
     }
   }
 }

@@ -81,7 +81,11 @@ export interface ProviderPlugin {
   check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<{ inputs: PropertyMap; failures: CheckFailure[] }>;
   /** `olds` are the stored OUTPUTS, `news` the checked inputs: what the engine sends. */
   diff(urn: string, id: string, olds: PropertyMap, news: PropertyMap, oldInputs?: PropertyMap): Promise<DiffResult>;
-  create(urn: string, properties: PropertyMap, opts?: { preview?: boolean }): Promise<{ id: string; properties: PropertyMap }>;
+  create(
+    urn: string,
+    properties: PropertyMap,
+    opts?: { preview?: boolean },
+  ): Promise<{ id: string; properties: PropertyMap }>;
   read(
     urn: string,
     id: string,
@@ -164,7 +168,11 @@ function parseInitFailed(error: ServiceError): InitFailedDetails | undefined {
   for (const detail of status.getDetailsList()) {
     if (detail.getTypeName() !== INIT_FAILED_TYPE) continue;
     const initFailed = providerpb.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
-    return { id: initFailed.getId(), properties: fromStruct(initFailed.getProperties()), reasons: initFailed.getReasonsList() };
+    return {
+      id: initFailed.getId(),
+      properties: fromStruct(initFailed.getProperties()),
+      reasons: initFailed.getReasonsList(),
+    };
   }
   return undefined;
 }
@@ -172,7 +180,10 @@ function parseInitFailed(error: ServiceError): InitFailedDetails | undefined {
 /** Splits a stream into lines and keeps the last OUTPUT_TAIL_LINES of them in a shared sink. */
 class LineTail {
   private partial = "";
-  constructor(private readonly prefix: string, private readonly sink: string[]) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly sink: string[],
+  ) {}
   push(chunk: string): void {
     const pieces = (this.partial + chunk).split("\n");
     this.partial = pieces.pop() ?? "";
@@ -227,7 +238,10 @@ class GrpcProviderPlugin implements ProviderPlugin {
     // The engine configures a provider instance once; the plugin would take a second Configure, but providers it
     // has already deserialized keep the first settings (cmd/dynamic-provider getProvider caches them).
     if (this.configuration && !isDeepStrictEqual(this.configuration, variables)) {
-      throw new Error("this plugin process is already configured with other settings: start a fresh plugin per command, as the CLI does");
+      throw new Error(
+        "this plugin process is already configured with other settings: start a fresh plugin per command, as the " +
+          "CLI does",
+      );
     }
     const request = new providerpb.ConfigureRequest();
     // What the engine sends (provider_plugin.go Configure): the plugin reads `args` and ignores `variables`.
@@ -259,7 +273,13 @@ class GrpcProviderPlugin implements ProviderPlugin {
     };
   }
 
-  async diff(urn: string, id: string, olds: PropertyMap, news: PropertyMap, oldInputs?: PropertyMap): Promise<DiffResult> {
+  async diff(
+    urn: string,
+    id: string,
+    olds: PropertyMap,
+    news: PropertyMap,
+    oldInputs?: PropertyMap,
+  ): Promise<DiffResult> {
     const request = new providerpb.DiffRequest();
     identify(request, urn);
     request.setId(id);
@@ -383,10 +403,13 @@ class GrpcProviderPlugin implements ProviderPlugin {
  */
 export function resolveDynamicProviderPlugin(programDir: string): string {
   try {
-    return createRequire(path.join(path.resolve(programDir), "[program]")).resolve("@pulumi/pulumi/cmd/dynamic-provider");
+    return createRequire(path.join(path.resolve(programDir), "[program]")).resolve(
+      "@pulumi/pulumi/cmd/dynamic-provider",
+    );
   } catch {
     throw new Error(
-      `@pulumi/pulumi cannot be resolved from ${programDir}: the Pulumi CLI runs the dynamic-provider plugin of the program's own @pulumi/pulumi; install it there`,
+      `@pulumi/pulumi cannot be resolved from ${programDir}: the Pulumi CLI runs the dynamic-provider plugin of ` +
+        `the program's own @pulumi/pulumi; install it there`,
     );
   }
 }
@@ -395,7 +418,8 @@ export function resolveDynamicProviderPlugin(programDir: string): string {
 export async function startProviderPlugin(opts: StartPluginOptions): Promise<ProviderPlugin> {
   const pluginPath = resolveDynamicProviderPlugin(opts.cwd);
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
-  if (opts.withoutSailEnv) for (const name of ["SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET"]) delete env[name];
+  if (opts.withoutSailEnv)
+    for (const name of ["SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET"]) delete env[name];
   if (opts.project !== undefined) {
     env.PULUMI_NODEJS_PROJECT = opts.project;
     env.PULUMI_PROJECT = opts.project;
@@ -410,7 +434,7 @@ export async function startProviderPlugin(opts: StartPluginOptions): Promise<Pro
   const tail: string[] = [];
   const stderr = new LineTail("", tail);
   const stdout = new LineTail("stdout| ", tail);
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
 
   const exited = new Promise<string>((resolve) => {
     child.once("exit", (code, signal) => {
@@ -425,9 +449,14 @@ export async function startProviderPlugin(opts: StartPluginOptions): Promise<Pro
     let portSeen = false;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`dynamic-provider plugin printed no port within ${opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS} ms:\n${tail.join("\n")}`));
+      reject(
+        new Error(
+          `dynamic-provider plugin printed no port within ${opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS} ` +
+            `ms:\n${tail.join("\n")}`,
+        ),
+      );
     }, opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       if (portSeen) return stdout.push(chunk);
       firstLine += chunk;
       const newline = firstLine.indexOf("\n");

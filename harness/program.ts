@@ -61,7 +61,8 @@ function nextMacrotask(): Promise<void> {
 }
 
 export async function captureProgram(run: () => unknown, opts: CaptureOptions): Promise<CapturedProgram> {
-  if (captureInProgress) throw new Error("captureProgram runs one program at a time: Pulumi's runtime state is process-global");
+  if (captureInProgress)
+    throw new Error("captureProgram runs one program at a time: Pulumi's runtime state is process-global");
   captureInProgress = true;
 
   const resources: DesiredResource[] = [];
@@ -86,12 +87,17 @@ export async function captureProgram(run: () => unknown, opts: CaptureOptions): 
       {
         newResource(args) {
           if (args.custom && !args.type.startsWith("pulumi:providers:")) {
-            resources.push({ type: args.type, name: args.name, inputs: encodeUnknowns(unwrapSecrets(args.inputs)) as PropertyMap });
+            resources.push({
+              type: args.type,
+              name: args.name,
+              inputs: encodeUnknowns(unwrapSecrets(args.inputs)) as PropertyMap,
+            });
           }
-          if (opts.preview) return { id: opts.preview.existing?.(args.type, args.name), state: args.inputs };
-          return { id: `${args.name}-id`, state: args.inputs };
+          const state = args.inputs as Record<string, unknown>;
+          if (opts.preview) return { id: opts.preview.existing?.(args.type, args.name), state };
+          return { id: `${args.name}-id`, state };
         },
-        call: (args) => args.inputs,
+        call: (args) => args.inputs as Record<string, unknown>,
       },
       opts.project,
       opts.stack,
@@ -106,11 +112,14 @@ export async function captureProgram(run: () => unknown, opts: CaptureOptions): 
     })();
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the program did not finish registering within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`the program did not finish registering within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     const outputs = await Promise.race([completed, failed, timedOut]);
     if (failure) throw failure.reason;
-    return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+    return { resources, outputs: outputs ?? {} };
   } catch (error) {
     await waitForQuiet(() => lastFailureAt);
     throw error;

@@ -49,7 +49,7 @@ export function toStruct(properties: PropertyMap): Struct {
 }
 
 export function fromStruct(struct: Struct | undefined): PropertyMap {
-  return struct ? (struct.toJavaScript() as PropertyMap) : {};
+  return struct ? struct.toJavaScript() : {};
 }
 
 /** Deep equality of two property bags, ignoring the serialized provider. */

@@ -35,7 +35,8 @@ function encrypt(value: string, key: Buffer): string {
 
 function decrypt(secure: string, key: Buffer): string {
   const [version, iv, tag, sealed] = secure.split(":");
-  if (version !== "v1" || iv === undefined || tag === undefined || sealed === undefined) throw new Error("unreadable secure value in state");
+  if (version !== "v1" || iv === undefined || tag === undefined || sealed === undefined)
+    throw new Error("unreadable secure value in state");
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
   decipher.setAuthTag(Buffer.from(tag, "base64"));
   try {
@@ -54,7 +55,8 @@ export function storeProviderConfig(
   const salt = randomBytes(16);
   const key = keyOf(passphrase, salt);
   const inputs: Record<string, StoredConfigValue> = {};
-  for (const [name, value] of Object.entries(config)) inputs[name] = secretKeys.has(name) ? { secure: encrypt(value, key) } : value;
+  for (const [name, value] of Object.entries(config))
+    inputs[name] = secretKeys.has(name) ? { secure: encrypt(value, key) } : value;
   return { salt: salt.toString("base64"), inputs };
 }
 
@@ -62,6 +64,9 @@ export function storeProviderConfig(
 export function loadProviderConfig(stored: StoredDefaultProvider, passphrase: string): Record<string, string> {
   const key = keyOf(passphrase, Buffer.from(stored.salt, "base64"));
   return Object.fromEntries(
-    Object.entries(stored.inputs).map(([name, value]) => [name, typeof value === "string" ? value : decrypt(value.secure, key)]),
+    Object.entries(stored.inputs).map(([name, value]) => [
+      name,
+      typeof value === "string" ? value : decrypt(value.secure, key),
+    ]),
   );
 }

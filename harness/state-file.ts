@@ -10,7 +10,10 @@ export interface Checkpoint<R, P> {
 export function readStateFile<R, P>(path: string): Checkpoint<R, P> {
   if (!existsSync(path)) return { resources: [] };
   const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<Checkpoint<R, P>>;
-  return { resources: parsed.resources ?? [], ...(parsed.defaultProvider ? { defaultProvider: parsed.defaultProvider } : {}) };
+  return {
+    resources: parsed.resources ?? [],
+    ...(parsed.defaultProvider ? { defaultProvider: parsed.defaultProvider } : {}),
+  };
 }
 
 export function writeStateFile<R, P>(path: string, checkpoint: Checkpoint<R, P>): void {

@@ -7,7 +7,11 @@ export type { AccountArgs, AccountOutputs, EntitlementSummary } from "./resource
 export { UncorrelatedAccountsLoad, uncorrelatedAccountsLoadProvider } from "./resources/uncorrelated-accounts-load";
 export type { UncorrelatedAccountsLoadArgs, LoadOutputs } from "./resources/uncorrelated-accounts-load";
 export { SourceClassification, sourceClassificationProvider } from "./resources/source-classification";
-export type { SourceClassificationArgs, ClassificationOutputs, ClassificationCounts } from "./resources/source-classification";
+export type {
+  SourceClassificationArgs,
+  ClassificationOutputs,
+  ClassificationCounts,
+} from "./resources/source-classification";
 export { accountEntitlements } from "./functions/account-entitlements";
 export { accountsFromDirectory, summarizeAccounts, accountArgs } from "./gitops/program";
 export type { AccountsFromDirectoryOptions, AccountsSummary } from "./gitops/program";

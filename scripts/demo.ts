@@ -56,12 +56,25 @@ function label(resourceName: string): string {
 }
 
 /** `adopted`: creates that took over an existing account (`adopt: true`), shown as "adopt", not "create". */
-function printSteps(steps: readonly Step[], errors: readonly { name: string; message: string }[], adopted: ReadonlySet<string> = new Set()): void {
-  const symbol: Record<string, string> = { create: "+", adopt: "=", update: "~", replace: "+-", delete: "-", same: " " };
+function printSteps(
+  steps: readonly Step[],
+  errors: readonly { name: string; message: string }[],
+  adopted: ReadonlySet<string> = new Set(),
+): void {
+  const symbol: Record<string, string> = {
+    create: "+",
+    adopt: "=",
+    update: "~",
+    replace: "+-",
+    delete: "-",
+    same: " ",
+  };
   for (const step of [...steps].sort((a, b) => a.name.localeCompare(b.name))) {
     const error = errors.find((e) => e.name === step.name);
     const op = step.op === "create" && adopted.has(step.name) ? "adopt" : step.op;
-    console.log(`  ${symbol[op] ?? "?"} ${op.padEnd(7)} ${label(step.name)}${error ? `  FAILED: ${error.message}` : ""}`);
+    console.log(
+      `  ${symbol[op] ?? "?"} ${op.padEnd(7)} ${label(step.name)}${error ? `  FAILED: ${error.message}` : ""}`,
+    );
   }
 }
 
@@ -92,27 +105,50 @@ function applyWithPulumiCli(sim: RunningSimulator): void {
 }
 
 /** Without a CLI: the real dynamic-provider plugin, driven through Check/Diff/Create/Update/Read like the engine. */
-async function applyWithPlugin(sim: RunningSimulator, plugin: ProviderPlugin, config: Record<string, string>): Promise<PluginEngine> {
+async function applyWithPlugin(
+  sim: RunningSimulator,
+  plugin: ProviderPlugin,
+  config: Record<string, string>,
+): Promise<PluginEngine> {
   const cwd = process.cwd();
   process.chdir(PROJECT_DIR); // Pulumi runs a program in its project directory
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled example, loaded as Pulumi would
   const program = await captureProgram(() => require(path.join(REPO_ROOT, "dist", "examples", "gitops", "index.js")), {
     project: "isc-accounts-gitops",
     stack: "demo",
   }).finally(() => process.chdir(cwd));
-  console.log(`  program registered ${program.resources.length} accounts from ${path.relative(REPO_ROOT, DEFINITIONS)}/*.yaml`);
+  console.log(
+    `  program registered ${program.resources.length} accounts from ${path.relative(REPO_ROOT, DEFINITIONS)}/*.yaml`,
+  );
 
-  const engine = new PluginEngine(plugin, { project: "isc-accounts-gitops", stack: "demo", parallel: 8, config, secretConfigKeys: ["isc:clientSecret"] });
+  const engine = new PluginEngine(plugin, {
+    project: "isc-accounts-gitops",
+    stack: "demo",
+    parallel: 8,
+    config,
+    secretConfigKeys: ["isc:clientSecret"],
+  });
 
   heading("pulumi up");
-  const existedBefore = new Set([DEMO_IDS.hrSource, DEMO_IDS.contractorsSource].flatMap((id) => sim.admin.listAccounts(id).map((a) => a.id)));
+  const existedBefore = new Set(
+    [DEMO_IDS.hrSource, DEMO_IDS.contractorsSource].flatMap((id) => sim.admin.listAccounts(id).map((a) => a.id)),
+  );
   const first = await engine.up(program.resources);
-  const adopted = new Set(engine.state().filter((r) => existedBefore.has((r.outputs as { accountId: string }).accountId)).map((r) => r.name));
+  const adopted = new Set(
+    engine
+      .state()
+      .filter((r) => existedBefore.has((r.outputs as { accountId: string }).accountId))
+      .map((r) => r.name),
+  );
   printSteps(first.steps, first.errors, adopted);
   if (first.errors.length > 0) throw new Error(`${first.errors.length} resource(s) failed`);
   for (const r of engine.state()) {
     const o = r.outputs as { accountId: string; enabled: boolean; identityId: string | null };
     const how = adopted.has(r.name) ? "existing account adopted" : "created";
-    console.log(`    ${label(r.name).padEnd(34)} id ${o.accountId}  ${o.enabled ? "enabled " : "disabled"}  ${(o.identityId ? "correlated" : "uncorrelated").padEnd(12)}  ${how}`);
+    console.log(
+      `    ${label(r.name).padEnd(34)} id ${o.accountId}  ${o.enabled ? "enabled " : "disabled"}  ` +
+        `${(o.identityId ? "correlated" : "uncorrelated").padEnd(12)}  ${how}`,
+    );
   }
 
   heading("pulumi up (again: nothing should change)");
@@ -134,13 +170,19 @@ async function main(): Promise<void> {
     console.log(
       viaCli
         ? "  Pulumi CLI found: applying examples/gitops with `pulumi up` on a local file backend"
-        : "  No Pulumi CLI on PATH: applying examples/gitops through the real @pulumi/pulumi dynamic-provider plugin,\n  driven over gRPC the way the Pulumi engine drives it (Configure, Check, Diff, Create, Update, Read)",
+        : "  No Pulumi CLI on PATH: applying examples/gitops through the real @pulumi/pulumi dynamic-provider " +
+            "plugin,\n  driven over gRPC the way the Pulumi engine drives it (Configure, Check, Diff, Create, " +
+            "Update, Read)",
     );
     if (viaCli) {
       applyWithPulumiCli(sim);
     } else {
       const [client] = sim.clients;
-      const config = { "isc:baseUrl": sim.url, "isc:clientId": client.clientId, "isc:clientSecret": client.clientSecret };
+      const config = {
+        "isc:baseUrl": sim.url,
+        "isc:clientId": client.clientId,
+        "isc:clientSecret": client.clientSecret,
+      };
       // The plugin's working directory is the repository root, where `pulumi-isc-accounts` resolves
       // to this checkout (a user's program directory has it in node_modules instead).
       plugin = await startProviderPlugin({ cwd: REPO_ROOT, project: "isc-accounts-gitops", config });
@@ -157,7 +199,11 @@ async function main(): Promise<void> {
     console.log("  HR Flat File / E1003: email changed to kj@personal.example");
     sim.admin.updateAccount(margaret.id, { disabled: true });
     console.log("  HR Flat File / E1004: disabled");
-    sim.admin.createAccount({ sourceId: DEMO_IDS.contractorsSource, nativeIdentity: "mallory", attributes: { displayName: "Mallory", email: "mallory@example.net" } });
+    sim.admin.createAccount({
+      sourceId: DEMO_IDS.contractorsSource,
+      nativeIdentity: "mallory",
+      attributes: { displayName: "Mallory", email: "mallory@example.net" },
+    });
     console.log("  Contractors CSV / mallory: new account nobody declared");
 
     if (engine) {
@@ -172,7 +218,12 @@ async function main(): Promise<void> {
     const code = await runCli(["drift", DEFINITIONS, "--include-unmanaged"], {
       stdout: process.stdout,
       stderr: process.stderr,
-      env: { ...process.env, SAIL_BASE_URL: sim.url, SAIL_CLIENT_ID: client.clientId, SAIL_CLIENT_SECRET: client.clientSecret },
+      env: {
+        ...process.env,
+        SAIL_BASE_URL: sim.url,
+        SAIL_CLIENT_ID: client.clientId,
+        SAIL_CLIENT_SECRET: client.clientSecret,
+      },
       isTTY: false,
     });
     console.log(`  exit code ${code} (0 = no drift, 2 = drift found, 1 = error)`);
@@ -182,7 +233,10 @@ async function main(): Promise<void> {
       heading("pulumi up (reverts the drift of managed accounts)");
       const program = engine.state().map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
       const revert = await engine.up(program);
-      printSteps(revert.steps.filter((s) => s.op !== "same"), revert.errors);
+      printSteps(
+        revert.steps.filter((s) => s.op !== "same"),
+        revert.errors,
+      );
     }
     heading(`Done in ${elapsed()}; simulator and plugin stopped`);
   } finally {

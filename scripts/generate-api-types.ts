@@ -38,7 +38,12 @@ interface OpenApiDocument {
 /** The generated TypeScript for one contract file. */
 export async function generateApiTypes(specFile: string): Promise<string> {
   const spec = JSON.parse(readFileSync(path.join(CONTRACT_DIR, specFile), "utf8")) as OpenApiDocument;
-  const schemasOnly = { openapi: spec.openapi, info: spec.info, paths: {}, components: { schemas: spec.components?.schemas ?? {} } };
+  const schemasOnly = {
+    openapi: spec.openapi,
+    info: spec.info,
+    paths: {},
+    components: { schemas: spec.components?.schemas ?? {} },
+  };
   // defaultNonNullable: false keeps a property with a default optional, as ISC may leave it out of a response.
   const options = { silent: true, alphabetize: true, defaultNonNullable: false };
   const ast = await openapiTS(schemasOnly as Parameters<typeof openapiTS>[0], options);

@@ -123,7 +123,10 @@ async function startSoak(options: SoakOptions): Promise<SoakContext> {
     stack,
     faults,
     burstEveryMs,
-    inputs: { pollIntervalMs, taskTimeoutSeconds: Math.max(1, Math.round(TASK_TIMEOUT_SECONDS_UNSCALED * options.timeScale)) },
+    inputs: {
+      pollIntervalMs,
+      taskTimeoutSeconds: Math.max(1, Math.round(TASK_TIMEOUT_SECONDS_UNSCALED * options.timeScale)),
+    },
     faultsOn() {
       stack.sim.setFaults(faults);
       bursts = setInterval(() => stack.sim.setFaults({ rateLimitBurst: BURST_REQUESTS }), burstEveryMs);
@@ -138,12 +141,13 @@ async function startSoak(options: SoakOptions): Promise<SoakContext> {
 function printHeader(ctx: SoakContext): void {
   const { options, faults } = ctx;
   console.log(
-    `soak: ${options.accounts} accounts, --parallel ${options.parallel}, time scale ${options.timeScale}, mode ${modeOf(options)} ` +
+    `soak: ${options.accounts} accounts, --parallel ${options.parallel}, time scale ${options.timeScale}, mode ` +
+      `${modeOf(options)} ` +
       `(${options.continueOnError ? "failures do not stop a run" : "a run stops at its first failure"}); faults: ` +
-      `${percent(faults.errorRate)} of requests 5xx before applying, ${percent(faults.errorAfterApplyRate)} of writes applied then 500, ` +
-      `${percent(faults.resetRate)} resets, ${BURST_REQUESTS}x429 every ` +
-      `${ctx.burstEveryMs} ms, tokens expire after ${faults.tokenExpiryMs} ms, ` +
-      `visibility delay ${faults.visibilityDelayMs} ms, ${percent(faults.taskErrorRate)} of tasks end in ERROR`,
+      `${percent(faults.errorRate)} of requests 5xx before applying, ${percent(faults.errorAfterApplyRate)} of ` +
+      `writes applied then 500, ${percent(faults.resetRate)} resets, ${BURST_REQUESTS}x429 every ${ctx.burstEveryMs} ` +
+      `ms, tokens expire after ${faults.tokenExpiryMs} ms, visibility delay ${faults.visibilityDelayMs} ms, ` +
+      `${percent(faults.taskErrorRate)} of tasks end in ERROR`,
   );
 }
 
@@ -179,7 +183,8 @@ async function runPhase(
     const changed = result.steps.filter((s) => s.op !== "same").length;
     console.log(
       `  ${phase.name} run ${runs}: ${changed} changes, ${result.errors.length} failed` +
-        (result.stopped ? `, stopped (${result.skipped.length} not reached)` : "") + (converged ? ", converged" : ""),
+        (result.stopped ? `, stopped (${result.skipped.length} not reached)` : "") +
+        (converged ? ", converged" : ""),
     );
   }
   const wallMs = Math.round(performance.now() - started);
@@ -189,23 +194,70 @@ async function runPhase(
     return spec && { nativeIdentity: spec.nativeIdentity, accountId: state.get(resource) };
   });
   const log = stack.sim.requests();
-  const ambiguousPosts = log.filter((e) => e.method === "POST" && e.path === "/v3/accounts" && (e.status === 0 || e.status >= 500)).length;
-  return { ...phase, runs, converged, wallMs, requests: summarizeRequests(log), ambiguousPosts, failures, unclear, steps };
+  const ambiguousPosts = log.filter(
+    (e) => e.method === "POST" && e.path === "/v3/accounts" && (e.status === 0 || e.status >= 500),
+  ).length;
+  return {
+    ...phase,
+    runs,
+    converged,
+    wallMs,
+    requests: summarizeRequests(log),
+    ambiguousPosts,
+    failures,
+    unclear,
+    steps,
+  };
 }
 
 async function runPhases(ctx: SoakContext, workload: Workload): Promise<SoakPhase[]> {
   const { maxRuns } = ctx.options;
   const { created, updated, final, toUpdate, toDelete } = workload;
   return [
-    await runPhase(ctx, workload, { name: "create", faults: true, operations: `create ${created.length}`, declared: created, maxRuns }),
-    await runPhase(ctx, workload, { name: "update", faults: true, operations: `update ${toUpdate.size}`, declared: updated, maxRuns }),
-    await runPhase(ctx, workload, { name: "delete", faults: true, operations: `delete ${toDelete.size}`, declared: final, maxRuns }),
-    await runPhase(ctx, workload, { name: "converge", faults: false, operations: "whatever is left", declared: final, maxRuns }),
-    await runPhase(ctx, workload, { name: "verify", faults: false, operations: "nothing", declared: final, maxRuns: 1 }),
+    await runPhase(ctx, workload, {
+      name: "create",
+      faults: true,
+      operations: `create ${created.length}`,
+      declared: created,
+      maxRuns,
+    }),
+    await runPhase(ctx, workload, {
+      name: "update",
+      faults: true,
+      operations: `update ${toUpdate.size}`,
+      declared: updated,
+      maxRuns,
+    }),
+    await runPhase(ctx, workload, {
+      name: "delete",
+      faults: true,
+      operations: `delete ${toDelete.size}`,
+      declared: final,
+      maxRuns,
+    }),
+    await runPhase(ctx, workload, {
+      name: "converge",
+      faults: false,
+      operations: "whatever is left",
+      declared: final,
+      maxRuns,
+    }),
+    await runPhase(ctx, workload, {
+      name: "verify",
+      faults: false,
+      operations: "nothing",
+      declared: final,
+      maxRuns: 1,
+    }),
   ];
 }
 
-function assess(ctx: SoakContext, workload: Workload, phases: SoakPhase[], preexistingIds: ReadonlySet<string>): SoakReport {
+function assess(
+  ctx: SoakContext,
+  workload: Workload,
+  phases: SoakPhase[],
+  preexistingIds: ReadonlySet<string>,
+): SoakReport {
   const { stack } = ctx;
   const reconciliation = reconcile({
     declared: workload.final,
@@ -216,7 +268,7 @@ function assess(ctx: SoakContext, workload: Workload, phases: SoakPhase[], preex
   const allFailures = phases.flatMap((p) => p.failures.map((f) => ({ ...f, op: `${p.name}/${f.op}` })));
   const unclear = phases.flatMap((p) => p.unclear);
   const [client] = stack.sim.clients;
-  const leaking = failuresLeaking(allFailures, [client!.clientSecret]);
+  const leaking = failuresLeaking(allFailures, [client.clientSecret]);
   const faultPhases = phases.filter((p) => p.faults);
   const injected = {
     serverErrorsOrResets: faultPhases.reduce((n, p) => n + p.requests.failed, 0),
@@ -229,19 +281,31 @@ function assess(ctx: SoakContext, workload: Workload, phases: SoakPhase[], preex
   const allSame = (verify.steps.same ?? 0) === workload.final.length && Object.keys(verify.steps).length === 1;
   const converged = converge.converged && verify.converged && allSame;
   const runsToConverge = phases.filter((p) => p.name !== "verify").reduce((n, p) => n + p.runs, 0);
-  const checks = soakChecks(reconciliation, { failures: allFailures.length, unclear: unclear.length, leaking: leaking.length, converged, injected });
+  const checks = soakChecks(reconciliation, {
+    failures: allFailures.length,
+    unclear: unclear.length,
+    leaking: leaking.length,
+    converged,
+    injected,
+  });
   return { phases, reconciliation, allFailures, unclear, injected, converged, runsToConverge, checks };
 }
 
 function printReport(report: SoakReport): void {
   const { phases, reconciliation, allFailures, unclear, injected } = report;
-  console.log(`\nphase     faults  operations          runs  converged    wall   errors  unclear   5xx/reset   429   401  steps`);
+  console.log(
+    `\nphase     faults  operations          runs  converged    wall   errors  unclear   5xx/reset   429   401  steps`,
+  );
   for (const p of phases) {
-    const steps = Object.entries(p.steps).map(([op, n]) => `${op} ${n}`).join(", ");
+    const steps = Object.entries(p.steps)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(", ");
     console.log(
-      `${p.name.padEnd(9)} ${(p.faults ? "on" : "off").padEnd(6)}  ${p.operations.padEnd(18)} ${String(p.runs).padStart(5)}  ${(p.converged ? "yes" : "no").padEnd(9)}` +
-        ` ${`${(p.wallMs / 1000).toFixed(1)}s`.padStart(7)}  ${String(p.failures.length).padStart(6)}  ${String(p.unclear.length).padStart(7)}` +
-        `  ${String(p.requests.failed).padStart(10)}  ${String(p.requests.throttled).padStart(4)}  ${String(p.requests.unauthorized).padStart(4)}  ${steps}`,
+      `${p.name.padEnd(9)} ${(p.faults ? "on" : "off").padEnd(6)}  ${p.operations.padEnd(18)} ` +
+        `${String(p.runs).padStart(5)}  ${(p.converged ? "yes" : "no").padEnd(9)}` +
+        ` ${`${(p.wallMs / 1000).toFixed(1)}s`.padStart(7)}  ${String(p.failures.length).padStart(6)}  ` +
+        `${String(p.unclear.length).padStart(7)}  ${String(p.requests.failed).padStart(10)}  ` +
+        `${String(p.requests.throttled).padStart(4)}  ${String(p.requests.unauthorized).padStart(4)}  ${steps}`,
     );
   }
   const ambiguous = phases.reduce((n, p) => n + p.ambiguousPosts, 0);
@@ -250,22 +314,31 @@ function printReport(report: SoakReport): void {
   console.log(`tasks ended in ERROR: ${injected.tasksInError}`);
   console.log(
     `POST /v3/accounts answered 5xx or reset: ${ambiguous}; ${unknownOutcome} of them surfaced as "outcome unknown" ` +
-      `(no account appeared before the task timeout), the rest were settled by looking the account up or failed otherwise (see below)`,
+      `(no account appeared before the task timeout), the rest were settled by looking the account up or failed ` +
+      `otherwise (see below)`,
   );
   const kinds = failureKinds(allFailures);
   if (kinds.length > 0) console.log(`\nfailures by kind (${allFailures.length} in all):`);
-  for (const k of kinds.slice(0, 12)) console.log(`  ${String(k.count).padStart(4)}  ${k.kind}\n        e.g. ${k.example.slice(0, 300)}`);
-  for (const f of unclear.slice(0, MAX_LISTED)) console.log(`  UNCLEAR ${f.name} (${f.op}): ${f.message.slice(0, 300)}`);
-  for (const o of reconciliation.orphans.slice(0, MAX_LISTED)) console.log(`  ORPHAN ${o.id} ${o.sourceId}/${o.nativeIdentity}`);
-  for (const d of reconciliation.duplicates.slice(0, MAX_LISTED)) console.log(`  DUPLICATE ${d.sourceId}/${d.nativeIdentity}: ${d.ids.join(", ")}`);
-  for (const m of reconciliation.missing.slice(0, MAX_LISTED)) console.log(`  MISSING ${m.name} ${m.sourceId}/${m.nativeIdentity}`);
+  for (const k of kinds.slice(0, 12))
+    console.log(`  ${String(k.count).padStart(4)}  ${k.kind}\n        e.g. ${k.example.slice(0, 300)}`);
+  for (const f of unclear.slice(0, MAX_LISTED))
+    console.log(`  UNCLEAR ${f.name} (${f.op}): ${f.message.slice(0, 300)}`);
+  for (const o of reconciliation.orphans.slice(0, MAX_LISTED))
+    console.log(`  ORPHAN ${o.id} ${o.sourceId}/${o.nativeIdentity}`);
+  for (const d of reconciliation.duplicates.slice(0, MAX_LISTED))
+    console.log(`  DUPLICATE ${d.sourceId}/${d.nativeIdentity}: ${d.ids.join(", ")}`);
+  for (const m of reconciliation.missing.slice(0, MAX_LISTED))
+    console.log(`  MISSING ${m.name} ${m.sourceId}/${m.nativeIdentity}`);
   for (const d of reconciliation.drifted.slice(0, MAX_LISTED)) console.log(`  DRIFTED ${d.name}: ${d.reason}`);
   const converge = phases.find((p) => p.name === "converge");
-  for (const f of converge?.failures.slice(0, MAX_LISTED) ?? []) console.log(`  NOT CONVERGED ${f.name}: ${f.message.slice(0, 300)}`);
+  for (const f of converge?.failures.slice(0, MAX_LISTED) ?? [])
+    console.log(`  NOT CONVERGED ${f.name}: ${f.message.slice(0, 300)}`);
 
   console.log(
-    `\nsummary: duplicates ${reconciliation.duplicates.length}, orphans ${reconciliation.orphans.length}, missing ${reconciliation.missing.length}, ` +
-      `failures ${allFailures.length} (unclear ${unclear.length}), runs to converge ${report.runsToConverge}, convergence ${report.converged ? "yes" : "no"}`,
+    `\nsummary: duplicates ${reconciliation.duplicates.length}, orphans ${reconciliation.orphans.length}, missing ` +
+      `${reconciliation.missing.length}, ` +
+      `failures ${allFailures.length} (unclear ${unclear.length}), runs to converge ${report.runsToConverge}, ` +
+      `convergence ${report.converged ? "yes" : "no"}`,
   );
   for (const c of report.checks) console.log(`${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}`);
 }

@@ -55,18 +55,26 @@ export class AccountOperations {
     }
     const nativeIdentity = attributes[source.identityAttribute];
     if (typeof nativeIdentity !== "string") {
-      throw ApiError.badRequest(`attributes.${source.identityAttribute} (the identity attribute of source "${source.name}") is required and must be one string`);
+      throw ApiError.badRequest(
+        `attributes.${source.identityAttribute} (the identity attribute of source "${source.name}") is required ` +
+          `and must be one string`,
+      );
     }
     // A tenant that does not merge creates neither updates nor serializes them: each POST is a new account.
     const merges = !tenant.settings.duplicateCreates;
     const existing = merges ? tenant.accountByNativeIdentity(source.id, nativeIdentity) : undefined;
     const keys = merges
-      ? [PendingLocks.nativeKey(source.id, tenant.foldNativeIdentity(nativeIdentity)), ...(existing ? [PendingLocks.accountKey(existing.id)] : [])]
+      ? [
+          PendingLocks.nativeKey(source.id, tenant.foldNativeIdentity(nativeIdentity)),
+          ...(existing ? [PendingLocks.accountKey(existing.id)] : []),
+        ]
       : [];
     return this.startLocked(keys, {
       type: "QUARTZ",
       uniqueName: existing ? "Update Account" : "Create Account",
-      description: existing ? `Update account ${nativeIdentity} on ${source.name}` : `Create account ${nativeIdentity} on ${source.name}`,
+      description: existing
+        ? `Update account ${nativeIdentity} on ${source.name}`
+        : `Create account ${nativeIdentity} on ${source.name}`,
       launcher,
       target: sourceTarget(source),
       sourceId: source.id,
@@ -76,7 +84,11 @@ export class AccountOperations {
         const current = merges ? tenant.accountByNativeIdentity(source.id, nativeIdentity) : undefined;
         if (current) {
           // On a case-insensitive tenant the account keeps its own spelling of the identity attribute.
-          const merged = { ...cloneAttributes(current.attributes), ...attributes, [source.identityAttribute]: current.nativeIdentity };
+          const merged = {
+            ...cloneAttributes(current.attributes),
+            ...attributes,
+            [source.identityAttribute]: current.nativeIdentity,
+          };
           tenant.replaceAccount({ ...current, attributes: merged, modified: now });
           return;
         }
@@ -101,9 +113,13 @@ export class AccountOperations {
   /** PUT /accounts/{id}: replaces the attribute set (flat-file sources only). Returns the task id. */
   put(id: string, input: Record<string, unknown>, launcher: string): string {
     const { account, source } = this.requireAccount(id);
-    if (source.type !== DELIMITED_FILE) throw ApiError.badRequest(`PUT is only supported for accounts of DelimitedFile sources; source "${source.name}" is ${source.type}`);
+    if (source.type !== DELIMITED_FILE)
+      throw ApiError.badRequest(
+        `PUT is only supported for accounts of DelimitedFile sources; source "${source.name}" is ${source.type}`,
+      );
     const { sourceId, ...values } = input;
-    if (sourceId !== undefined && sourceId !== source.id) throw ApiError.badRequest("attributes.sourceId cannot change");
+    if (sourceId !== undefined && sourceId !== source.id)
+      throw ApiError.badRequest("attributes.sourceId cannot change");
     let attributes: StoredAttributes;
     try {
       attributes = normalizeAttributeSet(source, values, "scalars");
@@ -112,10 +128,16 @@ export class AccountOperations {
     }
     const identityValue = attributes[source.identityAttribute];
     if (identityValue !== undefined && identityValue !== account.nativeIdentity) {
-      throw ApiError.badRequest(`attributes.${source.identityAttribute} is the identity attribute and cannot change (it is "${account.nativeIdentity}")`);
+      throw ApiError.badRequest(
+        `attributes.${source.identityAttribute} is the identity attribute and cannot change (it is ` +
+          `"${account.nativeIdentity}")`,
+      );
     }
     attributes[source.identityAttribute] = account.nativeIdentity;
-    return this.startAccountTask(account, source, "Update Account", launcher, (current) => ({ ...current, attributes }));
+    return this.startAccountTask(account, source, "Update Account", launcher, (current) => ({
+      ...current,
+      attributes,
+    }));
   }
 
   /** PATCH /accounts/{id}: validates the JSON Patch, then applies it after a delay, with no task to poll. */
@@ -145,7 +167,10 @@ export class AccountOperations {
   remove(id: string, launcher: string): string {
     const { tenant, faults } = this.services;
     const { account, source } = this.requireAccount(id);
-    if (source.type !== DELIMITED_FILE) throw ApiError.badRequest(`Accounts can only be deleted from DelimitedFile sources; source "${source.name}" is ${source.type}`);
+    if (source.type !== DELIMITED_FILE)
+      throw ApiError.badRequest(
+        `Accounts can only be deleted from DelimitedFile sources; source "${source.name}" is ${source.type}`,
+      );
     return this.startLocked([PendingLocks.accountKey(account.id)], {
       type: "QUARTZ",
       uniqueName: "Delete Account",
@@ -229,10 +254,13 @@ export class AccountOperations {
       }
       const { op, path, value } = operation as { op?: unknown; path?: unknown; value?: unknown };
       if (op !== "add" && op !== "replace" && op !== "remove") {
-        throw ApiError.badRequest(`Patch operation ${index}: op must be add, replace or remove, got ${JSON.stringify(op)}`);
+        throw ApiError.badRequest(
+          `Patch operation ${index}: op must be add, replace or remove, got ${JSON.stringify(op)}`,
+        );
       }
       if (typeof path !== "string") throw ApiError.badRequest(`Patch operation ${index}: path must be a string`);
-      if (op !== "remove" && value === undefined) throw ApiError.badRequest(`Patch operation ${index}: ${op} needs a value`);
+      if (op !== "remove" && value === undefined)
+        throw ApiError.badRequest(`Patch operation ${index}: ${op} needs a value`);
       if (path === "/identityId") {
         if (op === "remove") return { kind: "identity", identityId: null };
         if (typeof value !== "string" || !tenant.identity(value)) {
@@ -242,14 +270,19 @@ export class AccountOperations {
       }
       if (path === "/manuallyCorrelated") {
         if (op === "remove" || typeof value !== "boolean") {
-          throw ApiError.badRequest(`Patch operation ${index}: /manuallyCorrelated takes add or replace with a boolean`);
+          throw ApiError.badRequest(
+            `Patch operation ${index}: /manuallyCorrelated takes add or replace with a boolean`,
+          );
         }
         return { kind: "manuallyCorrelated", value };
       }
       const attributeMatch = /^\/attributes\/([^/]+)$/.exec(path);
       if (attributeMatch) {
         if (source.type !== DELIMITED_FILE) {
-          throw ApiError.badRequest(`Patch operation ${index}: attributes can only be modified on accounts of flat file (DelimitedFile) sources`);
+          throw ApiError.badRequest(
+            `Patch operation ${index}: attributes can only be modified on accounts of flat file ` +
+              `(DelimitedFile) sources`,
+          );
         }
         const name = decodePointerSegment(attributeMatch[1]);
         if (name === source.identityAttribute) {
@@ -262,7 +295,10 @@ export class AccountOperations {
           attributeError(error);
         }
       }
-      throw ApiError.badRequest(`Patch operation ${index}: path "${path}" cannot be patched (allowed: /identityId, /manuallyCorrelated, /attributes/<name>)`);
+      throw ApiError.badRequest(
+        `Patch operation ${index}: path "${path}" cannot be patched (allowed: /identityId, /manuallyCorrelated, ` +
+          `/attributes/<name>)`,
+      );
     });
   }
 }

@@ -21,13 +21,16 @@ function isOwnAuthority(authority: string, port: number): boolean {
 /** Why an admin call must be refused, or undefined when it may proceed. */
 export function adminRefusal(headers: IncomingHttpHeaders, port: number): string | undefined {
   const host = headers.host;
-  if (host !== undefined && !isOwnAuthority(host, port)) return `The admin API answers only on 127.0.0.1:${port}, not Host "${host}"`;
+  if (host !== undefined && !isOwnAuthority(host, port))
+    return `The admin API answers only on 127.0.0.1:${port}, not Host "${host}"`;
   const origin = headers.origin;
   if (origin !== undefined) {
     const match = /^http:\/\/(.+)$/i.exec(origin);
-    if (!match || !isOwnAuthority(match[1], port)) return `The admin API refuses calls from another origin ("${origin}")`;
+    if (!match || !isOwnAuthority(match[1], port))
+      return `The admin API refuses calls from another origin ("${origin}")`;
   }
   const site = headers["sec-fetch-site"];
-  if (site !== undefined && site !== "same-origin" && site !== "none") return "The admin API refuses cross-site browser requests";
+  if (site !== undefined && site !== "same-origin" && site !== "none")
+    return "The admin API refuses cross-site browser requests";
   return undefined;
 }

@@ -22,7 +22,8 @@ export class SimulatorAdminError extends Error {
 }
 
 function badRequest(error: unknown): never {
-  if (error instanceof SeedError || error instanceof AttributeValueError) throw new SimulatorAdminError(400, error.message);
+  if (error instanceof SeedError || error instanceof AttributeValueError)
+    throw new SimulatorAdminError(400, error.message);
   throw error;
 }
 
@@ -62,13 +63,22 @@ export function createAdmin(services: SimulatorServices): SimulatorAdmin {
       if (!source) throw new SimulatorAdminError(400, `Source "${input?.sourceId}" not found`);
       let record: AccountRecord;
       try {
-        record = accountFromInput(source, input, (id) => tenant.identity(id) !== undefined, new Date().toISOString(), "AGGREGATED");
+        record = accountFromInput(
+          source,
+          input,
+          (id) => tenant.identity(id) !== undefined,
+          new Date().toISOString(),
+          "AGGREGATED",
+        );
       } catch (error) {
         badRequest(error);
       }
       if (tenant.account(record.id)) throw new SimulatorAdminError(400, `Account id "${record.id}" already exists`);
       if (!tenant.settings.duplicateCreates && tenant.accountByNativeIdentity(source.id, record.nativeIdentity)) {
-        throw new SimulatorAdminError(400, `Account "${record.nativeIdentity}" already exists on source "${source.name}"`);
+        throw new SimulatorAdminError(
+          400,
+          `Account "${record.nativeIdentity}" already exists on source "${source.name}"`,
+        );
       }
       tenant.addAccount(record);
       return view(record);
@@ -78,7 +88,11 @@ export function createAdmin(services: SimulatorServices): SimulatorAdmin {
       const current = requireStored(id);
       const source = tenant.source(current.sourceId);
       if (!source) throw new SimulatorAdminError(404, `Account "${id}" not found`);
-      const next: AccountRecord = { ...current, attributes: cloneAttributes(current.attributes), modified: new Date().toISOString() };
+      const next: AccountRecord = {
+        ...current,
+        attributes: cloneAttributes(current.attributes),
+        modified: new Date().toISOString(),
+      };
       for (const [name, value] of Object.entries(patch.attributes ?? {})) {
         if (name === source.identityAttribute && value !== current.nativeIdentity) {
           throw new SimulatorAdminError(400, `"${name}" is the identity attribute and cannot change`);

@@ -21,7 +21,8 @@ export type AttributeInputMode = "strings" | "scalars";
 function toStringValue(name: string, value: unknown, mode: AttributeInputMode): string {
   if (typeof value === "string") return value;
   if (mode === "scalars" && (typeof value === "number" || typeof value === "boolean")) return String(value);
-  const allowed = mode === "strings" ? "a string or an array of strings" : "a string, number, boolean or an array of them";
+  const allowed =
+    mode === "strings" ? "a string or an array of strings" : "a string, number, boolean or an array of them";
   throw new AttributeValueError(`attribute "${name}" must be ${allowed}, got ${JSON.stringify(value)}`);
 }
 
@@ -38,7 +39,8 @@ export function normalizeAttributeValue(
     const strings = [...new Set(value.map((item) => toStringValue(name, item, mode)).filter((item) => item !== ""))];
     if (strings.length === 0) return undefined;
     if (spec && !spec.isMulti) {
-      if (strings.length > 1) throw new AttributeValueError(`attribute "${name}" is single-valued but got ${strings.length} values`);
+      if (strings.length > 1)
+        throw new AttributeValueError(`attribute "${name}" is single-valued but got ${strings.length} values`);
       return strings[0];
     }
     return strings;

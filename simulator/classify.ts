@@ -69,7 +69,8 @@ export class ClassificationTracker {
 
   all(now: number = Date.now()): Record<string, SourceClassificationStatus> {
     const result: Record<string, SourceClassificationStatus> = {};
-    for (const sourceId of this.runs.keys()) result[sourceId] = this.status(sourceId, now) as SourceClassificationStatus;
+    for (const sourceId of this.runs.keys())
+      result[sourceId] = this.status(sourceId, now) as SourceClassificationStatus;
     return result;
   }
 

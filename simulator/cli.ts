@@ -25,7 +25,8 @@ function rateBudgetGrouping(value: string): "separate" | "shared" {
 
 function versionList(value: string): string[] {
   const versions = value.split(",").map((v) => v.trim());
-  if (versions.some((v) => !/^[a-z0-9]+$/i.test(v))) throw new InvalidArgumentError("must be API versions separated by commas, e.g. v3,v2025");
+  if (versions.some((v) => !/^[a-z0-9]+$/i.test(v)))
+    throw new InvalidArgumentError("must be API versions separated by commas, e.g. v3,v2025");
   return versions;
 }
 
@@ -44,7 +45,8 @@ interface CliOptions {
 }
 
 function nativeIdentityCase(value: string): TenantSettings["nativeIdentityCase"] {
-  if (value !== "sensitive" && value !== "insensitive") throw new InvalidArgumentError('must be "sensitive" or "insensitive"');
+  if (value !== "sensitive" && value !== "insensitive")
+    throw new InvalidArgumentError('must be "sensitive" or "insensitive"');
   return value;
 }
 
@@ -54,7 +56,9 @@ function loadSeed(options: CliOptions): SeedData {
     try {
       seed = JSON.parse(readFileSync(options.seed, "utf8")) as SeedData;
     } catch (error) {
-      throw new Error(`cannot read seed file ${options.seed}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `cannot read seed file ${options.seed}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   } else {
     seed = demoSeed();
@@ -71,13 +75,17 @@ function loadSeed(options: CliOptions): SeedData {
 function printDemoTenant(seed: SeedData, url: string): void {
   const lines = ["", "Demo tenant:"];
   for (const source of seed.sources ?? []) {
-    lines.push(`  source   ${source.id}  ${source.name} (${source.type}, identity attribute "${source.identityAttribute}")`);
+    lines.push(
+      `  source   ${source.id}  ${source.name} (${source.type}, identity attribute "${source.identityAttribute}")`,
+    );
   }
   for (const identity of seed.identities ?? []) lines.push(`  identity ${identity.id}  ${identity.name}`);
   const client = seed.clients?.[0];
   if (client) {
     lines.push(`  client   id ${client.clientId}  secret ${client.clientSecret}`, "");
-    lines.push(`export SAIL_BASE_URL=${url} SAIL_CLIENT_ID=${client.clientId} SAIL_CLIENT_SECRET=${client.clientSecret}`);
+    lines.push(
+      `export SAIL_BASE_URL=${url} SAIL_CLIENT_ID=${client.clientId} SAIL_CLIENT_SECRET=${client.clientSecret}`,
+    );
   }
   console.log(lines.join("\n"));
 }
@@ -92,10 +100,25 @@ async function main(argv: string[]): Promise<void> {
     .option("--client-secret <secret>", "API client secret")
     .option("--task-delay-ms <ms>", "how long async tasks take", nonNegativeInteger)
     .option("--no-rate-limit", "turn off the 100 requests / 10 s rate limit")
-    .option("--per-service-rate-budget <grouping>", "per-service paths: one budget each (separate, default) or one for all (shared)", rateBudgetGrouping)
-    .option("--deprecated-api-versions <list>", "answer X-Deprecated: true under these API versions, e.g. v3,v2025", versionList)
-    .option("--native-identity-case <mode>", "sensitive (default) or insensitive: how nativeIdentity filters and uniqueness compare", nativeIdentityCase)
-    .option("--duplicate-creates", "a POST for an existing nativeIdentity makes a second account instead of updating it")
+    .option(
+      "--per-service-rate-budget <grouping>",
+      "per-service paths: one budget each (separate, default) or one for all (shared)",
+      rateBudgetGrouping,
+    )
+    .option(
+      "--deprecated-api-versions <list>",
+      "answer X-Deprecated: true under these API versions, e.g. v3,v2025",
+      versionList,
+    )
+    .option(
+      "--native-identity-case <mode>",
+      "sensitive (default) or insensitive: how nativeIdentity filters and uniqueness compare",
+      nativeIdentityCase,
+    )
+    .option(
+      "--duplicate-creates",
+      "a POST for an existing nativeIdentity makes a second account instead of updating it",
+    )
     .option("--verbose", "print an access log line per request to stderr")
     .parse(argv);
   const options = program.opts<CliOptions>();

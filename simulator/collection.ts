@@ -16,16 +16,19 @@ export interface Paging {
 function parseNonNegativeInteger(query: URLSearchParams, name: string, fallback: number, max?: number): number {
   const raw = query.get(name);
   if (raw === null) return fallback;
-  if (!/^\d+$/.test(raw)) throw ApiError.badRequest(`query parameter "${name}" must be a non-negative integer, got "${raw}"`);
+  if (!/^\d+$/.test(raw))
+    throw ApiError.badRequest(`query parameter "${name}" must be a non-negative integer, got "${raw}"`);
   const value = Number(raw);
-  if (max !== undefined && value > max) throw ApiError.badRequest(`query parameter "${name}" must be at most ${max}, got ${value}`);
+  if (max !== undefined && value > max)
+    throw ApiError.badRequest(`query parameter "${name}" must be at most ${max}, got ${value}`);
   return value;
 }
 
 export function parseBooleanParameter(query: URLSearchParams, name: string): boolean {
   const raw = query.get(name);
   if (raw === null) return false;
-  if (raw !== "true" && raw !== "false") throw ApiError.badRequest(`query parameter "${name}" must be true or false, got "${raw}"`);
+  if (raw !== "true" && raw !== "false")
+    throw ApiError.badRequest(`query parameter "${name}" must be true or false, got "${raw}"`);
   return raw === "true";
 }
 
@@ -38,7 +41,10 @@ export function parsePaging(query: URLSearchParams): Paging {
 }
 
 /** The compiled `filters` parameter, or undefined when there is none. Bad filters are a 400. */
-export function parseFilterParameter<T>(query: URLSearchParams, catalog: FilterCatalog<T>): CompiledFilter<T> | undefined {
+export function parseFilterParameter<T>(
+  query: URLSearchParams,
+  catalog: FilterCatalog<T>,
+): CompiledFilter<T> | undefined {
   const raw = query.get("filters");
   if (raw === null) return undefined;
   try {
@@ -61,7 +67,10 @@ export function parseSorters<T>(query: URLSearchParams, catalog: SortCatalog<T>)
     const descending = trimmed.startsWith("-");
     const field = descending ? trimmed.slice(1) : trimmed;
     if (!Object.prototype.hasOwnProperty.call(catalog, field)) {
-      throw ApiError.badRequest(`Invalid sorters parameter: sorting is not supported on field "${field}" (supported: ${Object.keys(catalog).join(", ")})`);
+      throw ApiError.badRequest(
+        `Invalid sorters parameter: sorting is not supported on field "${field}" (supported: ` +
+          `${Object.keys(catalog).join(", ")})`,
+      );
     }
     return { key: catalog[field], direction: descending ? -1 : 1 };
   });
@@ -74,7 +83,10 @@ export function parseSorters<T>(query: URLSearchParams, catalog: SortCatalog<T>)
   };
 }
 
-function compareValues(a: string | number | boolean | null | undefined, b: string | number | boolean | null | undefined): number {
+function compareValues(
+  a: string | number | boolean | null | undefined,
+  b: string | number | boolean | null | undefined,
+): number {
   // Absent values sort first, as null does in ISC's ascending order.
   if (a === b) return 0;
   if (a === null || a === undefined) return -1;

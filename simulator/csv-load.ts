@@ -36,7 +36,7 @@ function multiValues(cell: string): string[] {
 export function parseUncorrelatedCsv(text: string, source: SourceRecord): ParsedUncorrelatedFile {
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
   } catch (error) {
     throw new CsvFileError(`The file is not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -44,7 +44,9 @@ export function parseUncorrelatedCsv(text: string, source: SourceRecord): Parsed
   const header = records[0];
   const identityColumn = header.indexOf(source.identityAttribute);
   if (identityColumn < 0) {
-    throw new CsvFileError(`The header row has no column "${source.identityAttribute}", the identity attribute of source "${source.name}"`);
+    throw new CsvFileError(
+      `The header row has no column "${source.identityAttribute}", the identity attribute of source "${source.name}"`,
+    );
   }
   const columns = header.map((name) => source.attributes.find((spec) => spec.name === name));
   const rows: UncorrelatedRow[] = [];

@@ -18,7 +18,14 @@ export const NO_FAULTS: Readonly<FaultConfig> = Object.freeze({
 });
 
 const RATES = ["errorRate", "errorAfterApplyRate", "resetRate", "taskErrorRate"] as const;
-const DURATIONS = ["latencyMs", "rateLimitBurst", "tokenExpiryMs", "visibilityDelayMs", "completedBeforeStatusMs", "completedBeforeStatusPolls"] as const;
+const DURATIONS = [
+  "latencyMs",
+  "rateLimitBurst",
+  "tokenExpiryMs",
+  "visibilityDelayMs",
+  "completedBeforeStatusMs",
+  "completedBeforeStatusPolls",
+] as const;
 /** Of DURATIONS, those that count something and are rounded down to whole numbers. */
 const COUNTS: ReadonlySet<string> = new Set(["rateLimitBurst", "completedBeforeStatusPolls"]);
 const SWITCHES = ["pendingTaskRefusal", "escalatingRetryAfter", "retryAfterHttpDate"] as const;
@@ -32,20 +39,24 @@ export class FaultConfigError extends Error {
 
 /** Checks a partial fault config; unknown keys and out-of-range values throw FaultConfigError. */
 export function validateFaults(input: unknown): Partial<FaultConfig> {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) throw new FaultConfigError("faults must be an object");
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    throw new FaultConfigError("faults must be an object");
   const result: Partial<FaultConfig> = {};
   for (const [key, value] of Object.entries(input)) {
     if ((RATES as readonly string[]).includes(key)) {
-      if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw new FaultConfigError(`${key} must be a number from 0 to 1`);
+      if (typeof value !== "number" || !(value >= 0 && value <= 1))
+        throw new FaultConfigError(`${key} must be a number from 0 to 1`);
       result[key as (typeof RATES)[number]] = value;
     } else if ((DURATIONS as readonly string[]).includes(key)) {
-      if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new FaultConfigError(`${key} must be a number >= 0`);
+      if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+        throw new FaultConfigError(`${key} must be a number >= 0`);
       result[key as (typeof DURATIONS)[number]] = COUNTS.has(key) ? Math.floor(value) : value;
     } else if ((SWITCHES as readonly string[]).includes(key)) {
       if (typeof value !== "boolean") throw new FaultConfigError(`${key} must be true or false`);
       result[key as (typeof SWITCHES)[number]] = value;
     } else if (key === "failTasksMatching") {
-      if (value !== null && value !== undefined && typeof value !== "string") throw new FaultConfigError("failTasksMatching must be a string");
+      if (value !== null && value !== undefined && typeof value !== "string")
+        throw new FaultConfigError("failTasksMatching must be a string");
       result.failTasksMatching = typeof value === "string" && value !== "" ? value : undefined;
     } else {
       throw new FaultConfigError(`unknown fault "${key}"`);
@@ -95,7 +106,8 @@ export class FaultInjector {
   /** Whether a finishing task should end in ERROR, and why. */
   taskFailure(subject: string | undefined): string | undefined {
     const pattern = this.current.failTasksMatching;
-    if (pattern && subject !== undefined && subject.includes(pattern)) return `Simulated failure: "${subject}" matches failTasksMatching`;
+    if (pattern && subject !== undefined && subject.includes(pattern))
+      return `Simulated failure: "${subject}" matches failTasksMatching`;
     if (this.roll(this.current.taskErrorRate)) return "Simulated failure: task error injected by taskErrorRate";
     return undefined;
   }

@@ -40,7 +40,17 @@ type Token =
   | { type: "word"; value: string; pos: number };
 
 const COMPARISON_OPERATORS: ReadonlySet<string> = new Set(["eq", "ne", "gt", "ge", "lt", "le", "sw", "co"]);
-const KEYWORDS: ReadonlySet<string> = new Set(["and", "or", "not", "in", "isnull", "true", "false", "null", ...COMPARISON_OPERATORS]);
+const KEYWORDS: ReadonlySet<string> = new Set([
+  "and",
+  "or",
+  "not",
+  "in",
+  "isnull",
+  "true",
+  "false",
+  "null",
+  ...COMPARISON_OPERATORS,
+]);
 
 export function tokenizeFilter(text: string): Token[] {
   const tokens: Token[] = [];
@@ -160,7 +170,9 @@ class Parser {
     const field = fieldToken.value;
     const opToken = this.next();
     if (opToken.type !== "word") {
-      throw new FilterError(`expected an operator after "${field}" at position ${opToken.pos}, found ${describe(opToken)}`);
+      throw new FilterError(
+        `expected an operator after "${field}" at position ${opToken.pos}, found ${describe(opToken)}`,
+      );
     }
     const op = opToken.value;
     if (op === "isnull") return { kind: "isnull", field };
@@ -188,14 +200,17 @@ class Parser {
       if (token.value === "true") return true;
       if (token.value === "false") return false;
       if (token.value === "null") return null;
-      throw new FilterError(`expected a value at position ${token.pos}, found ${describe(token)} (strings need double quotes)`);
+      throw new FilterError(
+        `expected a value at position ${token.pos}, found ${describe(token)} (strings need double quotes)`,
+      );
     }
     throw new FilterError(`expected a value at position ${token.pos}, found ${describe(token)}`);
   }
 
   private expect(type: "lparen" | "rparen", what: string): void {
     const token = this.next();
-    if (token.type !== type) throw new FilterError(`expected ${what} at position ${token.pos}, found ${describe(token)}`);
+    if (token.type !== type)
+      throw new FilterError(`expected ${what} at position ${token.pos}, found ${describe(token)}`);
   }
 }
 
@@ -260,7 +275,9 @@ function check<T>(node: FilterNode, catalog: FilterCatalog<T>): void {
       const field = catalog[node.field];
       const op: FilterOperator = node.kind === "compare" ? node.op : node.kind;
       if (!field.ops.includes(op)) {
-        throw new FilterError(`operator "${op}" is not supported on field "${node.field}" (supported: ${field.ops.join(", ")})`);
+        throw new FilterError(
+          `operator "${op}" is not supported on field "${node.field}" (supported: ${field.ops.join(", ")})`,
+        );
       }
       const literals = node.kind === "compare" ? [node.value] : node.kind === "in" ? node.values : [];
       for (const literal of literals) {
@@ -300,7 +317,11 @@ function folded<T, V>(field: FilterField<T>, value: V): V | string {
   return field.fold && typeof value === "string" ? field.fold(value) : value;
 }
 
-function compare(actual: string | boolean | null | undefined, op: ComparisonOperator, expected: FilterLiteral): boolean {
+function compare(
+  actual: string | boolean | null | undefined,
+  op: ComparisonOperator,
+  expected: FilterLiteral,
+): boolean {
   if (actual === null || actual === undefined) return op === "ne";
   switch (op) {
     case "eq":

@@ -10,7 +10,11 @@ export class FormBodyError extends Error {}
 /** Parses a multipart/form-data body; throws FormBodyError when it cannot be read. */
 export async function multipartForm(contentType: string, body: Buffer): Promise<FormData> {
   try {
-    return await new Request("http://simulator.invalid/", { method: "POST", headers: { "content-type": contentType }, body }).formData();
+    return await new Request("http://simulator.invalid/", {
+      method: "POST",
+      headers: { "content-type": contentType },
+      body,
+    }).formData();
   } catch {
     throw new FormBodyError("The multipart/form-data body could not be parsed");
   }

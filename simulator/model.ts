@@ -64,7 +64,10 @@ export interface TenantData {
 }
 
 /** ISC's documented behaviour as far as it goes: exact matching, and a create for an existing account updates it. */
-export const DEFAULT_TENANT_SETTINGS: Readonly<TenantSettings> = { nativeIdentityCase: "sensitive", duplicateCreates: false };
+export const DEFAULT_TENANT_SETTINGS: Readonly<TenantSettings> = {
+  nativeIdentityCase: "sensitive",
+  duplicateCreates: false,
+};
 
 export function isEntitlementAttribute(spec: AttributeSpec): boolean {
   return spec.isEntitlement || spec.isGroup;

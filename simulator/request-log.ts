@@ -32,5 +32,8 @@ export class RequestLog {
 
 /** One access-log line; carries no headers, query values or bodies. */
 export function accessLogLine(entry: RequestLogEntry): string {
-  return `${entry.time} ${entry.method} ${entry.path} ${entry.status === 0 ? "RESET" : entry.status} ${entry.durationMs}ms budget=${entry.budget} client=${entry.clientId ?? "-"}`;
+  return (
+    `${entry.time} ${entry.method} ${entry.path} ${entry.status === 0 ? "RESET" : entry.status} ` +
+    `${entry.durationMs}ms budget=${entry.budget} client=${entry.clientId ?? "-"}`
+  );
 }

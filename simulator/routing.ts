@@ -24,9 +24,21 @@ function compile(): CompiledRoute[] {
   const compiled: CompiledRoute[] = [];
   for (const [name, route] of Object.entries(ROUTES) as Array<[RouteName, (typeof ROUTES)[RouteName]]>) {
     const versioned = `/${route.versioned.apiVersion}${route.versioned.path}`;
-    compiled.push({ name, generation: "versioned", method: route.method, segments: versioned.split("/").slice(1), budget: route.versioned.apiVersion });
+    compiled.push({
+      name,
+      generation: "versioned",
+      method: route.method,
+      segments: versioned.split("/").slice(1),
+      budget: route.versioned.apiVersion,
+    });
     const perService = route.perService.split("/").slice(1);
-    compiled.push({ name, generation: "per-service", method: route.method, segments: perService, budget: perService.slice(0, 2).join("/") });
+    compiled.push({
+      name,
+      generation: "per-service",
+      method: route.method,
+      segments: perService,
+      budget: perService.slice(0, 2).join("/"),
+    });
   }
   return compiled;
 }
@@ -57,7 +69,10 @@ export type RouteLookup =
 export function lookupRoute(method: string, rawPath: string): RouteLookup {
   let actual: string[];
   try {
-    actual = rawPath.split("/").slice(1).map((segment) => decodeURIComponent(segment));
+    actual = rawPath
+      .split("/")
+      .slice(1)
+      .map((segment) => decodeURIComponent(segment));
   } catch {
     return { kind: "not-found" };
   }

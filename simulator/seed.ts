@@ -94,7 +94,12 @@ export function demoSeed(): SeedData {
         id: DEMO_IDS.accounts.hrAda,
         sourceId: DEMO_IDS.hrSource,
         nativeIdentity: "E1001",
-        attributes: { displayName: "Ada Lovelace", email: "ada@example.com", department: "Engineering", groups: ["engineering", "admins"] },
+        attributes: {
+          displayName: "Ada Lovelace",
+          email: "ada@example.com",
+          department: "Engineering",
+          groups: ["engineering", "admins"],
+        },
         identityId: ids.adaLovelace,
       },
       {
@@ -136,12 +141,20 @@ function normalizeSource(input: SeedSource, ownerFallback: string | null, now: s
   });
   for (const required of new Set([input.identityAttribute, displayAttribute])) {
     if (!attributes.some((attribute) => attribute.name === required)) {
-      attributes.unshift({ name: required, type: "STRING", isMulti: false, isEntitlement: false, isGroup: false, description: "" });
+      attributes.unshift({
+        name: required,
+        type: "STRING",
+        isMulti: false,
+        isEntitlement: false,
+        isGroup: false,
+        description: "",
+      });
     }
   }
   const names = new Set<string>();
   for (const attribute of attributes) {
-    if (names.has(attribute.name)) throw new SeedError(`source "${input.name}": attribute "${attribute.name}" is defined twice`);
+    if (names.has(attribute.name))
+      throw new SeedError(`source "${input.name}": attribute "${attribute.name}" is defined twice`);
     names.add(attribute.name);
   }
   return {
@@ -179,14 +192,19 @@ export function accountFromInput(
   const fromAttributes = attributes[source.identityAttribute];
   const nativeIdentity = input.nativeIdentity ?? (typeof fromAttributes === "string" ? fromAttributes : undefined);
   if (nativeIdentity === undefined || nativeIdentity === "") {
-    throw new SeedError(`an account of source "${source.name}" needs a nativeIdentity (or attribute "${source.identityAttribute}")`);
+    throw new SeedError(
+      `an account of source "${source.name}" needs a nativeIdentity (or attribute "${source.identityAttribute}")`,
+    );
   }
   if (fromAttributes !== undefined && fromAttributes !== nativeIdentity) {
-    throw new SeedError(`account "${nativeIdentity}": attribute "${source.identityAttribute}" must equal the nativeIdentity`);
+    throw new SeedError(
+      `account "${nativeIdentity}": attribute "${source.identityAttribute}" must equal the nativeIdentity`,
+    );
   }
   attributes = { ...attributes, [source.identityAttribute]: nativeIdentity };
   const identityId = input.identityId ?? null;
-  if (identityId !== null && !identityExists(identityId)) throw new SeedError(`account "${nativeIdentity}": unknown identity "${identityId}"`);
+  if (identityId !== null && !identityExists(identityId))
+    throw new SeedError(`account "${nativeIdentity}": unknown identity "${identityId}"`);
   return {
     id: input.id ?? randomHexId(),
     sourceId: source.id,
@@ -211,14 +229,20 @@ function requireUnique(kind: string, ids: string[]): void {
 }
 
 /** `base` with the settings a seed (or start options) name, each checked. */
-export function resolveTenantSettings(base: Readonly<TenantSettings>, named: Partial<TenantSettings> | undefined): TenantSettings {
+export function resolveTenantSettings(
+  base: Readonly<TenantSettings>,
+  named: Partial<TenantSettings> | undefined,
+): TenantSettings {
   if (named === undefined) return { ...base };
   if (named === null || typeof named !== "object") throw new SeedError("settings must be an object");
   const { nativeIdentityCase = base.nativeIdentityCase, duplicateCreates = base.duplicateCreates } = named;
   if (nativeIdentityCase !== "sensitive" && nativeIdentityCase !== "insensitive") {
-    throw new SeedError(`settings.nativeIdentityCase must be "sensitive" or "insensitive", got ${JSON.stringify(nativeIdentityCase)}`);
+    throw new SeedError(
+      `settings.nativeIdentityCase must be "sensitive" or "insensitive", got ${JSON.stringify(nativeIdentityCase)}`,
+    );
   }
-  if (typeof duplicateCreates !== "boolean") throw new SeedError(`settings.duplicateCreates must be true or false, got ${JSON.stringify(duplicateCreates)}`);
+  if (typeof duplicateCreates !== "boolean")
+    throw new SeedError(`settings.duplicateCreates must be true or false, got ${JSON.stringify(duplicateCreates)}`);
   return { nativeIdentityCase, duplicateCreates };
 }
 
@@ -235,22 +259,37 @@ export function normalizeSeed(
   const settings = resolveTenantSettings(base, data.settings);
   const seedClients: SeedClient[] = data.clients ?? [{ ...DEMO_CLIENT }];
   const clients: ClientRecord[] = seedClients.map((client) => {
-    if (!client || typeof client.clientId !== "string" || typeof client.clientSecret !== "string" || !client.clientId || !client.clientSecret) {
+    if (
+      !client ||
+      typeof client.clientId !== "string" ||
+      typeof client.clientSecret !== "string" ||
+      !client.clientId ||
+      !client.clientSecret
+    ) {
       throw new SeedError("every client needs a clientId and a clientSecret");
     }
     return { clientId: client.clientId, clientSecret: client.clientSecret, readOnly: client.readOnly === true };
   });
-  requireUnique("client", clients.map((client) => client.clientId));
+  requireUnique(
+    "client",
+    clients.map((client) => client.clientId),
+  );
 
   const identities: IdentityRecord[] = (data.identities ?? []).map((identity) => {
     if (!identity || typeof identity.name !== "string") throw new SeedError("every identity needs a name");
     return { id: identity.id ?? randomHexId(), name: identity.name };
   });
-  requireUnique("identity", identities.map((identity) => identity.id));
+  requireUnique(
+    "identity",
+    identities.map((identity) => identity.id),
+  );
   const identityIds = new Set(identities.map((identity) => identity.id));
 
   const sources = (data.sources ?? []).map((source) => normalizeSource(source, identities[0]?.id ?? null, now));
-  requireUnique("source", sources.map((source) => source.id));
+  requireUnique(
+    "source",
+    sources.map((source) => source.id),
+  );
   for (const source of sources) {
     if (source.ownerIdentityId !== null && !identityIds.has(source.ownerIdentityId)) {
       throw new SeedError(`source "${source.name}": unknown owner identity "${source.ownerIdentityId}"`);
@@ -264,14 +303,19 @@ export function normalizeSeed(
     if (!source) throw new SeedError(`account refers to unknown source "${account.sourceId ?? account.sourceName}"`);
     return accountFromInput(source, account, (id) => identityIds.has(id), now, account.origin ?? "AGGREGATED");
   });
-  requireUnique("account", accounts.map((account) => account.id));
+  requireUnique(
+    "account",
+    accounts.map((account) => account.id),
+  );
   // Only a tenant that does not merge creates can hold one nativeIdentity twice.
   if (!settings.duplicateCreates) {
-    const fold = (nativeIdentity: string) => (settings.nativeIdentityCase === "insensitive" ? nativeIdentity.toLowerCase() : nativeIdentity);
+    const fold = (nativeIdentity: string) =>
+      settings.nativeIdentityCase === "insensitive" ? nativeIdentity.toLowerCase() : nativeIdentity;
     const nativeKeys = new Set<string>();
     for (const account of accounts) {
       const key = `${account.sourceId}\u0000${fold(account.nativeIdentity)}`;
-      if (nativeKeys.has(key)) throw new SeedError(`account "${account.nativeIdentity}" appears twice on source ${account.sourceId}`);
+      if (nativeKeys.has(key))
+        throw new SeedError(`account "${account.nativeIdentity}" appears twice on source ${account.sourceId}`);
       nativeKeys.add(key);
     }
   }

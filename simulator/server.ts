@@ -4,7 +4,13 @@
  * fault (500/503) -> authority (403) -> operation -> fault (applied, then 500).
  * /oauth/token and the /__sim admin API sit outside that gate.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { Socket } from "node:net";
 import type { RouteName } from "../provider/client/routes";
 import { createAdmin } from "./admin";
@@ -125,9 +131,16 @@ export class SimulatorServer {
     this.admin = createAdmin(this.services);
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
-    this.limiter = rateLimit === false ? undefined : new SlidingWindowRateLimiter(rateLimit.requestsPerWindow, rateLimit.windowMs * (options.timeScale ?? 1));
+    this.limiter =
+      rateLimit === false
+        ? undefined
+        : new SlidingWindowRateLimiter(rateLimit.requestsPerWindow, rateLimit.windowMs * (options.timeScale ?? 1));
     this.throttle = new Throttle(() => faults.config, options.timeScale ?? 1);
-    this.handlers = { ...accountHandlers(this.services), ...sourceHandlers(this.services), ...taskHandlers(this.services) };
+    this.handlers = {
+      ...accountHandlers(this.services),
+      ...sourceHandlers(this.services),
+      ...taskHandlers(this.services),
+    };
     this.server = createServer((request, response) => {
       this.onRequest(request, response).catch((error: unknown) => this.lastResort(response, error));
     });
@@ -182,7 +195,8 @@ export class SimulatorServer {
     const text = JSON.stringify(errorResponseBody("The request could not be read as HTTP/1.1", `${status}`));
     socket.end(
       `HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: ` +
+        `close\r\n\r\n${text}`,
     );
   }
 
@@ -232,11 +246,15 @@ export class SimulatorServer {
             tenant: this.services.tenant,
             tokens: this.tokens,
             tokenTtlSeconds: this.tokenTtlSeconds,
-            tokenLifetimeMs: () => (faults.config.tokenExpiryMs > 0 ? faults.config.tokenExpiryMs : this.tokenTtlSeconds * 1000),
+            tokenLifetimeMs: () =>
+              faults.config.tokenExpiryMs > 0 ? faults.config.tokenExpiryMs : this.tokenTtlSeconds * 1000,
           },
         );
       } else {
-        answer = this.markDeprecated(target.path, await this.handleApi(request, target.path, target.query, method, entry));
+        answer = this.markDeprecated(
+          target.path,
+          await this.handleApi(request, target.path, target.query, method, entry),
+        );
       }
     } catch (error) {
       answer =
@@ -262,10 +280,21 @@ export class SimulatorServer {
     return { ...answer, headers: { ...answer.headers, "X-Deprecated": "true" } };
   }
 
-  private async handleApi(request: IncomingMessage, path: string, query: URLSearchParams, method: string, entry: RequestLogEntry): Promise<ApiResponse | typeof RESET> {
+  private async handleApi(
+    request: IncomingMessage,
+    path: string,
+    query: URLSearchParams,
+    method: string,
+    entry: RequestLogEntry,
+  ): Promise<ApiResponse | typeof RESET> {
     const { faults, tenant } = this.services;
     const lookup = lookupRoute(method, path);
-    entry.budget = lookup.kind === "match" ? lookup.match.budget : lookup.kind === "method-not-allowed" ? lookup.budget : budgetOfPath(path);
+    entry.budget =
+      lookup.kind === "match"
+        ? lookup.match.budget
+        : lookup.kind === "method-not-allowed"
+          ? lookup.budget
+          : budgetOfPath(path);
 
     if (faults.roll(faults.config.resetRate)) return RESET;
     if (faults.config.latencyMs > 0) await sleep(faults.config.latencyMs);
@@ -277,7 +306,12 @@ export class SimulatorServer {
     if (!client) {
       return {
         status: 401,
-        body: { error: token === undefined ? "Full authentication is required to access this resource" : "JWT is expired or invalid" },
+        body: {
+          error:
+            token === undefined
+              ? "Full authentication is required to access this resource"
+              : "JWT is expired or invalid",
+        },
         headers: { "WWW-Authenticate": 'Bearer realm="isc-simulator", error="invalid_token"' },
       };
     }
@@ -285,10 +319,14 @@ export class SimulatorServer {
 
     if (lookup.kind === "not-found") return errorAnswer(404, `No ISC operation at ${method} ${path}`);
     if (lookup.kind === "method-not-allowed") {
-      return { ...errorAnswer(405, `${method} is not allowed on ${path}`), headers: { Allow: lookup.allowed.join(", ") } };
+      return {
+        ...errorAnswer(405, `${method} is not allowed on ${path}`),
+        headers: { Allow: lookup.allowed.join(", ") },
+      };
     }
 
-    const budgetKey = `${client.clientId}\u0000${rateBudgetOf(lookup.match, this.options.perServiceRateBudget ?? "separate")}`;
+    const budget = rateBudgetOf(lookup.match, this.options.perServiceRateBudget ?? "separate");
+    const budgetKey = `${client.clientId}\u0000${budget}`;
     const penalty = this.throttle.penalty(budgetKey);
     if (penalty) return penalty;
     if (faults.takeRateLimitBurst()) return this.throttle.refuse(budgetKey, 1000);
@@ -300,7 +338,8 @@ export class SimulatorServer {
         ? errorAnswer(500, "An internal fault occurred (injected)")
         : errorAnswer(503, "The service is temporarily unavailable (injected)");
     }
-    if (client.readOnly && method !== "GET") return errorAnswer(403, "This API client lacks the authority for this operation");
+    if (client.readOnly && method !== "GET")
+      return errorAnswer(403, "This API client lacks the authority for this operation");
 
     const body = await readBody(request);
     let answer: ApiResponse;

@@ -131,7 +131,9 @@ export class TaskRunner {
    * fact of the test, not a race against a timer.
    */
   completeRunning(): number {
-    const running = [...this.tasks.values()].filter((task) => task.completedAt === undefined).sort((a, b) => a.sequence - b.sequence);
+    const running = [...this.tasks.values()]
+      .filter((task) => task.completedAt === undefined)
+      .sort((a, b) => a.sequence - b.sequence);
     for (const task of running) {
       if (task.timer) clearTimeout(task.timer);
       this.finish(task);
@@ -192,9 +194,13 @@ export class TaskRunner {
     const iso = (ms: number) => new Date(ms).toISOString();
     const done = task.completedAt !== undefined;
     const statusVisible =
-      done && now >= (task.statusVisibleAt ?? 0) && task.pollsSinceCompleted >= this.settings.faults.config.completedBeforeStatusPolls;
+      done &&
+      now >= (task.statusVisibleAt ?? 0) &&
+      task.pollsSinceCompleted >= this.settings.faults.config.completedBeforeStatusPolls;
     const elapsed = now - task.createdAt;
-    const percentComplete = done ? 100 : Math.min(99, task.durationMs > 0 ? Math.floor((elapsed / task.durationMs) * 100) : 99);
+    const percentComplete = done
+      ? 100
+      : Math.min(99, task.durationMs > 0 ? Math.floor((elapsed / task.durationMs) * 100) : 99);
     return {
       id: task.id,
       type: task.spec.type,

@@ -6,7 +6,14 @@
  * How nativeIdentity is matched (exactly, or ignoring case) and whether it is unique on a source
  * are the tenant's settings (TenantSettings in types.ts); every lookup here follows them.
  */
-import { DEFAULT_TENANT_SETTINGS, type AccountRecord, type ClientRecord, type IdentityRecord, type SourceRecord, type TenantData } from "./model";
+import {
+  DEFAULT_TENANT_SETTINGS,
+  type AccountRecord,
+  type ClientRecord,
+  type IdentityRecord,
+  type SourceRecord,
+  type TenantData,
+} from "./model";
 import type { TenantSettings } from "./types";
 
 /** Values a filter pins, so a listing can start from an index instead of every account. */
@@ -23,7 +30,9 @@ export class TenantStore {
   private accounts = new Map<string, AccountRecord>();
   private sequence = new Map<string, number>();
   private nextSequence = 0;
-  /** Ids by source + nativeIdentity (folded per the settings), in creation order; several only with duplicateCreates. */
+  /**
+   * Ids by source + nativeIdentity (folded per the settings), in creation order; several only with duplicateCreates.
+   */
   private idsByNative = new Map<string, string[]>();
   private currentSettings: TenantSettings = { ...DEFAULT_TENANT_SETTINGS };
   private idsBySource = new Map<string, Set<string>>();
@@ -124,7 +133,9 @@ export class TenantStore {
     } else if (narrowing.nativeIdentities) {
       const sourceIds = narrowing.sourceIds ?? [...this.sources.keys()];
       const natives = narrowing.nativeIdentities;
-      candidates = sourceIds.flatMap((sourceId) => natives.flatMap((nativeIdentity) => this.idsByNative.get(this.nativeKey(sourceId, nativeIdentity)) ?? []));
+      candidates = sourceIds.flatMap((sourceId) =>
+        natives.flatMap((nativeIdentity) => this.idsByNative.get(this.nativeKey(sourceId, nativeIdentity)) ?? []),
+      );
     } else if (narrowing.sourceIds) {
       candidates = narrowing.sourceIds.flatMap((sourceId) => [...(this.idsBySource.get(sourceId) ?? [])]);
     } else {
@@ -143,10 +154,17 @@ export class TenantStore {
         (narrowing.ids === undefined || narrowing.ids.includes(id)) &&
         (narrowing.sourceIds === undefined || narrowing.sourceIds.includes(ghost.record.sourceId)) &&
         (narrowing.nativeIdentities === undefined ||
-          narrowing.nativeIdentities.some((n) => this.foldNativeIdentity(n) === this.foldNativeIdentity(ghost.record.nativeIdentity)));
+          narrowing.nativeIdentities.some(
+            (n) => this.foldNativeIdentity(n) === this.foldNativeIdentity(ghost.record.nativeIdentity),
+          ));
       if (wanted && !seen.has(id)) result.push(ghost.record);
     }
-    if (narrowing.ids || narrowing.nativeIdentities || (narrowing.sourceIds && narrowing.sourceIds.length > 1) || this.ghosts.size > 0) {
+    if (
+      narrowing.ids ||
+      narrowing.nativeIdentities ||
+      (narrowing.sourceIds && narrowing.sourceIds.length > 1) ||
+      this.ghosts.size > 0
+    ) {
       result.sort((a, b) => (this.sequence.get(a.id) ?? 0) - (this.sequence.get(b.id) ?? 0));
     }
     return result;

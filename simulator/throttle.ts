@@ -57,7 +57,9 @@ export class Throttle {
   private answer(waitMs: number, now: number): ThrottleAnswer {
     const seconds = retryAfterSeconds(waitMs);
     // An HTTP-date has whole-second resolution: round up so a client never retries early.
-    const value = this.faults().retryAfterHttpDate ? new Date(Math.ceil((now + seconds * 1000) / 1000) * 1000).toUTCString() : String(seconds);
+    const value = this.faults().retryAfterHttpDate
+      ? new Date(Math.ceil((now + seconds * 1000) / 1000) * 1000).toUTCString()
+      : String(seconds);
     return { status: 429, body: { message: "Rate Limit Exceeded" }, headers: { "Retry-After": value } };
   }
 }

@@ -2,7 +2,12 @@
  * Public types of the ISC simulator: start options, fault knobs, seed data, the request log and the
  * typed admin surface. The HTTP /__sim API takes and returns these same shapes as JSON.
  */
-import type { Account, AttributeDefinitionType, SourceClassificationStatus, TaskStatus } from "../provider/client/types";
+import type {
+  Account,
+  AttributeDefinitionType,
+  SourceClassificationStatus,
+  TaskStatus,
+} from "../provider/client/types";
 
 export interface SimulatorOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -40,7 +45,9 @@ export interface SimulatorOptions {
  * "Choices where ISC is unspecified"); both ways are simulated so the provider is tested against each.
  */
 export interface TenantSettings {
-  /** "sensitive" (default): `nativeIdentity` filters and uniqueness compare exactly; "insensitive": they ignore case. */
+  /**
+   * "sensitive" (default): `nativeIdentity` filters and uniqueness compare exactly; "insensitive": they ignore case.
+   */
   nativeIdentityCase: "sensitive" | "insensitive";
   /**
    * false (default): a POST for an existing nativeIdentity updates that account (ISC's documented
@@ -63,7 +70,10 @@ export interface FaultConfig {
   rateLimitBurst: number;
   /** Share (0..1) of tasks that end in completionStatus ERROR. */
   taskErrorRate: number;
-  /** Account tasks whose "<operation> <nativeIdentity>" (e.g. "create jdoe", "disable jdoe") contains this string end in ERROR ("" or absent: off). */
+  /**
+   * Account tasks whose "<operation> <nativeIdentity>" (e.g. "create jdoe", "disable jdoe") contains this string end in
+   * ERROR ("" or absent: off).
+   */
   failTasksMatching?: string;
   /** If > 0, tokens issued from now on stop working after this many ms (expires_in still says the TTL). */
   tokenExpiryMs: number;
@@ -239,7 +249,9 @@ export interface RunningSimulator {
   expireAllTokens(): void;
   /** Finishes every running task now (see TaskRunner.completeRunning); returns how many. */
   completeTasks(): number;
-  /** true: no task completes by itself until completeTasks() or holdTasks(false) (which finishes those that came due). */
+  /**
+   * true: no task completes by itself until completeTasks() or holdTasks(false) (which finishes those that came due).
+   */
   holdTasks(hold: boolean): void;
   stop(): Promise<void>;
 }

@@ -34,7 +34,12 @@ function sameAttributes(a: StoredAttributes, b: StoredAttributes): boolean {
 }
 
 /** Starts the load task; returns its id. */
-export function startUncorrelatedLoad(services: SimulatorServices, source: SourceRecord, csvText: string, launcher: string): string {
+export function startUncorrelatedLoad(
+  services: SimulatorServices,
+  source: SourceRecord,
+  csvText: string,
+  launcher: string,
+): string {
   const { tenant, tasks, faults } = services;
   return tasks.start({
     type: "QUARTZ",
@@ -49,10 +54,17 @@ export function startUncorrelatedLoad(services: SimulatorServices, source: Sourc
       try {
         parsed = parseUncorrelatedCsv(csvText, source);
       } catch (error) {
-        if (error instanceof CsvFileError) throw new TaskFailure(error.message, { total: 0, created: 0, updated: 0, unchanged: 0, errors: 1 });
+        if (error instanceof CsvFileError)
+          throw new TaskFailure(error.message, { total: 0, created: 0, updated: 0, unchanged: 0, errors: 1 });
         throw error;
       }
-      const counts = { total: parsed.rows.length + parsed.rowErrors.length, created: 0, updated: 0, unchanged: 0, errors: parsed.rowErrors.length };
+      const counts = {
+        total: parsed.rows.length + parsed.rowErrors.length,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        errors: parsed.rowErrors.length,
+      };
       const now = new Date().toISOString();
       const visibleFrom = Date.now() + faults.config.visibilityDelayMs;
       for (const row of parsed.rows) {
@@ -82,7 +94,9 @@ export function startUncorrelatedLoad(services: SimulatorServices, source: Sourc
           counts.updated++;
         }
       }
-      const messages = parsed.rowErrors.slice(0, MAX_ROW_MESSAGES).map((text) => taskMessage("WARN", "sim.load.row", text));
+      const messages = parsed.rowErrors
+        .slice(0, MAX_ROW_MESSAGES)
+        .map((text) => taskMessage("WARN", "sim.load.row", text));
       return { attributes: counts, messages };
     },
   });

@@ -23,7 +23,10 @@ function connectorTraits(source: SourceRecord): ConnectorTraits {
       features: ["DIRECT_PERMISSIONS", "NO_RANDOM_ACCESS", "DISCOVER_SCHEMA"],
     };
   }
-  const slug = source.type.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  const slug = source.type
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
   return {
     connector: slug,
     connectorClass: `sailpoint.connector.${source.type.replace(/[^A-Za-z0-9]/g, "")}Connector`,
@@ -129,7 +132,9 @@ function attributeDefinitions(source: SourceRecord): AttributeDefinition[] {
     name: spec.name,
     nativeName: spec.name,
     type: spec.type,
-    ...(spec.isGroup ? { schema: { type: "CONNECTOR_SCHEMA" as const, id: groupSchemaId(source), name: "group" } } : {}),
+    ...(spec.isGroup
+      ? { schema: { type: "CONNECTOR_SCHEMA" as const, id: groupSchemaId(source), name: "group" } }
+      : {}),
     description: spec.description,
     isMulti: spec.isMulti,
     isEntitlement: spec.isEntitlement,
@@ -139,7 +144,13 @@ function attributeDefinitions(source: SourceRecord): AttributeDefinition[] {
 
 /** The source's schemas: "account" always, "group" when an attribute is a group attribute. */
 export function schemaViews(source: SourceRecord): SourceSchema[] {
-  const common = { includePermissions: false, features: [], configuration: {}, created: source.created, modified: source.modified };
+  const common = {
+    includePermissions: false,
+    features: [],
+    configuration: {},
+    created: source.created,
+    modified: source.modified,
+  };
   const schemas: SourceSchema[] = [
     {
       id: accountSchemaId(source),
@@ -174,7 +185,10 @@ export function schemaViews(source: SourceRecord): SourceSchema[] {
 }
 
 /** One entitlement per value of each entitlement/group attribute of the account. */
-export function entitlementViews(source: SourceRecord, record: AccountRecord): Array<Entitlement & Record<string, unknown>> {
+export function entitlementViews(
+  source: SourceRecord,
+  record: AccountRecord,
+): Array<Entitlement & Record<string, unknown>> {
   const result: Array<Entitlement & Record<string, unknown>> = [];
   for (const spec of source.attributes) {
     if (!isEntitlementAttribute(spec)) continue;

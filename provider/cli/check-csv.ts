@@ -5,7 +5,13 @@
  */
 import * as fs from "node:fs";
 import { csvLayout, parseAggregationCsv } from "../gitops/aggregation-csv";
-import { checkCsvAgainstDefinitions, csvCheckReportJson, csvCheckSummaryLine, formatCsvCheckTable, isHarmful } from "../gitops/csv-check";
+import {
+  checkCsvAgainstDefinitions,
+  csvCheckReportJson,
+  csvCheckSummaryLine,
+  formatCsvCheckTable,
+  isHarmful,
+} from "../gitops/csv-check";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "./exit-codes";
 import type { CliIo } from "./run";
 import { definitionsOfSource, fail } from "./source-definitions";
@@ -36,7 +42,10 @@ export async function checkCsvCommand(dir: string, csvFile: string, flags: Check
   const parsed = parseAggregationCsv(content, layout, label);
   if (parsed.problems.length > 0) {
     for (const problem of parsed.problems) io.stderr.write(`${csvFile}: row ${problem.row}: ${problem.message}\n`);
-    return fail(io, `${parsed.problems.length} problem${parsed.problems.length === 1 ? "" : "s"} in ${csvFile}; nothing was compared`);
+    return fail(
+      io,
+      `${parsed.problems.length} problem${parsed.problems.length === 1 ? "" : "s"} in ${csvFile}; nothing was compared`,
+    );
   }
 
   const report = checkCsvAgainstDefinitions(definitions, parsed.accounts, layout, { sourceId, file: csvFile });

@@ -23,7 +23,12 @@ export interface CsvFlags extends ConnectionFlags {
 }
 
 /** Column values of an account: declared attributes from Git, the others from the tenant account (if any). */
-function csvAccountOf(layout: CsvLayout, nativeIdentity: string, definition: AccountDefinition | undefined, current: Account | undefined): CsvAccount {
+function csvAccountOf(
+  layout: CsvLayout,
+  nativeIdentity: string,
+  definition: AccountDefinition | undefined,
+  current: Account | undefined,
+): CsvAccount {
   const values: Record<string, string[]> = {};
   for (const column of layout.columns) {
     if (column === layout.identityAttribute) continue;
@@ -45,13 +50,19 @@ export async function csvCommand(dir: string, flags: CsvFlags, io: CliIo): Promi
 
   // The provider's own schema checks: a definition it would refuse cannot become a row either.
   const problems = definitions.flatMap((d) =>
-    validateAgainstSchema({ nativeIdentity: d.nativeIdentity, attributes: d.attributes }, schema ?? {}, label).failures.map(
-      (f) => `${formatLocation(d.location)}: ${f.property ? `${f.property}: ` : ""}${f.reason}`,
-    ),
+    validateAgainstSchema(
+      { nativeIdentity: d.nativeIdentity, attributes: d.attributes },
+      schema ?? {},
+      label,
+    ).failures.map((f) => `${formatLocation(d.location)}: ${f.property ? `${f.property}: ` : ""}${f.reason}`),
   );
   if (problems.length > 0) {
     for (const problem of problems) io.stderr.write(`${problem}\n`);
-    return fail(io, `${problems.length} definition${problems.length === 1 ? "" : "s"} cannot be written to the CSV of source ${label}`);
+    return fail(
+      io,
+      `${problems.length} definition${problems.length === 1 ? "" : "s"} cannot be written to the CSV of source ` +
+        `${label}`,
+    );
   }
 
   const progress = progressLine(io.stderr, io.isTTY);
@@ -69,17 +80,21 @@ export async function csvCommand(dir: string, flags: CsvFlags, io: CliIo): Promi
   const declared = new Set(definitions.map((d) => d.nativeIdentity));
   const rows = definitions.map((d) => csvAccountOf(layout, d.nativeIdentity, d, current.get(d.nativeIdentity)));
   if (flags.includeUnmanaged) {
-    for (const [nativeIdentity, account] of current) if (!declared.has(nativeIdentity)) rows.push(csvAccountOf(layout, nativeIdentity, undefined, account));
+    for (const [nativeIdentity, account] of current)
+      if (!declared.has(nativeIdentity)) rows.push(csvAccountOf(layout, nativeIdentity, undefined, account));
   }
   const text = renderAggregationCsv(layout, rows);
 
   const disabled = definitions.filter((d) => !d.enabled).length;
   if (disabled > 0) {
     io.stderr.write(
-      `note: ${disabled} declared account${disabled === 1 ? " is" : "s are"} disabled; a delimited file has no documented column for the disabled state, so the file cannot carry it\n`,
+      `note: ${disabled} declared account${disabled === 1 ? " is" : "s are"} disabled; a delimited file has no ` +
+        `documented column for the disabled state, so the file cannot carry it\n`,
     );
   }
-  const summary = `${rows.length} account${rows.length === 1 ? "" : "s"} (${definitions.length} declared${flags.includeUnmanaged ? `, ${rows.length - definitions.length} unmanaged` : ""}) of source ${label}`;
+  const summary =
+    `${rows.length} account${rows.length === 1 ? "" : "s"} (${definitions.length} ` +
+    `declared${flags.includeUnmanaged ? `, ${rows.length - definitions.length} unmanaged` : ""}) of source ${label}`;
   if (flags.out) {
     fs.writeFileSync(flags.out, text);
     io.stderr.write(`wrote ${flags.out}: ${summary}\n`);

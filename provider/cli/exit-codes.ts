@@ -1,4 +1,4 @@
-/** Exit codes of every `isc-accounts` command (the same values run.ts uses for validate and drift). */
+/** Exit codes of every `isc-accounts` command. */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 /** drift: drift found; check-csv: aggregating the file would harm managed accounts. */

@@ -25,7 +25,11 @@ interface PlannedFile extends FlatFileSource {
 }
 
 /** Resolves every source and its file name first, so a typo or a clash costs no account listing. */
-async function planFiles(client: IscClient, requested: readonly string[], attributes: readonly string[] | undefined): Promise<PlannedFile[]> {
+async function planFiles(
+  client: IscClient,
+  requested: readonly string[],
+  attributes: readonly string[] | undefined,
+): Promise<PlannedFile[]> {
   const planned: PlannedFile[] = [];
   const seen = new Set<string>();
   const taken = new Set<string>();
@@ -60,11 +64,22 @@ export async function exportCommand(flags: ExportFlags, io: CliIo): Promise<numb
   try {
     for (const { source, schema, fileName } of planned) {
       io.stderr.write(`reading source "${source.name}" (${source.id})\n`);
-      const accounts = await sourceAccounts(client, source.id, (scanned) => progress.update({ sourceId: source.id, scanned }));
+      const accounts = await sourceAccounts(client, source.id, (scanned) =>
+        progress.update({ sourceId: source.id, scanned }),
+      );
       progress.finish();
-      const result = renderExport({ id: source.id, name: source.name, schema, accounts }, { attributes: flags.attribute });
+      const result = renderExport(
+        { id: source.id, name: source.name, schema, accounts },
+        { attributes: flags.attribute },
+      );
       for (const warning of result.warnings) io.stderr.write(`warning: source ${source.id}: ${warning}\n`);
-      rendered.push({ file: fileName, text: result.text, summary: `${result.accountCount} account${result.accountCount === 1 ? "" : "s"} of source "${source.name}" (${source.id})` });
+      rendered.push({
+        file: fileName,
+        text: result.text,
+        summary:
+          `${result.accountCount} account${result.accountCount === 1 ? "" : "s"} of source "${source.name}" ` +
+          `(${source.id})`,
+      });
     }
   } finally {
     progress.finish();

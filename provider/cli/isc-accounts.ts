@@ -6,7 +6,12 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write("", () => resolve()));
 }
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: process.stderr.isTTY === true })
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  isTTY: process.stderr.isTTY === true,
+})
   .then(async (code) => {
     // Exit explicitly once output is written: idle keep-alive sockets or timers must not delay it.
     await Promise.all([flushed(process.stdout), flushed(process.stderr)]);

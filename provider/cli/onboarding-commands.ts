@@ -24,14 +24,21 @@ export function registerOnboardingCommands(program: Command, io: CliIo, setExitC
       .command("export")
       .summary("write definitions that adopt a source's existing accounts")
       .description(
-        "Write one definitions file per source (named from the source name) with every existing account, sorted by nativeIdentity, " +
-          "`defaults: { adopt: true }`, the schema's attributes, identityId of correlated accounts and `enabled: false` of disabled ones. " +
-          "Reads 250 accounts per call; exporting an unchanged tenant twice gives identical files. Exit 0: written, 1: error.\n" +
+        "Write one definitions file per source (named from the source name) with every existing account, sorted by " +
+          "nativeIdentity, " +
+          "`defaults: { adopt: true }`, the schema's attributes, identityId of correlated accounts and `enabled: " +
+          "false` of disabled ones. " +
+          "Reads 250 accounts per call; exporting an unchanged tenant twice gives identical files. Exit 0: " +
+          "written, 1: error.\n" +
           CONNECTION_HELP,
       )
       .option("--source <id|name>", "source to export, by id or exact name (repeatable)", repeatable)
       .option("--out <dir>", "directory to write the files to (created if missing)")
-      .option("--attribute <name>", "export only this attribute (repeatable; default: every attribute of the account schema)", repeatable)
+      .option(
+        "--attribute <name>",
+        "export only this attribute (repeatable; default: every attribute of the account schema)",
+        repeatable,
+      )
       .option("--force", "overwrite existing files"),
   ).action(async (flags: ExportFlags) => setExitCode(await exportCommand(flags, io)));
 
@@ -40,15 +47,19 @@ export function registerOnboardingCommands(program: Command, io: CliIo, setExitC
       .command("csv")
       .summary("write a source's aggregation CSV as Git says it should be")
       .description(
-        "Write the source's aggregation file from the definitions: header from the account schema (identity attribute first), one row " +
-          "per declared account (one extra row per additional value of a multi-valued attribute, as SailPoint's Delimited File " +
-          "connector documents), RFC 4180 quoting. Attributes a definition does not declare keep the tenant's value. The file cannot " +
-          "carry disabled or locked state. Exit 0: written, 1: error.\n" +
+        "Write the source's aggregation file from the definitions: header from the account schema (identity " +
+          "attribute first), one row per declared account (one extra row per additional value of a multi-valued " +
+          "attribute, as SailPoint's Delimited File connector documents), RFC 4180 quoting. Attributes a definition " +
+          "does not declare keep the tenant's value. The file cannot carry disabled or locked state. Exit 0: " +
+          "written, 1: error.\n" +
           CONNECTION_HELP,
       )
       .argument("<dir>", "definitions directory (read recursively) or a single file")
       .option("--source <id>", "the source (32-character hex id; required)")
-      .option("--include-unmanaged", "also keep the tenant's accounts that no definition declares, so aggregating the file removes nothing")
+      .option(
+        "--include-unmanaged",
+        "also keep the tenant's accounts that no definition declares, so aggregating the file removes nothing",
+      )
       .option("--out <file>", "write the CSV to this file (default: stdout)"),
   ).action(async (dir: string, flags: CsvFlags) => setExitCode(await csvCommand(dir, flags, io)));
 
@@ -57,10 +68,11 @@ export function registerOnboardingCommands(program: Command, io: CliIo, setExitC
       .command("check-csv")
       .summary("tell what aggregating a CSV would do to managed accounts")
       .description(
-        "Before a CSV is aggregated: which declared accounts it lacks (aggregation would remove them), which declared attribute values " +
-          "it changes (aggregation would overwrite them), and which rows no definition declares. The header must match the account " +
-          "schema; unknown columns, a missing identity column and repeated identities are errors naming the row. " +
-          "Exit 0: nothing harmful, 2: harmful differences, 1: error.\n" +
+        "Before a CSV is aggregated: which declared accounts it lacks (aggregation would remove them), which " +
+          "declared attribute values it changes (aggregation would overwrite them), and which rows no definition " +
+          "declares. The header must match the account schema; unknown columns, a missing identity column and " +
+          "repeated identities are errors naming the row. Exit 0: nothing harmful, 2: harmful differences, 1: " +
+          "error.\n" +
           CONNECTION_HELP,
       )
       .argument("<dir>", "definitions directory (read recursively) or a single file")
@@ -68,5 +80,7 @@ export function registerOnboardingCommands(program: Command, io: CliIo, setExitC
       .option("--source <id>", "the source the CSV is for (32-character hex id; required)")
       .option("--json", "print the report as JSON (format: docs/check-csv-json.md)")
       .option("--all", "also list declared accounts that match"),
-  ).action(async (dir: string, file: string, flags: CheckCsvFlags) => setExitCode(await checkCsvCommand(dir, file, flags, io)));
+  ).action(async (dir: string, file: string, flags: CheckCsvFlags) =>
+    setExitCode(await checkCsvCommand(dir, file, flags, io)),
+  );
 }

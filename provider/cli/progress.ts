@@ -44,7 +44,10 @@ export function startProgress(output: ProgressOutput, isTTY: boolean, options: P
     if (isTTY) draw();
     else if (status !== undefined) output.write(`${status} (${Math.round((Date.now() - started) / 1000)} s)\n`);
   };
-  const timer = setInterval(tick, isTTY ? (options.redrawEveryMs ?? REDRAW_EVERY_MS) : (options.plainEveryMs ?? PLAIN_LINE_EVERY_MS));
+  const timer = setInterval(
+    tick,
+    isTTY ? (options.redrawEveryMs ?? REDRAW_EVERY_MS) : (options.plainEveryMs ?? PLAIN_LINE_EVERY_MS),
+  );
   timer.unref(); // progress never keeps a finished process alive
   let stopped = false;
   return {

@@ -8,9 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
-import { createIscClient } from "../client/request";
 import { redactSecrets } from "../client/errors";
-import { resolveConnectionSettings, SETTING_ENV_VARS, type SettingHint } from "../client/settings";
+import { SETTING_ENV_VARS } from "../client/settings";
 import { formatDefinitionError, type DefinitionError, type LoadResult } from "../gitops/definitions";
 import { detectDrift } from "../gitops/drift";
 import { driftReportJson, driftSummaryLine, formatDriftTable } from "../gitops/drift-format";
@@ -18,8 +17,10 @@ import { hasDrift } from "../gitops/drift-report";
 import { emptyDefinitionsProblem } from "../gitops/empty-definitions";
 import { loadDefinitionsSync } from "../gitops/loader";
 import { packageRoot } from "../gitops/schema";
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "./exit-codes";
 import { registerOnboardingCommands } from "./onboarding-commands";
 import { progressLine } from "./progress";
+import { CONNECTION_HELP, isSourceId, tenantClient } from "./tenant";
 
 export interface CliIo {
   stdout: { write(chunk: string): unknown };
@@ -28,23 +29,6 @@ export interface CliIo {
   /** Whether stderr is an interactive terminal (enables the progress line). */
   isTTY: boolean;
 }
-
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_DRIFT = 2;
-
-const SOURCE_ID = /^[0-9a-f]{32}$/;
-
-/**
- * Where to set each connection setting. There is deliberately no --client-secret flag: command
- * lines are visible to every local user (ps, /proc/<pid>/cmdline) and end up in shell history and
- * CI logs, so the secret is read from the environment only.
- */
-const cliSettingHint: SettingHint = (setting, envVar) => {
-  if (setting === "baseUrl") return `use --base-url or set ${envVar}`;
-  if (setting === "clientId") return `use --client-id or set ${envVar}`;
-  return `set ${envVar}; it has no command-line flag because command lines are visible to other users`;
-};
 
 interface ValidateFlags {
   allowEmpty?: boolean;
@@ -60,7 +44,9 @@ interface DriftFlags {
 }
 
 function packageVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as {
+    version?: string;
+  };
   return manifest.version ?? "0.0.0";
 }
 
@@ -68,7 +54,10 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-/** Loads definitions; prints every warning and error (all of them, in one run) and returns undefined when there are errors. */
+/**
+ * Loads definitions; prints every warning and error (all of them, in one run) and returns undefined when there are
+ * errors.
+ */
 function loadOrReport(dir: string, io: CliIo): LoadResult | undefined {
   const result = loadDefinitionsSync(dir);
   // Warnings never fail a command, but they are always shown: they are why a later `up` may surprise.
@@ -96,7 +85,8 @@ function validateCommand(dir: string, flags: ValidateFlags, io: CliIo): number {
   if (emptyProblem && flags.allowEmpty !== true) return fail(io, emptyProblem);
   const warnings = result.warnings.length > 0 ? `, ${plural(result.warnings.length, "warning")}` : "";
   io.stdout.write(
-    `OK: ${plural(result.definitions.length, "account")} in ${plural(result.files.length, "file")} (${plural(result.sourceIds.length, "source")})${warnings}\n`,
+    `OK: ${plural(result.definitions.length, "account")} in ${plural(result.files.length, "file")} ` +
+      `(${plural(result.sourceIds.length, "source")})${warnings}\n`,
   );
   return EXIT_OK;
 }
@@ -104,19 +94,19 @@ function validateCommand(dir: string, flags: ValidateFlags, io: CliIo): number {
 async function driftCommand(dir: string, flags: DriftFlags, io: CliIo): Promise<number> {
   const loaded = loadOrReport(dir, io);
   if (!loaded) return EXIT_ERROR;
-  if (loaded.sourceIds.length === 0) return fail(io, `no definitions file in ${dir} names a source: nothing to compare`);
+  if (loaded.sourceIds.length === 0)
+    return fail(io, `no definitions file in ${dir} names a source: nothing to compare`);
 
   const requestedSources = flags.source ?? [];
   for (const id of requestedSources) {
-    if (!SOURCE_ID.test(id)) return fail(io, `--source ${JSON.stringify(id)}: must be a 32-character lowercase hex source id`);
-    if (!loaded.sourceIds.includes(id)) return fail(io, `--source ${id}: no definitions file in ${dir} names this source`);
+    if (!isSourceId(id))
+      return fail(io, `--source ${JSON.stringify(id)}: must be a 32-character lowercase hex source id`);
+    if (!loaded.sourceIds.includes(id))
+      return fail(io, `--source ${id}: no definitions file in ${dir} names this source`);
   }
   const sourceIds = requestedSources.length > 0 ? [...new Set(requestedSources)] : loaded.sourceIds;
 
-  const settings = resolveConnectionSettings({ baseUrl: flags.baseUrl, clientId: flags.clientId }, io.env, cliSettingHint, (s) =>
-    s === "baseUrl" ? "--base-url" : "--client-id",
-  );
-  const client = createIscClient(settings);
+  const client = tenantClient(flags, io.env);
   const progress = progressLine(io.stderr, io.isTTY);
   let report;
   try {
@@ -136,7 +126,7 @@ async function driftCommand(dir: string, flags: DriftFlags, io: CliIo): Promise<
     const table = formatDriftTable(report, render);
     io.stdout.write(`${table}${table ? "\n" : ""}${driftSummaryLine(report)}\n`);
   }
-  return hasDrift(report) ? EXIT_DRIFT : EXIT_OK;
+  return hasDrift(report) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function fail(io: CliIo, message: string): number {
@@ -146,7 +136,10 @@ function fail(io: CliIo, message: string): number {
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command("isc-accounts")
-    .description("GitOps definitions for SailPoint ISC flat-file source accounts: validate them, and detect drift against a tenant.")
+    .description(
+      "GitOps definitions for SailPoint ISC flat-file source accounts: validate them, and detect drift against " +
+        "a tenant.",
+    )
     .version(packageVersion())
     // Settings below are inherited by the subcommands, so they must come before them.
     .exitOverride()
@@ -157,25 +150,31 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .command("validate")
     .summary("check definition files offline")
     .description(
-      "Check definition files offline (syntax, schema, duplicates) and print every problem as file:line. Exit 0 when valid " +
-        "(warnings are printed but do not fail), 1 otherwise. No accounts at all is an error unless --allow-empty.",
+      "Check definition files offline (syntax, schema, duplicates) and print every problem as file:line. Exit 0 when " +
+        "valid (warnings are printed but do not fail), 1 otherwise. No accounts at all is an error unless " +
+        "--allow-empty.",
     )
     .argument("<dir>", "definitions directory (read recursively) or a single file")
-    .option("--allow-empty", "accept definitions that declare no account (a Pulumi program applying them deletes every account)")
+    .option(
+      "--allow-empty",
+      "accept definitions that declare no account (a Pulumi program applying them deletes every account)",
+    )
     .action((dir: string, flags: ValidateFlags) => setExitCode(validateCommand(dir, flags, io)));
 
   program
     .command("drift")
     .summary("compare the definitions with the tenant")
     .description(
-      "Compare the definitions with the tenant (no Pulumi state needed). Exit 0: no drift, 2: drift found, 1: error.\n" +
-        `Connection: ${SETTING_ENV_VARS.baseUrl}, ${SETTING_ENV_VARS.clientId}, ${SETTING_ENV_VARS.clientSecret} (the secret only from the ` +
-        "environment: command lines are visible to other users in process lists).",
+      "Compare the definitions with the tenant (no Pulumi state needed). Exit 0: no drift, 2: drift found, " +
+        `1: error.\n${CONNECTION_HELP}`,
     )
     .argument("<dir>", "definitions directory (read recursively) or a single file")
     .option("--json", "print the report as JSON (format: docs/drift-json.md)")
     .option("--source <id>", "only this source (repeatable)", (id: string, ids: string[] = []) => [...ids, id])
-    .option("--include-unmanaged", "also report accounts on the sources that no definition declares (they count as drift)")
+    .option(
+      "--include-unmanaged",
+      "also report accounts on the sources that no definition declares (they count as drift)",
+    )
     .option("--all", "also list accounts that are in sync")
     .option("--base-url <url>", `tenant API base URL (default: $${SETTING_ENV_VARS.baseUrl})`)
     .option("--client-id <id>", `API client id (default: $${SETTING_ENV_VARS.clientId})`)

@@ -17,7 +17,11 @@ export interface SourceDefinitions {
 }
 
 /** Undefined (after printing why) when the definitions are invalid or do not name the source. */
-export function definitionsOfSource(dir: string, sourceId: string | undefined, io: CliIo): SourceDefinitions | undefined {
+export function definitionsOfSource(
+  dir: string,
+  sourceId: string | undefined,
+  io: CliIo,
+): SourceDefinitions | undefined {
   if (sourceId === undefined) {
     fail(io, "--source <id> is required");
     return undefined;

@@ -43,7 +43,11 @@ export async function putAccount(client: IscClient, id: string, body: AccountAtt
 
 /** PATCH /accounts/{id}: answers 202 without a task id; poll the account until the change shows. */
 export async function patchAccount(client: IscClient, id: string, ops: JsonPatchOperation[]): Promise<void> {
-  await client.request<unknown>("patchAccount", { params: { id }, body: ops, contentType: "application/json-patch+json" });
+  await client.request<unknown>("patchAccount", {
+    params: { id },
+    body: ops,
+    contentType: "application/json-patch+json",
+  });
 }
 
 /** DELETE /accounts/{id}: the task id, or undefined when the account is already gone. */
@@ -53,15 +57,24 @@ export async function deleteAccount(client: IscClient, id: string): Promise<stri
 }
 
 export async function enableAccount(client: IscClient, id: string, body: AccountToggleRequest = {}): Promise<string> {
-  return taskIdOf(await client.request<AccountsAsyncResult>("enableAccount", { params: { id }, body }), "enableAccount");
+  return taskIdOf(
+    await client.request<AccountsAsyncResult>("enableAccount", { params: { id }, body }),
+    "enableAccount",
+  );
 }
 
 export async function disableAccount(client: IscClient, id: string, body: AccountToggleRequest = {}): Promise<string> {
-  return taskIdOf(await client.request<AccountsAsyncResult>("disableAccount", { params: { id }, body }), "disableAccount");
+  return taskIdOf(
+    await client.request<AccountsAsyncResult>("disableAccount", { params: { id }, body }),
+    "disableAccount",
+  );
 }
 
 export async function unlockAccount(client: IscClient, id: string, body: AccountUnlockRequest = {}): Promise<string> {
-  return taskIdOf(await client.request<AccountsAsyncResult>("unlockAccount", { params: { id }, body }), "unlockAccount");
+  return taskIdOf(
+    await client.request<AccountsAsyncResult>("unlockAccount", { params: { id }, body }),
+    "unlockAccount",
+  );
 }
 
 export async function reloadAccount(client: IscClient, id: string): Promise<string> {

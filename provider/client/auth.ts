@@ -129,20 +129,40 @@ export function clientCredentialsFetcher(
       });
     } catch (err) {
       log(`ISC POST ${TOKEN_PATH} failed (${Date.now() - started} ms)`);
-      throw networkErrorFrom(err, "POST", TOKEN_PATH, secrets, { baseUrl: settings.baseUrl, baseUrlOrigin: settings.origins?.baseUrl });
+      throw networkErrorFrom(err, "POST", TOKEN_PATH, secrets, {
+        baseUrl: settings.baseUrl,
+        baseUrlOrigin: settings.origins?.baseUrl,
+      });
     }
     log(`ISC POST ${TOKEN_PATH} ${res.status} ${Date.now() - started}ms`);
-    const headers = flatHeaders(res.headers as Record<string, unknown>);
+    const headers = flatHeaders(res.headers);
     if (res.status < 200 || res.status >= 300) {
-      const error = apiErrorFromResponse({ method: "POST", path: TOKEN_PATH, status: res.status, body: res.data, headers }, secrets);
-      // 400/401 from the token endpoint (`invalid_client`, ...) is about the credentials: say which settings, from where.
+      const error = apiErrorFromResponse(
+        { method: "POST", path: TOKEN_PATH, status: res.status, body: res.data, headers },
+        secrets,
+      );
+      // 400/401 from the token endpoint (`invalid_client`, ...) is about the credentials: say which settings, from
+      // where.
       if (res.status !== 400 && res.status !== 401) throw error;
       const { method, path, status, detailCode, trackingId, messages } = error;
-      throw new IscApiError({ method, path, status, detailCode, trackingId, messages, hint: credentialsHint(settings) });
+      throw new IscApiError({
+        method,
+        path,
+        status,
+        detailCode,
+        trackingId,
+        messages,
+        hint: credentialsHint(settings),
+      });
     }
     const body = (res.data ?? {}) as { access_token?: unknown; expires_in?: unknown };
     if (typeof body.access_token !== "string" || body.access_token === "") {
-      throw new IscApiError({ method: "POST", path: TOKEN_PATH, status: res.status, messages: ["the token response has no access_token"] });
+      throw new IscApiError({
+        method: "POST",
+        path: TOKEN_PATH,
+        status: res.status,
+        messages: ["the token response has no access_token"],
+      });
     }
     const expiresIn = Number(body.expires_in);
     return {

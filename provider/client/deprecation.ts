@@ -13,7 +13,8 @@ export function deprecationLayer(log: (line: string) => void, apiGenerationSetti
       warned = true;
       const { method, path } = request.route;
       log(
-        `ISC warning: ${method} ${path} answered X-Deprecated: true; SailPoint plans to retire the versioned API paths. ` +
+        `ISC warning: ${method} ${path} answered X-Deprecated: true; SailPoint plans to retire the versioned ` +
+          `API paths. ` +
           `Set ${apiGenerationSetting} to "per-service" to use the per-service paths (/accounts/v1, ...).`,
       );
     }

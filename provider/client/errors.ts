@@ -66,7 +66,10 @@ function formatApiErrorMessage(f: IscApiErrorFields): string {
     f.retryAfterSeconds !== undefined ? `retry after ${f.retryAfterSeconds} s` : undefined,
   ].filter((r): r is string => r !== undefined);
   const refText = refs.length > 0 ? ` (${refs.join("; ")})` : "";
-  return `ISC ${f.method} ${f.path} failed with ${f.status} ${statusText}${texts}${refText}${f.hint ? `. ${f.hint}` : ""}`;
+  return (
+    `ISC ${f.method} ${f.path} failed with ${f.status} ` +
+    `${statusText}${texts}${refText}${f.hint ? `. ${f.hint}` : ""}`
+  );
 }
 
 export interface HttpErrorResponse {
@@ -82,7 +85,10 @@ export interface HttpErrorResponse {
  * 429 `{message}` body or plain text all end up as message texts. `secrets` are redacted from the
  * texts in case a server or proxy echoes part of the request.
  */
-export function apiErrorFromResponse(res: HttpErrorResponse, secrets: ReadonlyArray<string | undefined> = []): IscApiError {
+export function apiErrorFromResponse(
+  res: HttpErrorResponse,
+  secrets: ReadonlyArray<string | undefined> = [],
+): IscApiError {
   const { messages, detailCode, trackingId } = readErrorBody(res.body);
   const retryAfterSeconds = parseRetryAfter(res.headers["retry-after"]);
   const clean = (s: string | undefined) => (s === undefined ? undefined : redactSecrets(s, secrets));
@@ -112,7 +118,9 @@ const MAX_TEXT_BODY_CHARS = 200;
 function readErrorBody(body: unknown): { messages: string[]; detailCode?: string; trackingId?: string } {
   if (typeof body === "string") {
     const text = body.replace(/\s+/g, " ").trim();
-    return { messages: text ? [text.length > MAX_TEXT_BODY_CHARS ? `${text.slice(0, MAX_TEXT_BODY_CHARS)}…` : text] : [] };
+    return {
+      messages: text ? [text.length > MAX_TEXT_BODY_CHARS ? `${text.slice(0, MAX_TEXT_BODY_CHARS)}…` : text] : [],
+    };
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) return { messages: [] };
   const dto = body as ErrorResponseDto & { error?: unknown; message?: unknown };
@@ -188,7 +196,10 @@ export class IscNetworkError extends Error {
     // OpenSSL's "wrong version number" means an https URL reached a plain-http server; say that.
     const raw = `${code}${detail && detail !== code ? ` (${detail})` : ""}`;
     const what = plainHttp ? `the server does not speak TLS at this URL (${code})` : raw;
-    super(`ISC ${method} ${path} failed: ${what}${failure && target ? `. ${connectionHint(failure, target, plainHttp)}` : ""}`);
+    super(
+      `ISC ${method} ${path} failed: ` +
+        `${what}${failure && target ? `. ${connectionHint(failure, target, plainHttp)}` : ""}`,
+    );
     if (failure) this.connectFailure = failure;
   }
 }
@@ -227,8 +238,8 @@ export class AmbiguousCreateError extends Error {
     cause: IscApiError | IscNetworkError,
   ) {
     super(
-      `ISC ${method} ${path} may have been applied: ${cause.message}. It was not retried because repeating it ` +
-        `could create a duplicate; look the object up (for an account: by sourceId and nativeIdentity) before retrying.`,
+      `ISC ${method} ${path} may have been applied: ${cause.message}. It was not retried because repeating it could ` +
+        `create a duplicate; look the object up (for an account: by sourceId and nativeIdentity) before retrying.`,
       { cause },
     );
     this.causeSummary = cause.message;
@@ -272,7 +283,8 @@ export class TaskTimeoutError extends Error {
     super(
       `ISC task ${taskId} did not finish within ${Math.round(waitedMs / 1000)} s; ` +
         (lastState
-          ? `last state: completed=${lastState.completed ?? "null"}, completionStatus=${lastState.completionStatus ?? "null"}, ` +
+          ? `last state: completed=${lastState.completed ?? "null"}, ` +
+            `completionStatus=${lastState.completionStatus ?? "null"}, ` +
             `percentComplete=${lastState.percentComplete ?? "null"}, progress=${JSON.stringify(lastState.progress)}`
           : lastPollError
             ? "its status could not be read"
@@ -294,8 +306,9 @@ export class TaskStatusUnreachableError extends Error {
     readonly lastPollError: string,
   ) {
     super(
-      `ISC task ${taskId}: stopped waiting after ${Math.round(unreachableMs / 1000)} s in which no status poll reached ISC ` +
-        `(last: ${lastPollError}). The task may still run and complete in ISC; check that the tenant is reachable, then run again.`,
+      `ISC task ${taskId}: stopped waiting after ${Math.round(unreachableMs / 1000)} s in which no status poll ` +
+        `reached ISC (last: ${lastPollError}). The task may still run and complete in ISC; check that the tenant is ` +
+        `reachable, then run again.`,
     );
   }
 }

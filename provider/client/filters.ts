@@ -49,7 +49,10 @@ export function and(...parts: string[]): string {
 export interface InChunkLimits {
   /** At most this many values per chunk (ISC returns at most 250 items per page). */
   maxValues: number;
-  /** The percent-encoded `in (...)` list stays under this many characters (URLs of ~8 KB and more get refused by proxies). */
+  /**
+   * The percent-encoded `in (...)` list stays under this many characters (URLs of ~8 KB and more get refused by
+   * proxies).
+   */
   maxEncodedChars: number;
 }
 
@@ -59,7 +62,10 @@ export const DEFAULT_IN_CHUNK_LIMITS: Readonly<InChunkLimits> = { maxValues: 250
  * Splits values for `in (...)` filters so that each request stays within both limits. Duplicate
  * values are dropped. A single value longer than the character limit gets a chunk of its own.
  */
-export function chunkInValues<V extends FilterValue>(values: Iterable<V>, limits: InChunkLimits = DEFAULT_IN_CHUNK_LIMITS): V[][] {
+export function chunkInValues<V extends FilterValue>(
+  values: Iterable<V>,
+  limits: InChunkLimits = DEFAULT_IN_CHUNK_LIMITS,
+): V[][] {
   const chunks: V[][] = [];
   let current: V[] = [];
   let chars = 0;

@@ -43,6 +43,8 @@ export function flatHeaders(headers: Record<string, unknown> | undefined): Recor
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined || value === null) continue;
+    // Axios header values are strings, numbers or booleans.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
   }
   return out;
@@ -84,19 +86,30 @@ export function transport(client: AxiosInstance, options: TransportOptions): Sen
     const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
     if (route.experimental) headers["X-SailPoint-Experimental"] = "true";
     // A FormData body gets its multipart content type, with the boundary, from axios.
-    if (opts.body !== undefined && !(opts.body instanceof FormData)) headers["Content-Type"] = opts.contentType ?? "application/json";
+    if (opts.body !== undefined && !(opts.body instanceof FormData))
+      headers["Content-Type"] = opts.contentType ?? "application/json";
     if (request.authorize) headers["Authorization"] = `Bearer ${await request.authorize()}`;
     options.onSent(request);
     const started = Date.now();
     let res;
     try {
-      res = await client.request({ method: route.method, url, data: opts.body, headers, ...(route.creates ? FRESH_CONNECTION : {}) });
+      res = await client.request({
+        method: route.method,
+        url,
+        data: opts.body,
+        headers,
+        ...(route.creates ? FRESH_CONNECTION : {}),
+      });
     } catch (err) {
       const error = networkErrorFrom(err, route.method, route.path, options.secrets(), options.target);
       options.log(`ISC ${route.method} ${route.path} ${error.code} ${Date.now() - started}ms`);
       throw error;
     }
     options.log(`ISC ${route.method} ${route.path} ${res.status} ${Date.now() - started}ms`);
-    return { status: res.status, data: res.data, headers: flatHeaders(res.headers as Record<string, unknown>) } satisfies IscResponse<unknown>;
+    return {
+      status: res.status,
+      data: res.data,
+      headers: flatHeaders(res.headers),
+    } satisfies IscResponse<unknown>;
   };
 }

@@ -1,5 +1,12 @@
 /** The ISC HTTP client: knows nothing of Pulumi. */
-export { resolveConnectionSettings, envVarHint, SETTING_ENV_VARS, isLoopbackHost, describeSetting, BASE_URL_EXAMPLE } from "./settings";
+export {
+  resolveConnectionSettings,
+  envVarHint,
+  SETTING_ENV_VARS,
+  isLoopbackHost,
+  describeSetting,
+  BASE_URL_EXAMPLE,
+} from "./settings";
 export type { ConnectionSettings, SettingName, SettingHint, ExplicitOrigin } from "./settings";
 export {
   IscApiError,
@@ -14,7 +21,15 @@ export {
 export { RetryAfterTooLongError, DEFAULT_MAX_RETRY_AFTER_SECONDS, MAX_RETRY_AFTER_BOUND_SECONDS } from "./throttle";
 export type { TaskStateSummary } from "./errors";
 export { createIscClient, MAX_PAGE_SIZE } from "./request";
-export type { ClientOptions, IscClient, IscResponse, RequestOptions, PaginateOptions, ClientStats, OptionSettingNames } from "./request";
+export type {
+  ClientOptions,
+  IscClient,
+  IscResponse,
+  RequestOptions,
+  PaginateOptions,
+  ClientStats,
+  OptionSettingNames,
+} from "./request";
 export { paginate, listPages } from "./paginate";
 export type { Page } from "./paginate";
 export { DEFAULT_RATE_LIMIT } from "./rate-limit";
@@ -43,7 +58,14 @@ export type { ListAccountsQuery } from "./accounts";
 export { getSource, listSourceSchemas, getAccountSchema } from "./sources";
 export { getTaskStatus, listTaskStatuses } from "./tasks";
 export { loadUncorrelatedAccounts, startClassification, getClassification, cancelClassification } from "./jobs";
-export { waitForTask, taskOutcome, DEFAULT_TASK_WAIT, DEFAULT_TASK_TIMEOUT_SECONDS, DEFAULT_POLL_INTERVAL_MS } from "./task-waiter";
+export {
+  waitForTask,
+  taskOutcome,
+  DEFAULT_TASK_WAIT,
+  DEFAULT_TASK_TIMEOUT_SECONDS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_MAX_POLL_INTERVAL_MS,
+} from "./task-waiter";
 export type { WaitForTaskOptions, TaskOutcome } from "./task-waiter";
 export { ROUTES, resolveRoute } from "./routes";
 export type { ApiGeneration, RouteName, ResolvedRoute, HttpMethod } from "./routes";

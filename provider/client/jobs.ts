@@ -12,7 +12,10 @@ export async function loadUncorrelatedAccounts(
 ): Promise<LoadUncorrelatedAccountsTask> {
   const form = new FormData();
   form.append("file", new Blob([csv], { type: "text/csv" }), fileName);
-  const { data } = await client.request<LoadUncorrelatedAccountsTask>("loadUncorrelatedAccounts", { params: { id: sourceId }, body: form });
+  const { data } = await client.request<LoadUncorrelatedAccountsTask>("loadUncorrelatedAccounts", {
+    params: { id: sourceId },
+    body: form,
+  });
   return data;
 }
 
@@ -21,8 +24,13 @@ export async function startClassification(client: IscClient, sourceId: string): 
   return data;
 }
 
-export async function getClassification(client: IscClient, sourceId: string): Promise<SourceClassificationStatus | undefined> {
-  return (await unlessNotFound(client.request<SourceClassificationStatus>("getClassification", { params: { sourceId } })))?.data;
+export async function getClassification(
+  client: IscClient,
+  sourceId: string,
+): Promise<SourceClassificationStatus | undefined> {
+  return (
+    await unlessNotFound(client.request<SourceClassificationStatus>("getClassification", { params: { sourceId } }))
+  )?.data;
 }
 
 export async function cancelClassification(client: IscClient, sourceId: string): Promise<void> {

@@ -50,9 +50,12 @@ export async function* listPages<T>(
 ): AsyncGenerator<Page<T>> {
   const pageSize = checkedPageSize(opts.pageSize);
   let totalCount: number | undefined;
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const count = opts.count === true && offset === 0 ? true : undefined;
-    const res = await client.request<T[]>(name, { params: opts.params, query: { ...opts.query, limit: pageSize, offset, count } });
+    const res = await client.request<T[]>(name, {
+      params: opts.params,
+      query: { ...opts.query, limit: pageSize, offset, count },
+    });
     if (!Array.isArray(res.data)) throw new Error(`ISC ${name} returned a page that is not a JSON array`);
     const counted = Number(res.headers["x-total-count"] ?? Number.NaN);
     if (Number.isFinite(counted)) totalCount = counted;
@@ -64,7 +67,11 @@ export async function* listPages<T>(
 }
 
 /** Every item of a listing, or those up to where `stopWhen` ends it. */
-export async function paginate<T>(client: Pick<IscClient, "request">, name: RouteName, opts: PaginateOptions<T> = {}): Promise<T[]> {
+export async function paginate<T>(
+  client: Pick<IscClient, "request">,
+  name: RouteName,
+  opts: PaginateOptions<T> = {},
+): Promise<T[]> {
   const items: T[] = [];
   for await (const page of listPages<T>(client, name, opts)) {
     items.push(...page.items);

@@ -14,7 +14,12 @@ import { DEFAULT_RATE_LIMIT, limiterFor, type RateLimitConfig, type SlidingWindo
 import { DEFAULT_RETRY_POLICY, retryLayer, validateRetryPolicy, type RetryCounters, type RetryPolicy } from "./retry";
 import { budgetOf, resolveRoute, type ApiGeneration, type RouteName } from "./routes";
 import type { ConnectionSettings } from "./settings";
-import { DEFAULT_MAX_RETRY_AFTER_SECONDS, MAX_RETRY_AFTER_BOUND_SECONDS, rateLimitLayer, throttleLayer } from "./throttle";
+import {
+  DEFAULT_MAX_RETRY_AFTER_SECONDS,
+  MAX_RETRY_AFTER_BOUND_SECONDS,
+  rateLimitLayer,
+  throttleLayer,
+} from "./throttle";
 
 export type { IscResponse, RequestOptions } from "./pipeline";
 export { MAX_PAGE_SIZE } from "./paginate";
@@ -67,7 +72,10 @@ export interface IscClient {
   request<T>(route: RouteName, opts?: RequestOptions): Promise<IscResponse<T>>;
   /** Every item of a listing (see paginate.ts for the stop rules). */
   paginate<T>(route: RouteName, opts?: PaginateOptions<T>): Promise<T[]>;
-  /** Resolves when a request on this route's rate-limit budget would be sent at once (see SlidingWindowLimiter.whenIdle). */
+  /**
+   * Resolves when a request on this route's rate-limit budget would be sent at once (see
+   * SlidingWindowLimiter.whenIdle).
+   */
   whenIdle(route: RouteName): Promise<void>;
   stats(): ClientStats;
 }
@@ -83,7 +91,9 @@ export function createIscClient(settings: ConnectionSettings, options: ClientOpt
   const maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
   const names = { ...CLIENT_OPTION_NAMES, ...options.settingNames };
   if (!(maxRetryAfterSeconds >= 0 && maxRetryAfterSeconds <= MAX_RETRY_AFTER_BOUND_SECONDS)) {
-    throw new ConfigurationError(`${names.maxRetryAfterSeconds} must be from 0 to ${MAX_RETRY_AFTER_BOUND_SECONDS} seconds`);
+    throw new ConfigurationError(
+      `${names.maxRetryAfterSeconds} must be from 0 to ${MAX_RETRY_AFTER_BOUND_SECONDS} seconds`,
+    );
   }
   const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
 

@@ -68,7 +68,9 @@ export function transientKind(error: unknown): TransientKind | undefined {
   return undefined;
 }
 
-/** A throttle (429), 5xx or network failure: a state of the server worth waiting out, not an answer about the request. */
+/**
+ * A throttle (429), 5xx or network failure: a state of the server worth waiting out, not an answer about the request.
+ */
 export function isTransientFailure(error: unknown): boolean {
   return transientKind(error) !== undefined;
 }
@@ -76,7 +78,9 @@ export function isTransientFailure(error: unknown): boolean {
 export function classifyFailure(error: unknown, request: RetriedRequest): FailureKind {
   const kind = transientKind(error);
   const ofThisRequest =
-    (error instanceof IscApiError || error instanceof IscNetworkError) && error.method === request.method && error.path === request.path;
+    (error instanceof IscApiError || error instanceof IscNetworkError) &&
+    error.method === request.method &&
+    error.path === request.path;
   switch (kind) {
     case "server":
     case "dropped":
@@ -96,7 +100,8 @@ export function classifyFailure(error: unknown, request: RetriedRequest): Failur
 export function validateRetryPolicy(policy: RetryPolicy): RetryPolicy {
   const { attempts, maxElapsedMs, minDelayMs, maxDelayMs, connectAttempts } = policy;
   if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError("retry.attempts must be an integer >= 1");
-  if (!Number.isInteger(connectAttempts) || connectAttempts < 1) throw new RangeError("retry.connectAttempts must be an integer >= 1");
+  if (!Number.isInteger(connectAttempts) || connectAttempts < 1)
+    throw new RangeError("retry.connectAttempts must be an integer >= 1");
   if (!(maxElapsedMs >= 0) || !(minDelayMs >= 0) || !(maxDelayMs >= minDelayMs)) {
     throw new RangeError("retry delays must be >= 0 with maxDelayMs >= minDelayMs");
   }
@@ -121,9 +126,12 @@ export function withRetry<T>(attempt: () => Promise<T>, options: RetryOptions): 
         const error = err instanceof Error ? err : new Error(String(err));
         const kind = classifyFailure(error, request);
         if (kind === "ambiguous") {
-          throw new AbortError(new AmbiguousCreateError(request.method, request.path, error as IscApiError | IscNetworkError));
+          throw new AbortError(
+            new AmbiguousCreateError(request.method, request.path, error as IscApiError | IscNetworkError),
+          );
         }
-        if (kind === "fail" || (kind === "reconnect" && attemptNumber >= policy.connectAttempts)) throw new AbortError(error);
+        if (kind === "fail" || (kind === "reconnect" && attemptNumber >= policy.connectAttempts))
+          throw new AbortError(error);
         throw error;
       }
     },

@@ -48,15 +48,52 @@ export interface RouteDefinition {
 
 export const ROUTES: Readonly<Record<RouteName, RouteDefinition>> = {
   listAccounts: { method: "GET", versioned: { apiVersion: "v3", path: "/accounts" }, perService: "/accounts/v1" },
-  createAccount: { method: "POST", versioned: { apiVersion: "v3", path: "/accounts" }, perService: "/accounts/v1", creates: true },
-  getAccount: { method: "GET", versioned: { apiVersion: "v3", path: "/accounts/{id}" }, perService: "/accounts/v1/{id}" },
-  putAccount: { method: "PUT", versioned: { apiVersion: "v3", path: "/accounts/{id}" }, perService: "/accounts/v1/{id}" },
-  patchAccount: { method: "PATCH", versioned: { apiVersion: "v3", path: "/accounts/{id}" }, perService: "/accounts/v1/{id}" },
-  deleteAccount: { method: "DELETE", versioned: { apiVersion: "v3", path: "/accounts/{id}" }, perService: "/accounts/v1/{id}" },
-  enableAccount: { method: "POST", versioned: { apiVersion: "v3", path: "/accounts/{id}/enable" }, perService: "/accounts/v1/{id}/enable" },
-  disableAccount: { method: "POST", versioned: { apiVersion: "v3", path: "/accounts/{id}/disable" }, perService: "/accounts/v1/{id}/disable" },
-  unlockAccount: { method: "POST", versioned: { apiVersion: "v3", path: "/accounts/{id}/unlock" }, perService: "/accounts/v1/{id}/unlock" },
-  reloadAccount: { method: "POST", versioned: { apiVersion: "v3", path: "/accounts/{id}/reload" }, perService: "/accounts/v1/{id}/reload" },
+  createAccount: {
+    method: "POST",
+    versioned: { apiVersion: "v3", path: "/accounts" },
+    perService: "/accounts/v1",
+    creates: true,
+  },
+  getAccount: {
+    method: "GET",
+    versioned: { apiVersion: "v3", path: "/accounts/{id}" },
+    perService: "/accounts/v1/{id}",
+  },
+  putAccount: {
+    method: "PUT",
+    versioned: { apiVersion: "v3", path: "/accounts/{id}" },
+    perService: "/accounts/v1/{id}",
+  },
+  patchAccount: {
+    method: "PATCH",
+    versioned: { apiVersion: "v3", path: "/accounts/{id}" },
+    perService: "/accounts/v1/{id}",
+  },
+  deleteAccount: {
+    method: "DELETE",
+    versioned: { apiVersion: "v3", path: "/accounts/{id}" },
+    perService: "/accounts/v1/{id}",
+  },
+  enableAccount: {
+    method: "POST",
+    versioned: { apiVersion: "v3", path: "/accounts/{id}/enable" },
+    perService: "/accounts/v1/{id}/enable",
+  },
+  disableAccount: {
+    method: "POST",
+    versioned: { apiVersion: "v3", path: "/accounts/{id}/disable" },
+    perService: "/accounts/v1/{id}/disable",
+  },
+  unlockAccount: {
+    method: "POST",
+    versioned: { apiVersion: "v3", path: "/accounts/{id}/unlock" },
+    perService: "/accounts/v1/{id}/unlock",
+  },
+  reloadAccount: {
+    method: "POST",
+    versioned: { apiVersion: "v3", path: "/accounts/{id}/reload" },
+    perService: "/accounts/v1/{id}/reload",
+  },
   listAccountEntitlements: {
     method: "GET",
     versioned: { apiVersion: "v3", path: "/accounts/{id}/entitlements" },
@@ -74,8 +111,16 @@ export const ROUTES: Readonly<Record<RouteName, RouteDefinition>> = {
     versioned: { apiVersion: "v3", path: "/sources/{sourceId}/schemas/{schemaId}" },
     perService: "/sources/v1/{sourceId}/schemas/{schemaId}",
   },
-  getTaskStatus: { method: "GET", versioned: { apiVersion: "v2025", path: "/task-status/{id}" }, perService: "/task-status/v1/{id}" },
-  listTaskStatus: { method: "GET", versioned: { apiVersion: "v2025", path: "/task-status" }, perService: "/task-status/v1" },
+  getTaskStatus: {
+    method: "GET",
+    versioned: { apiVersion: "v2025", path: "/task-status/{id}" },
+    perService: "/task-status/v1/{id}",
+  },
+  listTaskStatus: {
+    method: "GET",
+    versioned: { apiVersion: "v2025", path: "/task-status" },
+    perService: "/task-status/v1",
+  },
   loadUncorrelatedAccounts: {
     method: "POST",
     versioned: { apiVersion: "v2025", path: "/sources/{id}/load-uncorrelated-accounts" },
@@ -130,11 +175,18 @@ export function resolveRoute(
   generation: ApiGeneration = "versioned",
 ): ResolvedRoute {
   const route = ROUTES[name];
-  const template = generation === "versioned" ? `/${route.versioned.apiVersion}${route.versioned.path}` : route.perService;
+  const template =
+    generation === "versioned" ? `/${route.versioned.apiVersion}${route.versioned.path}` : route.perService;
   const path = template.replace(/\{(\w+)\}/g, (_m, key: string) => {
     const value = params[key];
     if (value === undefined || value === "") throw new Error(`route ${name}: missing path parameter "${key}"`);
     return encodeURIComponent(value);
   });
-  return { method: route.method, path, budget: budgetOf(name, generation), experimental: route.experimental === true, creates: route.creates === true };
+  return {
+    method: route.method,
+    path,
+    budget: budgetOf(name, generation),
+    experimental: route.experimental === true,
+    creates: route.creates === true,
+  };
 }

@@ -65,7 +65,8 @@ export function resolveConnectionSettings(
   const baseUrl = normaliseBaseUrl(pick("baseUrl"), hint);
   const clientId = pick("clientId");
   const clientSecret = pick("clientSecret");
-  if (/[\s\u0000-\u001f]/.test(clientId)) throw settingError("clientId", "Malformed ISC setting", hint, "it contains whitespace or control characters");
+  if (/[\s\u0000-\u001f]/.test(clientId))
+    throw settingError("clientId", "Malformed ISC setting", hint, "it contains whitespace or control characters");
   if (/[\u0000-\u001f]/.test(clientSecret)) {
     // Say what is wrong without echoing the value.
     throw settingError("clientSecret", "Malformed ISC setting", hint, "it contains control characters");
@@ -80,7 +81,9 @@ export function describeSetting(settings: ConnectionSettings, name: SettingName)
 }
 
 function settingError(name: SettingName, what: string, hint: SettingHint, problem?: string): ConfigurationError {
-  return new ConfigurationError(`${what} "${name}"${problem ? `: ${problem}` : ""} (${hint(name, SETTING_ENV_VARS[name])})`);
+  return new ConfigurationError(
+    `${what} "${name}"${problem ? `: ${problem}` : ""} (${hint(name, SETTING_ENV_VARS[name])})`,
+  );
 }
 
 /**
@@ -98,11 +101,14 @@ function normaliseBaseUrl(raw: string, hint: SettingHint): string {
     throw fail(`it is not an absolute URL (expected ${BASE_URL_EXAMPLE})`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw fail(`protocol "${url.protocol}" is not http(s)`);
-  if (url.username !== "" || url.password !== "") throw fail("it must not contain user info (credentials belong in clientId/clientSecret)");
+  if (url.username !== "" || url.password !== "")
+    throw fail("it must not contain user info (credentials belong in clientId/clientSecret)");
   if (url.search !== "" || raw.includes("?")) throw fail("it must not contain a query string");
   if (url.hash !== "" || raw.includes("#")) throw fail("it must not contain a fragment");
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    throw fail(`plain http is only allowed for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https for ${url.hostname}`);
+    throw fail(
+      `plain http is only allowed for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https for ${url.hostname}`,
+    );
   }
   if (url.pathname.replace(/\/+$/, "") !== "") {
     throw fail(`it must not contain a path ("${url.pathname}"): give the tenant's API root, e.g. ${BASE_URL_EXAMPLE}`);

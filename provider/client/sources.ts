@@ -9,7 +9,8 @@ export async function getSource(client: IscClient, id: string): Promise<Source |
 
 export async function listSourceSchemas(client: IscClient, sourceId: string): Promise<SourceSchema[]> {
   const { data } = await client.request<SourceSchema[]>("listSourceSchemas", { params: { sourceId } });
-  if (!Array.isArray(data)) throw new Error(`ISC listSourceSchemas for source ${sourceId} did not answer with a JSON array`);
+  if (!Array.isArray(data))
+    throw new Error(`ISC listSourceSchemas for source ${sourceId} did not answer with a JSON array`);
   return data;
 }
 

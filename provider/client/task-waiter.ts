@@ -4,7 +4,13 @@
  * poller that makes ONE list request per tick (`id in (...)`, chunks of 250) for the tasks that are
  * due, while each waiter keeps its own backoff and deadline.
  */
-import { ConfigurationError, TaskFailedError, TaskStatusUnreachableError, TaskTimeoutError, type TaskStateSummary } from "./errors";
+import {
+  ConfigurationError,
+  TaskFailedError,
+  TaskStatusUnreachableError,
+  TaskTimeoutError,
+  type TaskStateSummary,
+} from "./errors";
 import type { IscClient } from "./request";
 import { transientKind } from "./retry";
 import { listTaskStatuses } from "./tasks";
@@ -35,10 +41,11 @@ export interface TaskOutcome {
 /** The one home of the task-wait defaults (resource inputs import these). */
 export const DEFAULT_TASK_TIMEOUT_SECONDS = 600;
 export const DEFAULT_POLL_INTERVAL_MS = 500;
+export const DEFAULT_MAX_POLL_INTERVAL_MS = 5_000;
 export const DEFAULT_TASK_WAIT: Readonly<Required<Omit<WaitForTaskOptions, "onPoll">>> = {
   timeoutMs: DEFAULT_TASK_TIMEOUT_SECONDS * 1000,
   pollIntervalMs: DEFAULT_POLL_INTERVAL_MS,
-  maxPollIntervalMs: 5_000,
+  maxPollIntervalMs: DEFAULT_MAX_POLL_INTERVAL_MS,
   unreachableTimeoutMs: 60_000,
 };
 const DEFAULTS = DEFAULT_TASK_WAIT;
@@ -149,7 +156,10 @@ class TaskStatusPoller {
     const pollStarted = Date.now();
     const due = [...this.waiters].filter((w) => w.dueAt <= Date.now() + COALESCE_MS);
     try {
-      const statuses = await listTaskStatuses(this.client, due.map((w) => w.taskId));
+      const statuses = await listTaskStatuses(
+        this.client,
+        due.map((w) => w.taskId),
+      );
       const byId = new Map(statuses.map((t) => [t.id, t]));
       for (const w of due) {
         w.unreachableSince = undefined;
@@ -167,7 +177,9 @@ class TaskStatusPoller {
         for (const w of due) {
           w.unreachableSince = unreachable ? (w.unreachableSince ?? pollStarted) : undefined;
           if (w.unreachableSince !== undefined && now - w.unreachableSince >= w.unreachableTimeoutMs) {
-            this.finish(w, () => w.reject(new TaskStatusUnreachableError(w.taskId, now - w.unreachableSince!, error.message)));
+            this.finish(w, () =>
+              w.reject(new TaskStatusUnreachableError(w.taskId, now - w.unreachableSince!, error.message)),
+            );
           } else {
             this.observe(w, undefined, error.message);
           }
@@ -197,7 +209,9 @@ class TaskStatusPoller {
     // Not finished, or not listed yet (a task can take a moment to show up after creation).
     const now = Date.now();
     if (now >= w.deadline) {
-      return this.finish(w, () => w.reject(new TaskTimeoutError(w.taskId, now - w.started, summary(w.last), w.lastPollError)));
+      return this.finish(w, () =>
+        w.reject(new TaskTimeoutError(w.taskId, now - w.started, summary(w.last), w.lastPollError)),
+      );
     }
     w.interval = Math.min(w.interval * BACKOFF_FACTOR, w.maxInterval);
     w.dueAt = Math.min(now + w.interval, w.deadline);

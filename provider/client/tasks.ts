@@ -15,7 +15,9 @@ export async function getTaskStatus(client: IscClient, id: string): Promise<Task
 export async function listTaskStatuses(client: IscClient, ids: Iterable<string>): Promise<TaskStatus[]> {
   const found: TaskStatus[] = [];
   for (const chunk of chunkInValues(ids)) {
-    const { data } = await client.request<TaskStatus[]>("listTaskStatus", { query: { filters: isIn("id", chunk), limit: MAX_PAGE_SIZE } });
+    const { data } = await client.request<TaskStatus[]>("listTaskStatus", {
+      query: { filters: isIn("id", chunk), limit: MAX_PAGE_SIZE },
+    });
     if (!Array.isArray(data)) throw new Error("ISC listTaskStatus did not answer with a JSON array");
     found.push(...data);
   }

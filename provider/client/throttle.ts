@@ -57,7 +57,8 @@ export class RetryAfterTooLongError extends Error {
     super(
       `ISC ${method} ${path} was rate limited (429) and ISC asked to wait ${retryAfterSeconds} s, longer than ` +
         `the ${maxRetryAfterSeconds} s this client waits: failing now instead of holding the run. The request was ` +
-        `not processed. Run again later, or raise ${settingName} (at most ${MAX_RETRY_AFTER_BOUND_SECONDS}) to wait it out.`,
+        `not processed. Run again later, or raise ${settingName} (at most ${MAX_RETRY_AFTER_BOUND_SECONDS}) to ` +
+        `wait it out.`,
     );
   }
 }
@@ -134,9 +135,16 @@ export function throttleLayer(options: ThrottleOptions): Layer {
       }
       if (retryAfterSeconds !== undefined && retryAfterSeconds > options.maxRetryAfterSeconds) {
         options.onThrottled(false);
-        throw new RetryAfterTooLongError(method, path, retryAfterSeconds, options.maxRetryAfterSeconds, options.maxRetryAfterSetting);
+        throw new RetryAfterTooLongError(
+          method,
+          path,
+          retryAfterSeconds,
+          options.maxRetryAfterSeconds,
+          options.maxRetryAfterSetting,
+        );
       }
-      const waitMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : backoffDelayMs(throttled, options, random);
+      const waitMs =
+        retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : backoffDelayMs(throttled, options, random);
       if (Date.now() - started + waitMs >= options.maxElapsedMs) {
         options.onThrottled(false);
         return giveUp();

@@ -29,7 +29,8 @@ export type Account = Omit<V3Schema["Account"], "id" | "attributes" | "identityI
  * a multi-valued attribute is sent as a list of strings, as it is read back.
  */
 export interface AccountAttributesCreate {
-  attributes: V3Schema["AccountAttributesCreate"]["attributes"] | ({ sourceId: string } & Record<string, string | string[]>);
+  attributes:
+    V3Schema["AccountAttributesCreate"]["attributes"] | ({ sourceId: string } & Record<string, string | string[]>);
 }
 
 /** `AccountAttributes` (PUT /v3/accounts/{id}). */
@@ -91,13 +92,18 @@ export type SourceSchema = V3Schema["Schema"];
 
 type LoadTaskStatus = NonNullable<NonNullable<V2025Schema["LoadUncorrelatedAccountsTask"]["task"]>["completionStatus"]>;
 
-/** TaskStatus spells it TEMPERROR, LoadUncorrelatedAccountsTask TEMP_ERROR (../shared/isc-openapi/README.md): accept both. */
+/**
+ * TaskStatus spells it TEMPERROR, LoadUncorrelatedAccountsTask TEMP_ERROR (../shared/isc-openapi/README.md): accept
+ * both.
+ */
 export type TaskCompletionStatus = NonNullable<V2025Schema["TaskStatus"]["completionStatus"]> | LoadTaskStatus;
 
 export type TaskStatusMessage = V2025Schema["TaskStatusMessage"];
 
 /** `TaskStatus` (GET /v2025/task-status/{id}), with either spelling of TEMPERROR. */
-export type TaskStatus = Omit<V2025Schema["TaskStatus"], "completionStatus"> & { completionStatus: TaskCompletionStatus | null };
+export type TaskStatus = Omit<V2025Schema["TaskStatus"], "completionStatus"> & {
+  completionStatus: TaskCompletionStatus | null;
+};
 
 /** `LoadUncorrelatedAccountsTask` (POST /v2025/sources/{id}/load-uncorrelated-accounts). */
 export type LoadUncorrelatedAccountsTask = V2025Schema["LoadUncorrelatedAccountsTask"];
@@ -107,7 +113,9 @@ export type SourceClassificationStatus = V2025Schema["SourceClassificationStatus
 
 export type ClassificationStatus = NonNullable<SourceClassificationStatus["status"]>;
 
-/** 200 body of POST /v2025/sources/{sourceId}/classify (inline in the contract; the property name has spaces upstream). */
+/**
+ * 200 body of POST /v2025/sources/{sourceId}/classify (inline in the contract; the property name has spaces upstream).
+ */
 export interface ClassifySubmitResult {
   "Accounts submitted for processing"?: number;
 }

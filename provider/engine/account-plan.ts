@@ -33,8 +33,7 @@ export interface CurrentAccount {
 
 /** What to wait for after the call: the task it answers with, or the account showing the change. */
 export type OperationWait =
-  | { kind: "task" }
-  | { kind: "account"; expect: { identityId: string | null; manuallyCorrelated?: boolean } };
+  { kind: "task" } | { kind: "account"; expect: { identityId: string | null; manuallyCorrelated?: boolean } };
 
 /**
  * One API call of a plan, complete enough to execute without knowing what it is for: the route,
@@ -89,7 +88,8 @@ export interface ReloadOperation extends OperationBase {
   wait: { kind: "task" };
 }
 
-export type AccountOperation = PutAttributesOperation | PatchCorrelationOperation | ToggleOperation | UnlockOperation | ReloadOperation;
+export type AccountOperation =
+  PutAttributesOperation | PatchCorrelationOperation | ToggleOperation | UnlockOperation | ReloadOperation;
 
 /** A value in a difference: an attribute value (as desired, or as read, shaped alike) or a flag. */
 export type DifferenceValue = DesiredAttributeValue | boolean;
@@ -171,15 +171,24 @@ function byCodeUnits(a: string, b: string): number {
 export function accountDifferences(desired: DesiredAccount, current: CurrentAccount): Difference[] {
   const differences: Difference[] = [];
   for (const name of changedAttributeNames(desired.attributes, current.attributes).sort(byCodeUnits)) {
-    differences.push({ field: `attributes.${name}`, expected: desired.attributes[name], actual: managedAttributeValues([name], current.attributes)[name] });
+    differences.push({
+      field: `attributes.${name}`,
+      expected: desired.attributes[name],
+      actual: managedAttributeValues([name], current.attributes)[name],
+    });
   }
   if (desired.identityId !== undefined && desired.identityId !== current.identityId) {
     differences.push({ field: "identityId", expected: desired.identityId, actual: current.identityId });
   }
   if (desired.manuallyCorrelated !== undefined && desired.manuallyCorrelated !== current.manuallyCorrelated) {
-    differences.push({ field: "manuallyCorrelated", expected: desired.manuallyCorrelated, actual: current.manuallyCorrelated });
+    differences.push({
+      field: "manuallyCorrelated",
+      expected: desired.manuallyCorrelated,
+      actual: current.manuallyCorrelated,
+    });
   }
-  if (desired.enabled === current.disabled) differences.push({ field: "enabled", expected: desired.enabled, actual: !current.disabled });
+  if (desired.enabled === current.disabled)
+    differences.push({ field: "enabled", expected: desired.enabled, actual: !current.disabled });
   if (desired.unlock === true && current.locked) differences.push({ field: "locked", expected: false, actual: true });
   return differences;
 }
@@ -194,7 +203,9 @@ export function planAccountChanges(desired: DesiredAccount, current: CurrentAcco
   const plan: AccountOperation[] = [];
   const params = { id: current.id };
 
-  const changed = differences.filter((d) => d.field.startsWith("attributes.")).map((d) => d.field.slice("attributes.".length));
+  const changed = differences
+    .filter((d) => d.field.startsWith("attributes."))
+    .map((d) => d.field.slice("attributes.".length));
   if (changed.length > 0) {
     plan.push({
       kind: "put-attributes",
@@ -215,20 +226,47 @@ export function planAccountChanges(desired: DesiredAccount, current: CurrentAcco
   if (differs("enabled")) {
     plan.push(
       desired.enabled
-        ? { kind: "enable", route: "enableAccount", params, body: toggleBody(desired), description: "enable", wait: { kind: "task" } }
-        : { kind: "disable", route: "disableAccount", params, body: toggleBody(desired), description: "disable", wait: { kind: "task" } },
+        ? {
+            kind: "enable",
+            route: "enableAccount",
+            params,
+            body: toggleBody(desired),
+            description: "enable",
+            wait: { kind: "task" },
+          }
+        : {
+            kind: "disable",
+            route: "disableAccount",
+            params,
+            body: toggleBody(desired),
+            description: "disable",
+            wait: { kind: "task" },
+          },
     );
   }
 
   if (differs("locked")) {
-    plan.push({ kind: "unlock", route: "unlockAccount", params, body: toggleBody(desired), description: "unlock", wait: { kind: "task" } });
+    plan.push({
+      kind: "unlock",
+      route: "unlockAccount",
+      params,
+      body: toggleBody(desired),
+      description: "unlock",
+      wait: { kind: "task" },
+    });
   }
   return plan;
 }
 
 /** The reload `reloadTrigger` asks for: POST .../reload, then wait for its task. */
 export function reloadOperation(id: string): ReloadOperation {
-  return { kind: "reload", route: "reloadAccount", params: { id }, description: "reload from source", wait: { kind: "task" } };
+  return {
+    kind: "reload",
+    route: "reloadAccount",
+    params: { id },
+    description: "reload from source",
+    wait: { kind: "task" },
+  };
 }
 
 /** Fields whose change replaces the account, and whether the old one must go first. */

@@ -4,7 +4,13 @@
  * else stack config `isc:baseUrl` / `isc:clientId` / `isc:clientSecret`, else SAIL_* env.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createIscClient, listAccountEntitlements, resolveConnectionSettings, type ConnectionSettings, type IscClient } from "../client";
+import {
+  createIscClient,
+  listAccountEntitlements,
+  resolveConnectionSettings,
+  type ConnectionSettings,
+  type IscClient,
+} from "../client";
 import { summarizeEntitlements, type EntitlementSummary } from "../resources/account/outputs";
 import { PULUMI_SETTING_HINTS } from "../resources/shared/runtime";
 

@@ -16,9 +16,9 @@
  *
  * Pure: no I/O.
  */
-import { CsvError, parse, type Info } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { SourceSchema } from "../client/types";
+import { readCsvRows } from "../resources/shared/csv-rows";
 import { schemaAttributes } from "./schema-attributes";
 
 /** One account as the file holds it: every column's values (one for single-valued columns). */
@@ -57,7 +57,10 @@ const COMMENT = "#";
 /** The file layout of a source's account schema; throws when the schema names no identity attribute. */
 export function csvLayout(schema: SourceSchema | undefined, sourceLabel: string): CsvLayout {
   const identityAttribute = schema?.identityAttribute;
-  if (!identityAttribute) throw new Error(`source ${sourceLabel} has no account schema with an identity attribute, so its CSV has no key column`);
+  if (!identityAttribute)
+    throw new Error(
+      `source ${sourceLabel} has no account schema with an identity attribute, so its CSV has no key column`,
+    );
   const attributes = schemaAttributes(schema);
   const others = attributes.map((a) => a.name).filter((name) => name !== identityAttribute);
   const multiValued = new Set(attributes.filter((a) => a.isMulti).map((a) => a.name));
@@ -66,7 +69,10 @@ export function csvLayout(schema: SourceSchema | undefined, sourceLabel: string)
 
 /** The records of one account: as many rows as its longest multi-valued column, single values repeated. */
 function accountRecords(account: CsvAccount, layout: CsvLayout): string[][] {
-  const rowCount = Math.max(1, ...layout.columns.filter((c) => layout.multiValued.has(c)).map((c) => account.values[c]?.length ?? 0));
+  const rowCount = Math.max(
+    1,
+    ...layout.columns.filter((c) => layout.multiValued.has(c)).map((c) => account.values[c]?.length ?? 0),
+  );
   const records: string[][] = [];
   for (let i = 0; i < rowCount; i++) {
     records.push(
@@ -84,41 +90,22 @@ function accountRecords(account: CsvAccount, layout: CsvLayout): string[][] {
 
 /** The whole file; accounts are written sorted by nativeIdentity, as the connector asks. */
 export function renderAggregationCsv(layout: CsvLayout, accounts: readonly CsvAccount[]): string {
-  const sorted = [...accounts].sort((a, b) => (a.nativeIdentity < b.nativeIdentity ? -1 : a.nativeIdentity > b.nativeIdentity ? 1 : 0));
+  const sorted = [...accounts].sort((a, b) =>
+    a.nativeIdentity < b.nativeIdentity ? -1 : a.nativeIdentity > b.nativeIdentity ? 1 : 0,
+  );
   const records = [layout.columns, ...sorted.flatMap((account) => accountRecords(account, layout))];
   // csv-stringify quotes a field holding the record delimiter (CRLF) but not a lone CR or LF, which
   // line-based readers would still split on; and a first field starting with the comment character.
   return stringify(records, { record_delimiter: "windows", quoted_match: [/[\r\n]/, new RegExp(`^${COMMENT}`)] });
 }
 
-interface RawRow {
-  row: number;
-  values: string[];
-}
-
-function readRows(content: string | Buffer): { rows: RawRow[]; parseProblem?: CsvRowProblem } {
-  const rows: RawRow[] = [];
-  try {
-    // With `info`, csv-parse returns {record, info} per row, which its typings do not express.
-    const records = parse(content, {
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      comment: COMMENT,
-      comment_no_infix: true,
-      info: true,
-    }) as unknown as Array<{ record: string[]; info: Info }>;
-    for (const { record, info } of records) rows.push({ row: info.records + info.empty_lines + info.comment_lines, values: record });
-    return { rows };
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    const row = Number(err.records ?? 0) + Number(err.empty_lines ?? 0) + Number(err.comment_lines ?? 0) + 1;
-    return { rows, parseProblem: { row, message: `the CSV cannot be parsed: ${err.message}` } };
-  }
-}
-
 /** Header problems, judged like the provider's schema checks: unknown attribute names, the identity column. */
-function headerProblems(row: number, columns: readonly string[], layout: CsvLayout, sourceLabel: string): CsvRowProblem[] {
+function headerProblems(
+  row: number,
+  columns: readonly string[],
+  layout: CsvLayout,
+  sourceLabel: string,
+): CsvRowProblem[] {
   const problems: CsvRowProblem[] = [];
   const known = new Set(layout.columns);
   const seen = new Map<string, number>();
@@ -128,17 +115,28 @@ function headerProblems(row: number, columns: readonly string[], layout: CsvLayo
       return;
     }
     const first = seen.get(name);
-    if (first !== undefined) problems.push({ row, message: `column "${name}" appears twice in the header (columns ${first + 1} and ${index + 1})` });
+    if (first !== undefined)
+      problems.push({
+        row,
+        message: `column "${name}" appears twice in the header (columns ${first + 1} and ${index + 1})`,
+      });
     else seen.set(name, index);
     if (!known.has(name)) {
       problems.push({
         row,
-        message: `column "${name}" is not in the account schema of source ${sourceLabel}; known attributes: ${[...known].sort().join(", ")}`,
+        message:
+          `column "${name}" is not in the account schema of source ${sourceLabel}; known attributes: ` +
+          `${[...known].sort().join(", ")}`,
       });
     }
   });
   if (!seen.has(layout.identityAttribute)) {
-    problems.push({ row, message: `the header has no column "${layout.identityAttribute}", the identity attribute of source ${sourceLabel} (each account's nativeIdentity)` });
+    problems.push({
+      row,
+      message:
+        `the header has no column "${layout.identityAttribute}", the identity attribute of source ` +
+        `${sourceLabel} (each account's nativeIdentity)`,
+    });
   }
   return problems;
 }
@@ -149,11 +147,21 @@ function headerProblems(row: number, columns: readonly string[], layout: CsvLayo
  * A repeated identity that is not adjacent, or whose single-valued columns differ, is a problem
  * naming both rows: the connector's result would depend on behaviour SailPoint does not document.
  */
-export function parseAggregationCsv(content: string | Buffer, layout: CsvLayout, sourceLabel: string): ParsedAggregationCsv {
-  const { rows, parseProblem } = readRows(content);
+export function parseAggregationCsv(
+  content: string | Buffer,
+  layout: CsvLayout,
+  sourceLabel: string,
+): ParsedAggregationCsv {
+  const { rows, parseProblem } = readCsvRows(content, { comment: COMMENT });
   const [header, ...data] = rows;
   if (header === undefined) {
-    return { columns: [], accounts: [], problems: [parseProblem ?? { row: 1, message: "the CSV is empty: the first row must be a header naming the columns" }] };
+    return {
+      columns: [],
+      accounts: [],
+      problems: [
+        parseProblem ?? { row: 1, message: "the CSV is empty: the first row must be a header naming the columns" },
+      ],
+    };
   }
   const columns = header.values.map((c) => c.trim());
   const problems = headerProblems(header.row, columns, layout, sourceLabel);
@@ -164,7 +172,10 @@ export function parseAggregationCsv(content: string | Buffer, layout: CsvLayout,
 
   for (const { row, values } of data) {
     if (values.length !== columns.length) {
-      problems.push({ row, message: `${values.length} values but the header (row ${header.row}) has ${columns.length} columns` });
+      problems.push({
+        row,
+        message: `${values.length} values but the header (row ${header.row}) has ${columns.length} columns`,
+      });
       continue;
     }
     if (identityIndex < 0) continue;
@@ -177,25 +188,35 @@ export function parseAggregationCsv(content: string | Buffer, layout: CsvLayout,
     if (existing && existing !== previous) {
       problems.push({
         row,
-        message: `identity ${JSON.stringify(nativeIdentity)} is also on row ${existing.rows[0]}: an account's rows must be adjacent (the connector reads the file sorted by the identity attribute)`,
+        message:
+          `identity ${JSON.stringify(nativeIdentity)} is also on row ${existing.rows[0]}: an account's rows ` +
+          `must be adjacent (the connector reads the file sorted by the identity attribute)`,
       });
       continue;
     }
     if (existing) {
       const conflict = columns.findIndex(
-        (column, i) => i !== identityIndex && !layout.multiValued.has(column) && (values[i] ?? "") !== (existing.values[column]?.[0] ?? ""),
+        (column, i) =>
+          i !== identityIndex &&
+          !layout.multiValued.has(column) &&
+          (values[i] ?? "") !== (existing.values[column]?.[0] ?? ""),
       );
       if (conflict >= 0) {
         const column = columns[conflict];
         problems.push({
           row,
-          message: `identity ${JSON.stringify(nativeIdentity)} repeats row ${existing.rows[0]} with a different value in single-valued column "${column}" (${JSON.stringify(values[conflict])} vs ${JSON.stringify(existing.values[column]?.[0] ?? "")}); only multi-valued columns may differ on an account's extra rows`,
+          message:
+            `identity ${JSON.stringify(nativeIdentity)} repeats row ${existing.rows[0]} with a different ` +
+            `value in single-valued column "${column}" (${JSON.stringify(values[conflict])} vs ` +
+            `${JSON.stringify(existing.values[column]?.[0] ?? "")}); ` +
+            "only multi-valued columns may differ on an account's extra rows",
         });
         continue;
       }
       existing.rows.push(row);
       columns.forEach((column, i) => {
-        if (layout.multiValued.has(column) && values[i] !== "" && !existing.values[column].includes(values[i])) existing.values[column].push(values[i]);
+        if (layout.multiValued.has(column) && values[i] !== "" && !existing.values[column].includes(values[i]))
+          existing.values[column].push(values[i]);
       });
       continue;
     }

@@ -9,6 +9,7 @@ import { attributeValuesEqual, type DesiredAttributeValue } from "../engine/norm
 import type { AccountDefinition } from "./definitions";
 import { formatLocation } from "./definitions";
 import type { CsvLayout, ParsedCsvAccount } from "./aggregation-csv";
+import { alignedTable, escapedCell } from "./text-table";
 
 export type CsvCheckStatus = "matches" | "differs" | "missing" | "undeclared";
 
@@ -94,15 +95,33 @@ export function checkCsvAgainstDefinitions(
     const definedAt = formatLocation(definition.location);
     const account = inFile.get(definition.nativeIdentity);
     if (!account) {
-      entries.push({ nativeIdentity: definition.nativeIdentity, status: "missing", differences: [], definedAt, rows: [] });
+      entries.push({
+        nativeIdentity: definition.nativeIdentity,
+        status: "missing",
+        differences: [],
+        definedAt,
+        rows: [],
+      });
       continue;
     }
     const differences = differencesOf(definition, account, layout);
-    entries.push({ nativeIdentity: definition.nativeIdentity, status: differences.length > 0 ? "differs" : "matches", differences, definedAt, rows: account.rows });
+    entries.push({
+      nativeIdentity: definition.nativeIdentity,
+      status: differences.length > 0 ? "differs" : "matches",
+      differences,
+      definedAt,
+      rows: account.rows,
+    });
   }
   for (const account of fileAccounts) {
     if (!declared.has(account.nativeIdentity)) {
-      entries.push({ nativeIdentity: account.nativeIdentity, status: "undeclared", differences: [], definedAt: null, rows: account.rows });
+      entries.push({
+        nativeIdentity: account.nativeIdentity,
+        status: "undeclared",
+        differences: [],
+        definedAt: null,
+        rows: account.rows,
+      });
     }
   }
   entries.sort((a, b) => byCodeUnits(a.nativeIdentity, b.nativeIdentity));
@@ -113,7 +132,13 @@ export function checkCsvAgainstDefinitions(
     sourceId: options.sourceId,
     file: options.file,
     accountsInFile: fileAccounts.length,
-    summary: { declared: declared.size, matching: count("matches"), differing: count("differs"), missing: count("missing"), undeclared: count("undeclared") },
+    summary: {
+      declared: declared.size,
+      matching: count("matches"),
+      differing: count("differs"),
+      missing: count("missing"),
+      undeclared: count("undeclared"),
+    },
     accounts: entries,
   };
 }
@@ -142,26 +167,37 @@ export function formatCsvCheckTable(report: CsvCheckReport, options: CsvCheckRen
   const header = ["NATIVE IDENTITY", "STATUS", "FIELD", "IN GIT", "IN FILE", "DEFINED AT", "CSV ROWS"];
   const rows: string[][] = [];
   for (const entry of listed(report, options)) {
-    const identity = JSON.stringify(entry.nativeIdentity).slice(1, -1); // escapes control characters
+    const identity = escapedCell(entry.nativeIdentity);
     const definedAt = entry.definedAt ?? "-";
     const csvRows = entry.rows.length > 0 ? entry.rows.join(",") : "-";
     if (entry.differences.length === 0) {
       rows.push([identity, entry.status, "-", "-", "-", definedAt, csvRows]);
       continue;
     }
-    for (const d of entry.differences) rows.push([identity, entry.status, d.field, JSON.stringify(d.expected), JSON.stringify(d.actual), definedAt, csvRows]);
+    for (const d of entry.differences)
+      rows.push([
+        identity,
+        entry.status,
+        d.field,
+        JSON.stringify(d.expected),
+        JSON.stringify(d.actual),
+        definedAt,
+        csvRows,
+      ]);
   }
-  if (rows.length === 0) return "";
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
-  return `${[header, ...rows].map(line).join("\n")}\n`;
+  return alignedTable(header, rows);
 }
 
 export function csvCheckSummaryLine(report: CsvCheckReport): string {
   const { declared, matching, differing, missing, undeclared } = report.summary;
-  const scope = `${declared} declared account${declared === 1 ? "" : "s"} on source ${report.sourceId}, ${report.accountsInFile} in ${report.file}`;
+  const scope =
+    `${declared} declared account${declared === 1 ? "" : "s"} on source ${report.sourceId}, ` +
+    `${report.accountsInFile} in ${report.file}`;
   if (!isHarmful(report)) {
     return `Safe to aggregate: no declared account would be removed or changed (${scope}; ${undeclared} undeclared).`;
   }
-  return `Harmful: aggregating would remove ${missing} and overwrite ${differing} declared account${missing + differing === 1 ? "" : "s"} (${scope}; ${matching} match, ${undeclared} undeclared).`;
+  return (
+    `Harmful: aggregating would remove ${missing} and overwrite ${differing} declared ` +
+    `account${missing + differing === 1 ? "" : "s"} (${scope}; ${matching} match, ${undeclared} undeclared).`
+  );
 }

@@ -82,7 +82,10 @@ export function listDefinitionFiles(root: string): DefinitionFileListing {
       if (stat.isDirectory()) {
         const real = fs.realpathSync(absolute);
         if (ancestors.has(real)) {
-          problems.push({ relative: child, message: `symlink loop: it points back to ${JSON.stringify(real)}, a folder that contains it` });
+          problems.push({
+            relative: child,
+            message: `symlink loop: it points back to ${JSON.stringify(real)}, a folder that contains it`,
+          });
         } else if (!seenDirectories.has(real)) {
           seenDirectories.add(real);
           walk(child, new Set([...ancestors, real]));

@@ -2,6 +2,7 @@
  * Renderings of a DriftReport: the documented JSON format (docs/drift-json.md) and the human table.
  */
 import type { AccountDrift, DifferenceValue, DriftReport } from "./drift-report";
+import { alignedTable, escapedCell } from "./text-table";
 
 export interface RenderOptions {
   /** List in-sync accounts too (by default only accounts that need attention are listed). */
@@ -29,7 +30,10 @@ export function driftSummaryLine(report: DriftReport): string {
     return `No drift: ${scope} ${managed === 1 ? "matches" : "match"} the definitions.`;
   }
   const duplicated = duplicates > 0 ? `, ${duplicates} duplicated nativeIdentit${duplicates === 1 ? "y" : "ies"}` : "";
-  return `Drift: ${drifted} drifted, ${missing} missing, ${unmanaged} unmanaged, ${inSync} in sync${duplicated} (${scope})`;
+  return (
+    `Drift: ${drifted} drifted, ${missing} missing, ${unmanaged} unmanaged, ${inSync} in sync${duplicated} ` +
+    `(${scope})`
+  );
 }
 
 /** JSON text keeps strings, lists, booleans and null distinguishable (`"true"` vs `true`). */
@@ -39,12 +43,12 @@ function renderValue(value: DifferenceValue): string {
 
 /** The source as every other output names it: by name (the id when the name is unknown; `--json` has both). */
 function sourceCell(report: DriftReport, sourceId: string): string {
-  return JSON.stringify(report.sources.find((s) => s.id === sourceId)?.name ?? sourceId).slice(1, -1);
+  return escapedCell(report.sources.find((s) => s.id === sourceId)?.name ?? sourceId);
 }
 
 /** Where the account is defined, `file:line` as the user gave the directory (openable from a CI log). */
 function definedAtCell(account: Pick<AccountDrift, "definedAt">): string {
-  return account.definedAt === null ? "-" : JSON.stringify(account.definedAt).slice(1, -1);
+  return account.definedAt === null ? "-" : escapedCell(account.definedAt);
 }
 
 /**
@@ -55,9 +59,17 @@ export function formatDriftTable(report: DriftReport, options: RenderOptions = {
   const header = ["SOURCE", "NATIVE IDENTITY", "STATUS", "DEFINED AT", "FIELD", "EXPECTED", "ACTUAL"];
   const rows: string[][] = [];
   for (const account of [...listedAccounts(report, options), ...duplicateEntries(report)]) {
-    const identity = JSON.stringify(account.nativeIdentity).slice(1, -1); // escapes control characters
+    const identity = escapedCell(account.nativeIdentity);
     if (account.differences.length === 0) {
-      rows.push([sourceCell(report, account.sourceId), identity, account.status, definedAtCell(account), "-", "-", "-"]);
+      rows.push([
+        sourceCell(report, account.sourceId),
+        identity,
+        account.status,
+        definedAtCell(account),
+        "-",
+        "-",
+        "-",
+      ]);
       continue;
     }
     for (const d of account.differences) {
@@ -65,10 +77,7 @@ export function formatDriftTable(report: DriftReport, options: RenderOptions = {
       rows.push([sourceCell(report, account.sourceId), identity, account.status, definedAtCell(account), ...values]);
     }
   }
-  if (rows.length === 0) return "";
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
-  return `${[header, ...rows].map(line).join("\n")}\n`;
+  return alignedTable(header, rows);
 }
 
 /** Table rows only: a nativeIdentity held by several accounts, expected on one, every id shown. */

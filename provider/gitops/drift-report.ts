@@ -83,7 +83,14 @@ function driftEntry(
   differences: Difference[],
   definedAt: string | null,
 ): AccountDrift {
-  return { sourceId: subject.sourceId, nativeIdentity: subject.nativeIdentity, accountId, status, differences, definedAt };
+  return {
+    sourceId: subject.sourceId,
+    nativeIdentity: subject.nativeIdentity,
+    accountId,
+    status,
+    differences,
+    definedAt,
+  };
 }
 
 /**
@@ -101,7 +108,11 @@ function accountsByNativeIdentity(accounts: readonly Account[]): Map<string, Acc
   return byNativeIdentity;
 }
 
-export function compareWithTenant(definitions: readonly AccountDefinition[], scans: readonly SourceScan[], options: CompareOptions): DriftReport {
+export function compareWithTenant(
+  definitions: readonly AccountDefinition[],
+  scans: readonly SourceScan[],
+  options: CompareOptions,
+): DriftReport {
   const entries: AccountDrift[] = [];
   const duplicates: DuplicateAccounts[] = [];
   for (const scan of scans) {
@@ -116,7 +127,9 @@ export function compareWithTenant(definitions: readonly AccountDefinition[], sca
         continue;
       }
       const differences = accountDifferences(definition, currentFromAccount(account));
-      entries.push(driftEntry(definition, account.id, differences.length > 0 ? "drifted" : "in-sync", differences, definedAt));
+      entries.push(
+        driftEntry(definition, account.id, differences.length > 0 ? "drifted" : "in-sync", differences, definedAt),
+      );
     }
     for (const [nativeIdentity, same] of byNativeIdentity) {
       const definedAt = declared.get(nativeIdentity) ?? null;

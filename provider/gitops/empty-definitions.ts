@@ -16,6 +16,10 @@ export interface DefinitionsCount {
 /** Why an empty set is refused, and the explicit ways to allow it; undefined when there are accounts. */
 export function emptyDefinitionsProblem(dir: string, count: DefinitionsCount, howToAllow: string): string | undefined {
   if (count.accounts > 0) return undefined;
-  const found = count.files === 0 ? `no definition files (*.yaml, *.yml) in ${dir}` : `no accounts are defined in ${dir}`;
-  return `${found}: applying that would delete every account this stack manages. If that is what you want, ${howToAllow}`;
+  const found =
+    count.files === 0 ? `no definition files (*.yaml, *.yml) in ${dir}` : `no accounts are defined in ${dir}`;
+  return (
+    `${found}: applying that would delete every account this stack manages. If that is what you want, ` +
+    `${howToAllow}`
+  );
 }

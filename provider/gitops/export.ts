@@ -46,14 +46,18 @@ function byCodeUnits(a: string, b: string): number {
  * without the identity attribute, which the provider fills from nativeIdentity. Throws on names the
  * schema does not have, so a typo never silently exports nothing.
  */
-export function exportedAttributeNames(source: Pick<ExportedSource, "id" | "name" | "schema">, requested?: readonly string[]): string[] {
+export function exportedAttributeNames(
+  source: Pick<ExportedSource, "id" | "name" | "schema">,
+  requested?: readonly string[],
+): string[] {
   const schemaNames = schemaAttributes(source.schema).map((a) => a.name);
   const identity = source.schema?.identityAttribute;
   if (requested !== undefined && requested.length > 0) {
     const unknown = requested.filter((name) => !schemaNames.includes(name));
     if (unknown.length > 0) {
       throw new Error(
-        `--attribute ${unknown.join(", ")}: not in the account schema of source "${source.name}" (${source.id}); known attributes: ${[...schemaNames].sort(byCodeUnits).join(", ")}`,
+        `--attribute ${unknown.join(", ")}: not in the account schema of source "${source.name}" (${source.id}); ` +
+          `known attributes: ${[...schemaNames].sort(byCodeUnits).join(", ")}`,
       );
     }
     return [...new Set(requested)].filter((name) => name !== identity);
@@ -73,7 +77,9 @@ function definitionValue(value: AttributeValue | undefined, multi: boolean): Des
   return canonical;
 }
 
-/** Accounts by nativeIdentity; when ISC holds two with one nativeIdentity, the lowest id wins (and a warning says so). */
+/**
+ * Accounts by nativeIdentity; when ISC holds two with one nativeIdentity, the lowest id wins (and a warning says so).
+ */
 function uniqueAccounts(accounts: readonly Account[], warnings: string[]): Account[] {
   const groups = new Map<string, Account[]>();
   for (const account of accounts) {
@@ -86,7 +92,8 @@ function uniqueAccounts(accounts: readonly Account[], warnings: string[]): Accou
     const sorted = [...group].sort((a, b) => byCodeUnits(a.id, b.id));
     if (sorted.length > 1) {
       warnings.push(
-        `nativeIdentity ${JSON.stringify(nativeIdentity)} is held by ${sorted.length} accounts (${sorted.map((a) => a.id).join(", ")}); exported only ${sorted[0].id}`,
+        `nativeIdentity ${JSON.stringify(nativeIdentity)} is held by ${sorted.length} accounts ` +
+          `(${sorted.map((a) => a.id).join(", ")}); exported only ${sorted[0].id}`,
       );
     }
     chosen.push(sorted[0]);
@@ -98,11 +105,17 @@ function uniqueAccounts(accounts: readonly Account[], warnings: string[]): Accou
 export function renderExport(source: ExportedSource, options: ExportOptions = {}): RenderedExport {
   const warnings: string[] = [];
   const names = exportedAttributeNames(source, options.attributes);
-  const multiValued = new Set(schemaAttributes(source.schema).filter((a) => a.isMulti).map((a) => a.name));
+  const multiValued = new Set(
+    schemaAttributes(source.schema)
+      .filter((a) => a.isMulti)
+      .map((a) => a.name),
+  );
   const accounts: ExportedAccount[] = uniqueAccounts(source.accounts, warnings).map((account) => {
     const entry: ExportedAccount = { nativeIdentity: account.nativeIdentity };
     if (names.length > 0) {
-      entry.attributes = Object.fromEntries(names.map((name) => [name, definitionValue(account.attributes?.[name], multiValued.has(name))]));
+      entry.attributes = Object.fromEntries(
+        names.map((name) => [name, definitionValue(account.attributes?.[name], multiValued.has(name))]),
+      );
     }
     // Only correlation is declared: uncorrelated accounts stay "not managed" so adopting them changes nothing.
     if (account.identityId) entry.identityId = account.identityId;

@@ -85,7 +85,11 @@ export function loadDefinitionsSync(dir: string): LoadResult {
     try {
       bytes = fs.readFileSync(absolute);
     } catch (err) {
-      result.errors.push({ file, line: 0, message: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      result.errors.push({
+        file,
+        line: 0,
+        message: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      });
       continue;
     }
     const decoded = decodeUtf8(bytes);
@@ -102,7 +106,9 @@ export function loadDefinitionsSync(dir: string): LoadResult {
       if (first) {
         result.errors.push({
           ...identity.location,
-          message: `duplicate account ${identity.nativeIdentity} on source ${identity.sourceId} (first defined at ${formatLocation(first)})`,
+          message:
+            `duplicate account ${identity.nativeIdentity} on source ${identity.sourceId} (first defined at ` +
+            `${formatLocation(first)})`,
         });
         continue;
       }
@@ -115,8 +121,9 @@ export function loadDefinitionsSync(dir: string): LoadResult {
         result.warnings.push({
           ...identity.location,
           message:
-            `nativeIdentity ${JSON.stringify(identity.nativeIdentity)} differs only in case from ${JSON.stringify(sameButCase.nativeIdentity)} ` +
-            `(${formatLocation(sameButCase.location)}) on source ${identity.sourceId}; many tenants treat them as one account`,
+            `nativeIdentity ${JSON.stringify(identity.nativeIdentity)} differs only in case from ` +
+            `${JSON.stringify(sameButCase.nativeIdentity)} (${formatLocation(sameButCase.location)}) on source ` +
+            `${identity.sourceId}; many tenants treat them as one account`,
         });
       } else {
         firstBySpelling.set(spellingKey, identity);
@@ -183,34 +190,64 @@ export function parseDefinitionsFile(file: string, text: string): ParsedDefiniti
 
 type Locate = (offset: number) => { line: number; column: number };
 
-function parseDefinitionsDocument(file: string, doc: Document, text: string, at: Locate): ParsedFile & { identities: DeclaredIdentity[] } {
-  const syntaxErrors = doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: yamlErrorMessage(e.code, e.message, text, e.pos[0]) }));
+function parseDefinitionsDocument(
+  file: string,
+  doc: Document,
+  text: string,
+  at: Locate,
+): ParsedFile & { identities: DeclaredIdentity[] } {
+  const syntaxErrors = doc.errors.map((e) => ({
+    file,
+    ...at(e.pos[0]),
+    message: yamlErrorMessage(e.code, e.message, text, e.pos[0]),
+  }));
   const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
   if (empty && syntaxErrors.length === 0) return { definitions: [], errors: [], identities: [] };
   // The parser recovers from most syntax errors; the accounts next to one are not trusted, the rest are.
-  const untrusted = syntaxErrors.length > 0 ? accountsNearErrors(doc, doc.errors.map((e) => e.pos[0]), at) : new Set<number>();
+  const untrusted =
+    syntaxErrors.length > 0
+      ? accountsNearErrors(
+          doc,
+          doc.errors.map((e) => e.pos[0]),
+          at,
+        )
+      : new Set<number>();
   if (untrusted === undefined) return { definitions: [], errors: syntaxErrors, identities: [] };
 
   let data: unknown;
   try {
     data = doc.toJS(); // throws on alias bombs (more aliases than yaml's maxAliasCount)
   } catch (err) {
-    return { definitions: [], errors: [...syntaxErrors, { file, line: 1, message: `YAML error: ${(err as Error).message}` }], identities: [] };
+    return {
+      definitions: [],
+      errors: [...syntaxErrors, { file, line: 1, message: `YAML error: ${(err as Error).message}` }],
+      identities: [],
+    };
   }
   const identities = declaredIdentities(file, doc, data, untrusted, at);
   const untrustedPaths = [...untrusted].map((index) => ["accounts", index]);
   const validate = definitionsValidator();
   if (!validate(data)) {
-    const problems = schemaProblems(validate.errors ?? []).filter((p) => !(p.path[0] === "accounts" && untrusted.has(p.path[1] as number)));
+    const problems = schemaProblems(validate.errors ?? []).filter(
+      (p) => !(p.path[0] === "accounts" && untrusted.has(p.path[1] as number)),
+    );
     // What the parser made of a garbled line says nothing the syntax error does not.
     const syntaxLines = new Set(syntaxErrors.map((e) => e.line));
     const schemaErrors = problems
       .map((p) => ({ file, ...at(offsetOf(doc, p.path, p.key)), message: p.message }))
       .filter((e) => !syntaxLines.has(e.line));
     const errors = [...syntaxErrors, ...schemaErrors].sort((a, b) => a.line - b.line || a.column - b.column);
-    return { ...usableAccounts(file, doc, data as DefinitionsFile, [...problems.map((p) => p.path), ...untrustedPaths], at), errors, identities };
+    return {
+      ...usableAccounts(file, doc, data, [...problems.map((p) => p.path), ...untrustedPaths], at),
+      errors,
+      identities,
+    };
   }
-  return { ...usableAccounts(file, doc, data as DefinitionsFile, untrustedPaths, at), errors: syntaxErrors, identities };
+  return {
+    ...usableAccounts(file, doc, data as DefinitionsFile, untrustedPaths, at),
+    errors: syntaxErrors,
+    identities,
+  };
 }
 
 /**
@@ -238,7 +275,13 @@ function accountsNearErrors(doc: Document, offsets: readonly number[], at: Locat
 }
 
 /** source + nativeIdentity of every trusted entry that has both as strings, whatever else is wrong with it. */
-function declaredIdentities(file: string, doc: Document, data: unknown, untrusted: ReadonlySet<number>, at: Locate): DeclaredIdentity[] {
+function declaredIdentities(
+  file: string,
+  doc: Document,
+  data: unknown,
+  untrusted: ReadonlySet<number>,
+  at: Locate,
+): DeclaredIdentity[] {
   if (typeof data !== "object" || data === null) return [];
   const { source, accounts } = data as { source?: unknown; accounts?: unknown };
   if (typeof source !== "string" || !Array.isArray(accounts)) return [];
@@ -246,7 +289,9 @@ function declaredIdentities(file: string, doc: Document, data: unknown, untruste
     if (untrusted.has(index) || typeof entry !== "object" || entry === null) return [];
     const nativeIdentity = (entry as { nativeIdentity?: unknown }).nativeIdentity;
     if (typeof nativeIdentity !== "string") return [];
-    return [{ sourceId: source, nativeIdentity, location: { file, line: at(offsetOf(doc, ["accounts", index])).line } }];
+    return [
+      { sourceId: source, nativeIdentity, location: { file, line: at(offsetOf(doc, ["accounts", index])).line } },
+    ];
   });
 }
 
@@ -274,8 +319,15 @@ function usableAccounts(
   return { sourceId: data.source, definitions };
 }
 
-/** The definition of an entry that passed the schema and the Account's checks: the same conversion Pulumi inputs get. */
-function toDefinition(sourceId: string, defaults: FileDefaults, entry: AccountEntry, location: DefinitionLocation): AccountDefinition {
+/**
+ * The definition of an entry that passed the schema and the Account's checks: the same conversion Pulumi inputs get.
+ */
+function toDefinition(
+  sourceId: string,
+  defaults: FileDefaults,
+  entry: AccountEntry,
+  location: DefinitionLocation,
+): AccountDefinition {
   // Only keys the author wrote (or defaulted) stay: absent means "not managed" downstream.
   const declared = desiredAccountFrom({ ...defaults, ...entry, sourceId });
   return { ...declared, resourceName: accountResourceName(sourceId, entry.nativeIdentity), location };

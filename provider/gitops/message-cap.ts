@@ -13,8 +13,12 @@ export function capQuotedInput(message: string): string {
     const inner = quoted.slice(1, -1);
     if (inner.length <= MAX_QUOTED) return quoted;
     // Never end the excerpt inside an escape (a lone `\` would swallow the closing quote).
-    const head = inner.slice(0, MAX_QUOTED).replace(/\\+$/, (slashes) => (slashes.length % 2 === 1 ? slashes.slice(1) : slashes));
+    const head = inner
+      .slice(0, MAX_QUOTED)
+      .replace(/\\+$/, (slashes) => (slashes.length % 2 === 1 ? slashes.slice(1) : slashes));
     return `"${head}..." (${inner.length} characters)`;
   });
-  return capped.length <= MAX_MESSAGE ? capped : `${capped.slice(0, MAX_MESSAGE)}... (message cut at ${MAX_MESSAGE} characters)`;
+  return capped.length <= MAX_MESSAGE
+    ? capped
+    : `${capped.slice(0, MAX_MESSAGE)}... (message cut at ${MAX_MESSAGE} characters)`;
 }

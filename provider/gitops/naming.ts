@@ -9,7 +9,8 @@
  * collision-free), `:` (Pulumi URNs use `::` as separator), and control / non-space whitespace
  * characters that would make names unreadable or ambiguous in logs.
  */
-const UNSAFE = /[%:\u0000-\u001f\u007f-\u009f\u2028\u2029\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]/gu;
+const UNSAFE =
+  /[%:\u0000-\u001f\u007f-\u009f\u2028\u2029\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]/gu;
 
 function escapeChar(char: string): string {
   return [...Buffer.from(char, "utf8")].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("");

@@ -45,16 +45,19 @@ export function accountsFromDirectory(dir: string, opts: AccountsFromDirectoryOp
   let definitions = loaded.definitions;
   if (opts.sourceIds) {
     const unknown = opts.sourceIds.filter((id) => !loaded.sourceIds.includes(id));
-    if (unknown.length > 0) throw new Error(`sourceIds not named by any definitions file in ${dir}: ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      throw new Error(`sourceIds not named by any definitions file in ${dir}: ${unknown.join(", ")}`);
     const wanted = new Set(opts.sourceIds);
     definitions = definitions.filter((d) => wanted.has(d.sourceId));
   }
   const emptyProblem = emptyDefinitionsProblem(
     dir,
     { accounts: definitions.length, files: loaded.files.length },
-    `pass { allowEmpty: true } to accountsFromDirectory() or set the stack config ${ALLOW_EMPTY_CONFIG_KEY} to true (pulumi config set ${ALLOW_EMPTY_CONFIG_KEY} true)`,
+    `pass { allowEmpty: true } to accountsFromDirectory() or set the stack config ${ALLOW_EMPTY_CONFIG_KEY} to ` +
+      `true (pulumi config set ${ALLOW_EMPTY_CONFIG_KEY} true)`,
   );
-  if (emptyProblem && !(opts.allowEmpty ?? new pulumi.Config("isc-accounts").getBoolean("allowEmpty") ?? false)) throw new Error(emptyProblem);
+  if (emptyProblem && !(opts.allowEmpty ?? new pulumi.Config("isc-accounts").getBoolean("allowEmpty") ?? false))
+    throw new Error(emptyProblem);
   return definitions.map((definition) => {
     const account = new Account(definition.resourceName, accountArgs(definition), opts.resourceOptions);
     definitionOf.set(account, definition);

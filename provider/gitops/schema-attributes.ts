@@ -6,7 +6,12 @@ export interface SchemaAttribute {
   isMulti: boolean;
 }
 
-/** Named attributes in schema order (the OpenAPI contract marks `name` optional; a nameless one cannot be a column or key). */
+/**
+ * Named attributes in schema order (the OpenAPI contract marks `name` optional; a nameless one cannot be a column or
+ * key).
+ */
 export function schemaAttributes(schema: SourceSchema | undefined): SchemaAttribute[] {
-  return (schema?.attributes ?? []).flatMap((a) => (typeof a.name === "string" && a.name !== "" ? [{ name: a.name, isMulti: a.isMulti === true }] : []));
+  return (schema?.attributes ?? []).flatMap((a) =>
+    typeof a.name === "string" && a.name !== "" ? [{ name: a.name, isMulti: a.isMulti === true }] : [],
+  );
 }

@@ -60,7 +60,7 @@ let compiled: ValidateFunction | undefined;
 export function definitionsValidator(): ValidateFunction {
   if (!compiled) {
     const schema = accountsJsonSchema();
-    ((schema.definitions as Record<string, JsonSchema>).account as JsonSchema)[ACCOUNT_CHECK] = true;
+    (schema.definitions as Record<string, JsonSchema>).account[ACCOUNT_CHECK] = true;
     // `patternErrorMessage` is the VS Code / yaml-language-server extension the schema uses for
     // readable pattern errors; ajv must accept it (and we reuse it below).
     const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
@@ -128,7 +128,9 @@ function describeValue(value: unknown): string {
 
 function typeMessage(error: ErrorObject): string {
   const expected = ([] as string[]).concat(error.params.type as string | string[]);
-  const names = expected.map((t) => (t === "array" && expected.includes("string") ? "a list of strings" : TYPE_NAMES[t] ?? t));
+  const names = expected.map((t) =>
+    t === "array" && expected.includes("string") ? "a list of strings" : (TYPE_NAMES[t] ?? t),
+  );
   const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}` : names[0];
   const got = describeValue(error.data);
   // YAML silently turns 00123 into 123 and true into a boolean: say how to keep it as text.
@@ -145,7 +147,10 @@ function problemMessage(error: ErrorObject): string {
     case "type":
       return typeMessage(error);
     case "pattern":
-      return `${parent?.patternErrorMessage ?? `must match ${String(error.params.pattern)}`}, got ${JSON.stringify(error.data)}`;
+      return (
+        `${parent?.patternErrorMessage ?? `must match ${String(error.params.pattern)}`}, got ` +
+        `${JSON.stringify(error.data)}`
+      );
     case "minLength":
       return "must not be empty";
     case "required":
@@ -171,7 +176,9 @@ function withoutRestatements(errors: readonly ErrorObject[]): ErrorObject[] {
     return e.keyword === "type" || (isAccountFieldName(field) && accountField(field).type.startsWith("iscId"));
   };
   const schemaPaths = errors.filter(schemaSpeaks).map((e) => e.instancePath);
-  const checks = errors.filter((e) => e.keyword === ACCOUNT_CHECK && !schemaPaths.some((path) => related(path, e.instancePath)));
+  const checks = errors.filter(
+    (e) => e.keyword === ACCOUNT_CHECK && !schemaPaths.some((path) => related(path, e.instancePath)),
+  );
   const checked = checks.map((e) => e.instancePath);
   return errors.filter((e) =>
     e.keyword === ACCOUNT_CHECK
@@ -187,7 +194,11 @@ export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] 
     if (error.keyword === "additionalProperties") {
       const key = String(error.params.additionalProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
-      return { path: segments, key, message: located([...segments, key], `unknown key "${key}" (allowed: ${allowed.join(", ")})`) };
+      return {
+        path: segments,
+        key,
+        message: located([...segments, key], `unknown key "${key}" (allowed: ${allowed.join(", ")})`),
+      };
     }
     return { path: segments, message: located(segments, problemMessage(error)) };
   });

@@ -2,7 +2,14 @@
 import { AccountOperations, type AccountAction } from "../account-operations";
 import { isPlainObject, jsonBody, mediaType, pathParam, type ApiHandler, type ApiRequest } from "../api";
 import { accountDisplayName } from "../attributes";
-import { applyPaging, collectionHeaders, parseFilterParameter, parsePaging, parseSorters, type SortCatalog } from "../collection";
+import {
+  applyPaging,
+  collectionHeaders,
+  parseFilterParameter,
+  parsePaging,
+  parseSorters,
+  type SortCatalog,
+} from "../collection";
 import { ApiError } from "../errors";
 import { pinnedValues, type FilterCatalog } from "../filters";
 import type { AccountRecord } from "../model";
@@ -35,7 +42,12 @@ function accountFilters(tenant: TenantStore): FilterCatalog<AccountRecord> {
     id: { type: "string", ops: strings, value: (a) => a.id },
     identityId: { type: "string", ops: strings, value: (a) => a.identityId },
     name: { type: "string", ops: strings, value: (a) => accountName(tenant, a) },
-    nativeIdentity: { type: "string", ops: strings, value: (a) => a.nativeIdentity, fold: (text) => tenant.foldNativeIdentity(text) },
+    nativeIdentity: {
+      type: "string",
+      ops: strings,
+      value: (a) => a.nativeIdentity,
+      fold: (text) => tenant.foldNativeIdentity(text),
+    },
     sourceId: { type: "string", ops: strings, value: (a) => a.sourceId },
     uncorrelated: { type: "boolean", ops: ["eq"], value: (a) => a.identityId === null },
     manuallyCorrelated: { type: "boolean", ops: ["eq"], value: (a) => a.manuallyCorrelated },
@@ -71,7 +83,10 @@ function toggleBody(request: ApiRequest, action: AccountAction): void {
   if (action === "reload") return;
   const body = jsonBody(request, {});
   if (!isPlainObject(body)) throw ApiError.badRequest("The request body must be a JSON object");
-  const types: Record<string, "string" | "boolean"> = { externalVerificationId: "string", forceProvisioning: "boolean" };
+  const types: Record<string, "string" | "boolean"> = {
+    externalVerificationId: "string",
+    forceProvisioning: "boolean",
+  };
   if (action === "unlock") types.unlockIDNAccount = "boolean";
   for (const [name, type] of Object.entries(types)) {
     if (body[name] !== undefined && typeof body[name] !== type) throw ApiError.badRequest(`${name} must be a ${type}`);
@@ -90,7 +105,8 @@ export function accountHandlers(services: SimulatorServices): Record<AccountRout
 
   const attributesOf = (request: ApiRequest): Record<string, unknown> => {
     const body = jsonBody(request);
-    if (!isPlainObject(body) || !isPlainObject(body.attributes)) throw ApiError.badRequest("The body must be {\"attributes\": {...}}");
+    if (!isPlainObject(body) || !isPlainObject(body.attributes))
+      throw ApiError.badRequest('The body must be {"attributes": {...}}');
     return body.attributes;
   };
 
@@ -121,7 +137,11 @@ export function accountHandlers(services: SimulatorServices): Record<AccountRout
       if (filter) accounts = accounts.filter(filter.matches);
       if (sorter) accounts = [...accounts].sort(sorter);
       const page = applyPaging(accounts, paging);
-      return { status: 200, body: page.items.map((account) => accountView(tenant, account)), headers: collectionHeaders(page, paging) };
+      return {
+        status: 200,
+        body: page.items.map((account) => accountView(tenant, account)),
+        headers: collectionHeaders(page, paging),
+      };
     },
 
     createAccount: (request) => {
@@ -145,7 +165,10 @@ export function accountHandlers(services: SimulatorServices): Record<AccountRout
       return { status: 202, body: {} };
     },
 
-    deleteAccount: (request) => ({ status: 202, body: { id: operations.remove(pathParam(request, "id"), request.clientId) } }),
+    deleteAccount: (request) => ({
+      status: 202,
+      body: { id: operations.remove(pathParam(request, "id"), request.clientId) },
+    }),
 
     enableAccount: action("enable"),
     disableAccount: action("disable"),

@@ -7,7 +7,7 @@ import { SimulatorAdminError } from "../admin";
 import { errorResponseBody } from "../errors";
 import { FaultConfigError, type FaultInjector } from "../faults";
 import type { RequestLog } from "../request-log";
-import type { AdminAccountInput, AdminAccountPatch, SeedData, SimulatorAdmin } from "../types";
+import type { AdminAccountInput, SimulatorAdmin } from "../types";
 
 export interface AdminHttpContext {
   admin: SimulatorAdmin;
@@ -52,7 +52,7 @@ function route(request: AdminRequest, context: AdminHttpContext): ApiResponse {
 
   if (path === "/state" && method === "GET") return { status: 200, body: admin.state() };
   if (path === "/seed" && method === "POST") {
-    admin.seed(json(request) as SeedData);
+    admin.seed(json(request));
     return { status: 204 };
   }
   if (path === "/requests" && method === "GET") return { status: 200, body: requestLog.list() };
@@ -69,7 +69,8 @@ function route(request: AdminRequest, context: AdminHttpContext): ApiResponse {
     faults.reset();
     return { status: 204 };
   }
-  if (path === "/tasks/complete" && method === "POST") return { status: 200, body: { completed: context.completeTasks() } };
+  if (path === "/tasks/complete" && method === "POST")
+    return { status: 200, body: { completed: context.completeTasks() } };
   if (path === "/tasks/hold" && method === "POST") {
     const { hold } = json(request);
     if (typeof hold !== "boolean") throw new AdminBadRequest("hold must be true or false");
@@ -80,13 +81,16 @@ function route(request: AdminRequest, context: AdminHttpContext): ApiResponse {
     context.expireAllTokens();
     return { status: 204 };
   }
-  if (path === "/accounts" && method === "GET") return { status: 200, body: admin.listAccounts(request.query.get("sourceId") ?? undefined) };
-  if (path === "/accounts" && method === "POST") return { status: 201, body: admin.createAccount(json(request) as unknown as AdminAccountInput) };
+  if (path === "/accounts" && method === "GET")
+    return { status: 200, body: admin.listAccounts(request.query.get("sourceId") ?? undefined) };
+  if (path === "/accounts" && method === "POST")
+    return { status: 201, body: admin.createAccount(json(request) as unknown as AdminAccountInput) };
   if (accountId !== undefined && method === "GET") {
     const account = admin.getAccount(accountId);
     return account ? { status: 200, body: account } : error(404, `Account "${accountId}" not found`);
   }
-  if (accountId !== undefined && method === "PATCH") return { status: 200, body: admin.updateAccount(accountId, json(request) as AdminAccountPatch) };
+  if (accountId !== undefined && method === "PATCH")
+    return { status: 200, body: admin.updateAccount(accountId, json(request)) };
   if (accountId !== undefined && method === "DELETE") {
     return admin.deleteAccount(accountId) ? { status: 204 } : error(404, `Account "${accountId}" not found`);
   }

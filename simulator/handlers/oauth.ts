@@ -44,7 +44,10 @@ function basicCredentials(headers: IncomingHttpHeaders): { clientId: string; cli
   const decoded = Buffer.from(match[1], "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
-  return { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
+  return {
+    clientId: decodeURIComponent(decoded.slice(0, colon)),
+    clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+  };
 }
 
 /** Each parameter from the form body, else from the query string. */
@@ -53,7 +56,8 @@ function tokenParameters(body: URLSearchParams, query: URLSearchParams): (name: 
 }
 
 export async function handleTokenRequest(request: TokenRequest, settings: TokenSettings): Promise<ApiResponse> {
-  if (request.method !== "POST") return { ...oauthError(405, "invalid_request", "Use POST"), headers: { Allow: "POST" } };
+  if (request.method !== "POST")
+    return { ...oauthError(405, "invalid_request", "Use POST"), headers: { Allow: "POST" } };
   let body: URLSearchParams | undefined;
   try {
     body = await formFields(request.headers, request.body);
@@ -62,13 +66,20 @@ export async function handleTokenRequest(request: TokenRequest, settings: TokenS
     throw error;
   }
   if (body === undefined) {
-    return oauthError(400, "invalid_request", "The body must be multipart/form-data or application/x-www-form-urlencoded");
+    return oauthError(
+      400,
+      "invalid_request",
+      "The body must be multipart/form-data or application/x-www-form-urlencoded",
+    );
   }
   const parameter = tokenParameters(body, request.query);
   if (parameter("grant_type") !== "client_credentials") {
     return oauthError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
   }
-  const credentials = basicCredentials(request.headers) ?? { clientId: parameter("client_id") ?? "", clientSecret: parameter("client_secret") ?? "" };
+  const credentials = basicCredentials(request.headers) ?? {
+    clientId: parameter("client_id") ?? "",
+    clientSecret: parameter("client_secret") ?? "",
+  };
   const client = settings.tenant.client(credentials.clientId);
   if (!client || !secretsEqual(client.clientSecret, credentials.clientSecret)) {
     return oauthError(401, "invalid_client", "Bad client credentials");

@@ -34,7 +34,7 @@ function sourceIdOf(request: ApiRequest): string {
 async function uploadedCsv(request: ApiRequest): Promise<string> {
   const contentType = request.headers["content-type"] ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
-    throw ApiError.badRequest("The request must be multipart/form-data with the CSV in the field \"file\"");
+    throw ApiError.badRequest('The request must be multipart/form-data with the CSV in the field "file"');
   }
   let form: FormData;
   try {
@@ -44,7 +44,7 @@ async function uploadedCsv(request: ApiRequest): Promise<string> {
     throw error;
   }
   const file = form.get("file");
-  if (file === null) throw ApiError.badRequest("The multipart/form-data body has no field \"file\"");
+  if (file === null) throw ApiError.badRequest('The multipart/form-data body has no field "file"');
   return typeof file === "string" ? file : await file.text();
 }
 
@@ -78,7 +78,11 @@ export function sourceHandlers(services: SimulatorServices): Record<SourceRoute,
       if (filter) sources = sources.filter(filter.matches);
       if (sorter) sources.sort(sorter);
       const page = applyPaging(sources, paging);
-      return { status: 200, body: page.items.map((source) => sourceView(tenant, source)), headers: collectionHeaders(page, paging) };
+      return {
+        status: 200,
+        body: page.items.map((source) => sourceView(tenant, source)),
+        headers: collectionHeaders(page, paging),
+      };
     },
 
     getSource: (request) => ({ status: 200, body: sourceView(tenant, requireSource(pathParam(request, "id"), 404)) }),
@@ -110,7 +114,10 @@ export function sourceHandlers(services: SimulatorServices): Record<SourceRoute,
     loadUncorrelatedAccounts: async (request) => {
       const source = requireSource(sourceIdOf(request), 400);
       if (source.type !== DELIMITED_FILE) {
-        throw ApiError.badRequest(`Uncorrelated accounts can only be loaded into DelimitedFile sources; source "${source.name}" is ${source.type}`);
+        throw ApiError.badRequest(
+          `Uncorrelated accounts can only be loaded into DelimitedFile sources; source "${source.name}" is ` +
+            `${source.type}`,
+        );
       }
       const csv = await uploadedCsv(request);
       const taskId = startUncorrelatedLoad(services, source, csv, request.clientId);
@@ -142,7 +149,8 @@ export function sourceHandlers(services: SimulatorServices): Record<SourceRoute,
     startClassification: (request) => {
       requireExperimental(request);
       const source = requireSource(sourceIdOf(request), 400);
-      if (classifications.isRunning(source.id)) throw ApiError.badRequest(`A classification of source "${source.id}" is already running`);
+      if (classifications.isRunning(source.id))
+        throw ApiError.badRequest(`A classification of source "${source.id}" is already running`);
       const expected = tenant.visibleAccounts(Date.now(), { sourceIds: [source.id] }).length;
       classifications.start(source.id, expected);
       return { status: 200, body: { "Accounts submitted for processing": expected } };
@@ -159,7 +167,8 @@ export function sourceHandlers(services: SimulatorServices): Record<SourceRoute,
     cancelClassification: (request) => {
       requireExperimental(request);
       const source = requireSource(sourceIdOf(request), 400);
-      if (!classifications.cancel(source.id)) throw ApiError.badRequest(`No classification of source "${source.id}" is running`);
+      if (!classifications.cancel(source.id))
+        throw ApiError.badRequest(`No classification of source "${source.id}" is running`);
       return { status: 204 };
     },
   };

@@ -7,10 +7,14 @@
 import { expect } from "chai";
 import { DEMO_IDS } from "../../simulator/index";
 import { startAccountStack, type AccountStack } from "../support/account-stack";
-import { SimHttp, sleep } from "../unit/simulator/http";
+import { SimHttp, sleep } from "../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
-const BASE = { sourceId: HR, nativeIdentity: "E7101", attributes: { displayName: "Pending Test", email: "before@example.com" } };
+const BASE = {
+  sourceId: HR,
+  nativeIdentity: "E7101",
+  attributes: { displayName: "Pending Test", email: "before@example.com" },
+};
 const CHANGED = { ...BASE, attributes: { ...BASE.attributes, email: "after@example.com" } };
 
 /** Resolves once the simulator has answered a request matching `test` (an event, polled; no fixed delay). */
@@ -68,13 +72,24 @@ describe("provider under the simulator's pending-task modes", function () {
   });
 
   for (const refusal of [false, true]) {
-    it(`${refusal ? "on" : "off"}: the provider's own PATCH then disable succeeds (it waits for the PATCH to show)`, async () => {
-      stack.sim.setFaults({ pendingTaskRefusal: refusal });
-      const result = await stack.engine.up([stack.account("e7101", { ...BASE, identityId: DEMO_IDS.identities.adaLovelace, enabled: false })]);
-      expect(result.errors).to.deep.equal([]);
-      const writes = stack.sim.requests().filter((r) => r.method !== "GET" && r.budget === "v3");
-      expect(writes.map((r) => `${r.method} ${r.path.split("/").pop() ?? ""} ${r.status}`)).to.deep.equal([`PATCH ${accountId} 202`, "POST disable 202"]);
-      expect(stack.sim.admin.getAccount(accountId)).to.include({ disabled: true, identityId: DEMO_IDS.identities.adaLovelace });
-    });
+    it(
+      `${refusal ? "on" : "off"}: the provider's own PATCH then disable succeeds (it waits for the PATCH ` + `to show)`,
+      async () => {
+        stack.sim.setFaults({ pendingTaskRefusal: refusal });
+        const result = await stack.engine.up([
+          stack.account("e7101", { ...BASE, identityId: DEMO_IDS.identities.adaLovelace, enabled: false }),
+        ]);
+        expect(result.errors).to.deep.equal([]);
+        const writes = stack.sim.requests().filter((r) => r.method !== "GET" && r.budget === "v3");
+        expect(writes.map((r) => `${r.method} ${r.path.split("/").pop() ?? ""} ${r.status}`)).to.deep.equal([
+          `PATCH ${accountId} 202`,
+          "POST disable 202",
+        ]);
+        expect(stack.sim.admin.getAccount(accountId)).to.include({
+          disabled: true,
+          identityId: DEMO_IDS.identities.adaLovelace,
+        });
+      },
+    );
   }
 });

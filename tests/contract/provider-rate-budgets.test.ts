@@ -20,7 +20,9 @@ const REQUESTS_PER_SERVICE = 45;
  */
 const PENDING_ON_PROVIDER: ReadonlySet<string> = new Set();
 
-for (const grouping of ["separate", "shared"] as const satisfies ReadonlyArray<SimulatorOptions["perServiceRateBudget"]>) {
+for (const grouping of ["separate", "shared"] as const satisfies ReadonlyArray<
+  SimulatorOptions["perServiceRateBudget"]
+>) {
   describe(`provider limiter with perServiceRateBudget "${grouping}"`, function () {
     this.timeout(60_000);
     let sim: RunningSimulator;
@@ -33,13 +35,22 @@ for (const grouping of ["separate", "shared"] as const satisfies ReadonlyArray<S
     });
     after(() => sim.stop());
 
-    (PENDING_ON_PROVIDER.has(grouping) ? it.skip : it)(`sends a burst of ${REQUESTS_PER_SERVICE * SERVICES.length} requests over ${SERVICES.length} services without a 429`, async () => {
-      const calls = SERVICES.flatMap((route) => Array.from({ length: REQUESTS_PER_SERVICE }, () => client.request(route, { query: { limit: 1 } })));
-      const answers = await Promise.all(calls);
-      expect(answers.every((answer) => answer.status === 200)).to.equal(true);
-      const throttled = sim.requests().filter((entry) => entry.status === 429);
-      expect(throttled.map((entry) => `${entry.method} ${entry.path}`), "429s answered by the simulator").to.deep.equal([]);
-      expect(client.stats().throttled).to.equal(0);
-    });
+    (PENDING_ON_PROVIDER.has(grouping) ? it.skip : it)(
+      `sends a burst of ${REQUESTS_PER_SERVICE * SERVICES.length} requests over ${SERVICES.length} services ` +
+        `without a 429`,
+      async () => {
+        const calls = SERVICES.flatMap((route) =>
+          Array.from({ length: REQUESTS_PER_SERVICE }, () => client.request(route, { query: { limit: 1 } })),
+        );
+        const answers = await Promise.all(calls);
+        expect(answers.every((answer) => answer.status === 200)).to.equal(true);
+        const throttled = sim.requests().filter((entry) => entry.status === 429);
+        expect(
+          throttled.map((entry) => `${entry.method} ${entry.path}`),
+          "429s answered by the simulator",
+        ).to.deep.equal([]);
+        expect(client.stats().throttled).to.equal(0);
+      },
+    );
   });
 }

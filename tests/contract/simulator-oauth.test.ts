@@ -30,7 +30,11 @@ function tokenPath(): string {
   }
 }
 
-const FIELDS = { grant_type: "client_credentials", client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret };
+const FIELDS = {
+  grant_type: "client_credentials",
+  client_id: DEMO_CLIENT.clientId,
+  client_secret: DEMO_CLIENT.clientSecret,
+};
 
 describe("contract: POST /oauth/token in each documented form", () => {
   let sim: RunningSimulator;
@@ -45,7 +49,9 @@ describe("contract: POST /oauth/token in each documented form", () => {
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
     expect(answer.body).to.include({ token_type: "bearer" });
     expect(answer.body.expires_in).to.be.a("number");
-    const api = await fetch(`${sim.url}/v3/sources`, { headers: { authorization: `Bearer ${String(answer.body.access_token)}` } });
+    const api = await fetch(`${sim.url}/v3/sources`, {
+      headers: { authorization: `Bearer ${String(answer.body.access_token)}` },
+    });
     expect(api.status).to.equal(200);
   };
 
@@ -58,12 +64,16 @@ describe("contract: POST /oauth/token in each documented form", () => {
 
   it("multipart/form-data from axios (what the official SDKs send)", async () => {
     const response = await axios.postForm<Record<string, unknown>>(url(), FIELDS, { validateStatus: () => true });
-    expect(String(response.config.headers["Content-Type"] ?? response.request?.getHeader?.("content-type"))).to.match(/^multipart\/form-data; boundary=/);
+    expect(String(response.config.headers["Content-Type"] ?? response.request?.getHeader?.("content-type"))).to.match(
+      /^multipart\/form-data; boundary=/,
+    );
     await expectWorkingToken({ status: response.status, body: response.data });
   });
 
   it("application/x-www-form-urlencoded", async () => {
-    const response = await axios.post<Record<string, unknown>>(url(), new URLSearchParams(FIELDS), { validateStatus: () => true });
+    const response = await axios.post<Record<string, unknown>>(url(), new URLSearchParams(FIELDS), {
+      validateStatus: () => true,
+    });
     await expectWorkingToken({ status: response.status, body: response.data });
   });
 
@@ -74,21 +84,29 @@ describe("contract: POST /oauth/token in each documented form", () => {
     expect(JSON.stringify(sim.requests())).not.to.include(DEMO_CLIENT.clientSecret);
   });
 
-  it("answers invalid_client for a wrong secret in every form, and invalid_request for an unreadable multipart body", async () => {
-    const wrong = { ...FIELDS, client_secret: "wrong" };
-    const form = new FormData();
-    for (const [name, value] of Object.entries(wrong)) form.append(name, value);
-    const answers = [
-      await fetch(url(), { method: "POST", body: form }),
-      await fetch(url(), { method: "POST", body: new URLSearchParams(wrong) }),
-      await fetch(`${url()}?${new URLSearchParams(wrong).toString()}`, { method: "POST" }),
-    ];
-    for (const answer of answers) {
-      expect(answer.status).to.equal(401);
-      expect(await answer.json()).to.include({ error: "invalid_client" });
-    }
-    const broken = await fetch(url(), { method: "POST", headers: { "content-type": "multipart/form-data; boundary=xyz" }, body: "not multipart" });
-    expect(broken.status).to.equal(400);
-    expect(await broken.json()).to.include({ error: "invalid_request" });
-  });
+  it(
+    "answers invalid_client for a wrong secret in every form, and invalid_request for an unreadable " +
+      "multipart body",
+    async () => {
+      const wrong = { ...FIELDS, client_secret: "wrong" };
+      const form = new FormData();
+      for (const [name, value] of Object.entries(wrong)) form.append(name, value);
+      const answers = [
+        await fetch(url(), { method: "POST", body: form }),
+        await fetch(url(), { method: "POST", body: new URLSearchParams(wrong) }),
+        await fetch(`${url()}?${new URLSearchParams(wrong).toString()}`, { method: "POST" }),
+      ];
+      for (const answer of answers) {
+        expect(answer.status).to.equal(401);
+        expect(await answer.json()).to.include({ error: "invalid_client" });
+      }
+      const broken = await fetch(url(), {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=xyz" },
+        body: "not multipart",
+      });
+      expect(broken.status).to.equal(400);
+      expect(await broken.json()).to.include({ error: "invalid_request" });
+    },
+  );
 });

@@ -8,8 +8,8 @@ import type { LoadUncorrelatedAccountsTask, SourceClassificationStatus, TaskStat
 import { DEMO_IDS, startSimulator } from "../../simulator/index";
 import type { RunningSimulator } from "../../simulator/types";
 import { describeContract } from "../support/contract";
-import { filterQuery, GENERATIONS, SimHttp } from "../unit/simulator/http";
-import { ContractChecker, contractSeed, describeGateErrors } from "./simulator-contract-kit";
+import { filterQuery, GENERATIONS, SimHttp } from "../support/simulator-http";
+import { ContractChecker, contractSeed, describeGateErrors } from "../support/simulator-contract-kit";
 
 const ROUTES_UNDER_TEST: readonly RouteName[] = [
   "getTaskStatus",
@@ -45,58 +45,145 @@ describeContract("simulator contract: task-status, uncorrelated load, classify (
       before(() => sim.admin.seed(contractSeed()));
 
       it("getTaskStatus: 200 while running and when complete, 404 when unknown", async () => {
-        const created = await http.route("createAccount", "versioned", {}, { json: { attributes: { sourceId: HR, id: `task-${generation}` } } });
+        const created = await http.route(
+          "createAccount",
+          "versioned",
+          {},
+          { json: { attributes: { sourceId: HR, id: `task-${generation}` } } },
+        );
         const taskId = (created.body as { id: string }).id;
-        const running = checker.check("getTaskStatus", generation, await http.route("getTaskStatus", generation, { id: taskId }), 200) as TaskStatus;
+        const running = checker.check(
+          "getTaskStatus",
+          generation,
+          await http.route("getTaskStatus", generation, { id: taskId }),
+          200,
+        ) as TaskStatus;
         expect(running).to.include({ completed: null, completionStatus: null });
         const done = await http.eventually(
           () => http.route("getTaskStatus", generation, { id: taskId }),
           (response) => (response.body as TaskStatus).completionStatus !== null,
         );
-        expect(checker.check("getTaskStatus", generation, done, 200)).to.include({ completionStatus: "SUCCESS", percentComplete: 100 });
-        checker.check("getTaskStatus", generation, await http.route("getTaskStatus", generation, { id: UNKNOWN_ID }), 404);
+        expect(checker.check("getTaskStatus", generation, done, 200)).to.include({
+          completionStatus: "SUCCESS",
+          percentComplete: 100,
+        });
+        checker.check(
+          "getTaskStatus",
+          generation,
+          await http.route("getTaskStatus", generation, { id: UNKNOWN_ID }),
+          404,
+        );
       });
 
       it("listTaskStatus: 200 for id in (...) with X-Total-Count, 400 for a bad filter", async () => {
         const ids: string[] = [];
         for (const name of ["a", "b"]) {
-          const created = await http.route("createAccount", "versioned", {}, { json: { attributes: { sourceId: HR, id: `list-${generation}-${name}` } } });
+          const created = await http.route(
+            "createAccount",
+            "versioned",
+            {},
+            { json: { attributes: { sourceId: HR, id: `list-${generation}-${name}` } } },
+          );
           ids.push((created.body as { id: string }).id);
         }
         const query = filterQuery(`id in (${ids.map((id) => JSON.stringify(id)).join(",")})`, "count=true");
-        const listed = checker.check("listTaskStatus", generation, await http.route("listTaskStatus", generation, {}, { query }), 200) as TaskStatus[];
+        const listed = checker.check(
+          "listTaskStatus",
+          generation,
+          await http.route("listTaskStatus", generation, {}, { query }),
+          200,
+        ) as TaskStatus[];
         expect(listed.map((task) => task.id)).to.deep.equal(ids);
         const bad = await http.route("listTaskStatus", generation, {}, { query: filterQuery("id eq") });
         checker.check("listTaskStatus", generation, bad, 400);
       });
 
       it("loadUncorrelatedAccounts: 202 with a task that completes, 400 when not multipart", async () => {
-        const csv = "id,displayName,groups\nL1,Loaded One,\"[g1,g2]\"\nL2,Loaded Two,\n";
+        const csv = 'id,displayName,groups\nL1,Loaded One,"[g1,g2]"\nL2,Loaded Two,\n';
         const response = await http.route("loadUncorrelatedAccounts", generation, { id: HR }, { raw: csvForm(csv) });
-        const body = checker.check("loadUncorrelatedAccounts", generation, response, 202) as LoadUncorrelatedAccountsTask;
+        const body = checker.check(
+          "loadUncorrelatedAccounts",
+          generation,
+          response,
+          202,
+        ) as LoadUncorrelatedAccountsTask;
         const task = await http.waitForTask(body.task?.id as string);
         expect(task.attributes).to.include({ total: 2, created: 2, errors: 0 });
-        const notMultipart = await http.route("loadUncorrelatedAccounts", generation, { id: HR }, { json: { file: csv } });
+        const notMultipart = await http.route(
+          "loadUncorrelatedAccounts",
+          generation,
+          { id: HR },
+          { json: { file: csv } },
+        );
         checker.check("loadUncorrelatedAccounts", generation, notMultipart, 400);
       });
 
-      it("classify: 404 before any run, 200 on start and status, 400 without the experimental header or while running, 204 on cancel", async () => {
-        const source = { sourceId: HR };
-        checker.check("getClassification", generation, await http.route("getClassification", generation, source), 404);
-        const noHeader = { headers: { "X-SailPoint-Experimental": "false" } };
-        checker.check("startClassification", generation, await http.route("startClassification", generation, source, noHeader), 400);
-        checker.check("getClassification", generation, await http.route("getClassification", generation, source, noHeader), 400);
-        checker.check("cancelClassification", generation, await http.route("cancelClassification", generation, source, noHeader), 400);
+      it(
+        "classify: 404 before any run, 200 on start and status, 400 without the experimental header or while " +
+          "running, 204 on cancel",
+        async () => {
+          const source = { sourceId: HR };
+          checker.check(
+            "getClassification",
+            generation,
+            await http.route("getClassification", generation, source),
+            404,
+          );
+          const noHeader = { headers: { "X-SailPoint-Experimental": "false" } };
+          checker.check(
+            "startClassification",
+            generation,
+            await http.route("startClassification", generation, source, noHeader),
+            400,
+          );
+          checker.check(
+            "getClassification",
+            generation,
+            await http.route("getClassification", generation, source, noHeader),
+            400,
+          );
+          checker.check(
+            "cancelClassification",
+            generation,
+            await http.route("cancelClassification", generation, source, noHeader),
+            400,
+          );
 
-        const started = checker.check("startClassification", generation, await http.route("startClassification", generation, source), 200);
-        expect(started).to.deep.equal({ "Accounts submitted for processing": sim.admin.listAccounts(HR).length });
-        checker.check("startClassification", generation, await http.route("startClassification", generation, source), 400);
-        const status = checker.check("getClassification", generation, await http.route("getClassification", generation, source), 200);
-        expect((status as SourceClassificationStatus).status).to.be.oneOf(["STARTED", "COLLECTED"]);
-        checker.check("cancelClassification", generation, await http.route("cancelClassification", generation, source), 204);
-        const cancelled = checker.check("getClassification", generation, await http.route("getClassification", generation, source), 200);
-        expect((cancelled as SourceClassificationStatus).status).to.equal("CANCELLED");
-      });
+          const started = checker.check(
+            "startClassification",
+            generation,
+            await http.route("startClassification", generation, source),
+            200,
+          );
+          expect(started).to.deep.equal({ "Accounts submitted for processing": sim.admin.listAccounts(HR).length });
+          checker.check(
+            "startClassification",
+            generation,
+            await http.route("startClassification", generation, source),
+            400,
+          );
+          const status = checker.check(
+            "getClassification",
+            generation,
+            await http.route("getClassification", generation, source),
+            200,
+          );
+          expect((status as SourceClassificationStatus).status).to.be.oneOf(["STARTED", "COLLECTED"]);
+          checker.check(
+            "cancelClassification",
+            generation,
+            await http.route("cancelClassification", generation, source),
+            204,
+          );
+          const cancelled = checker.check(
+            "getClassification",
+            generation,
+            await http.route("getClassification", generation, source),
+            200,
+          );
+          expect((cancelled as SourceClassificationStatus).status).to.equal("CANCELLED");
+        },
+      );
     });
   }
 

@@ -47,14 +47,25 @@ describe("Account through the real Pulumi plugin", function () {
       expect(mutating(stack).filter((r) => r.startsWith("POST /v3/accounts"))).to.have.length(1);
       const [state] = stack.engine.state();
       expect(state.id).to.equal(account.id);
-      expect(state.outputs).to.include({ accountId: account.id, enabled: true, disabled: false, sourceName: "HR Flat File" });
-      expect(state.outputs.attributes).to.deep.equal({ displayName: "Test User", email: "test@example.com", groups: ["engineering", "vpn"] });
+      expect(state.outputs).to.include({
+        accountId: account.id,
+        enabled: true,
+        disabled: false,
+        sourceName: "HR Flat File",
+      });
+      expect(state.outputs.attributes).to.deep.equal({
+        displayName: "Test User",
+        email: "test@example.com",
+        groups: ["engineering", "vpn"],
+      });
       expect(state.outputs).to.not.have.property("modified");
     });
 
     it("plans nothing on a second up and makes no write", async () => {
       stack.sim.clearRequests();
-      const result = await stack.engine.up([stack.account("e7001", { ...base, attributes: { ...base.attributes, groups: ["engineering", "vpn"] } })]);
+      const result = await stack.engine.up([
+        stack.account("e7001", { ...base, attributes: { ...base.attributes, groups: ["engineering", "vpn"] } }),
+      ]);
       expect(result.steps.map((s) => s.op)).to.deep.equal(["same"]);
       expect(mutating(stack)).to.deep.equal([]);
     });
@@ -67,7 +78,9 @@ describe("Account through the real Pulumi plugin", function () {
 
     it("updates an attribute with one PUT", async () => {
       stack.sim.clearRequests();
-      const result = await stack.engine.up([stack.account("e7001", { ...base, attributes: { ...base.attributes, email: "new@example.com" } })]);
+      const result = await stack.engine.up([
+        stack.account("e7001", { ...base, attributes: { ...base.attributes, email: "new@example.com" } }),
+      ]);
       expect(result.steps.map((s) => s.op)).to.deep.equal(["update"]);
       expect(mutating(stack)).to.have.length(1);
       expect(mutating(stack)[0]).to.match(/^PUT \/v3\/accounts\//);
@@ -76,7 +89,12 @@ describe("Account through the real Pulumi plugin", function () {
 
     it("correlates with a JSON Patch and disables with one call", async () => {
       stack.sim.clearRequests();
-      const inputs = { ...base, attributes: { ...base.attributes, email: "new@example.com" }, identityId: ADA, enabled: false };
+      const inputs = {
+        ...base,
+        attributes: { ...base.attributes, email: "new@example.com" },
+        identityId: ADA,
+        enabled: false,
+      };
       const result = await stack.engine.up([stack.account("e7001", inputs)]);
       expect(result.errors).to.deep.equal([]);
       expect(mutating(stack).map((r) => r.split(" ")[0] + " " + r.split("/").pop())).to.deep.equal([
@@ -96,7 +114,12 @@ describe("Account through the real Pulumi plugin", function () {
       const refresh = await stack.engine.refresh();
       expect(refresh.steps.map((s) => s.op)).to.deep.equal(["update"]);
       expect(stack.engine.state()[0].outputs).to.deep.include({ enabled: true });
-      const inputs = { ...base, attributes: { ...base.attributes, email: "new@example.com" }, identityId: ADA, enabled: false };
+      const inputs = {
+        ...base,
+        attributes: { ...base.attributes, email: "new@example.com" },
+        identityId: ADA,
+        enabled: false,
+      };
       const preview = await stack.engine.preview([stack.account("e7001", inputs)]);
       expect(preview.map((s) => s.op)).to.deep.equal(["update"]);
       const up = await stack.engine.up([stack.account("e7001", inputs)]);
@@ -109,11 +132,15 @@ describe("Account through the real Pulumi plugin", function () {
     it("replaces on a nativeIdentity change, deleting the old account first", async () => {
       stack.sim.clearRequests();
       const oldId = stack.engine.state()[0].id;
-      const result = await stack.engine.up([stack.account("e7001", { ...base, nativeIdentity: "E7002", attributes: { displayName: "Renamed" } })]);
+      const result = await stack.engine.up([
+        stack.account("e7001", { ...base, nativeIdentity: "E7002", attributes: { displayName: "Renamed" } }),
+      ]);
       expect(result.errors).to.deep.equal([]);
       expect(result.steps.map((s) => s.op)).to.deep.equal(["replace"]);
       const writes = mutating(stack);
-      expect(writes.findIndex((w) => w === `DELETE /v3/accounts/${oldId}`)).to.be.lessThan(writes.findIndex((w) => w === "POST /v3/accounts"));
+      expect(writes.findIndex((w) => w === `DELETE /v3/accounts/${oldId}`)).to.be.lessThan(
+        writes.findIndex((w) => w === "POST /v3/accounts"),
+      );
       expect(onSource(stack, HR, "E7002")).to.have.length(1);
     });
 
@@ -142,7 +169,12 @@ describe("Account through the real Pulumi plugin", function () {
 
     it("adopts an existing account and converges it without creating another", async () => {
       const result = await stack.engine.up([
-        stack.account("ada", { sourceId: HR, nativeIdentity: "E1001", adopt: true, attributes: { department: "Analytical Engines" } }),
+        stack.account("ada", {
+          sourceId: HR,
+          nativeIdentity: "E1001",
+          adopt: true,
+          attributes: { department: "Analytical Engines" },
+        }),
       ]);
       expect(result.errors).to.deep.equal([]);
       expect(stack.engine.state()[0].id).to.equal(DEMO_IDS.accounts.hrAda);
@@ -155,7 +187,9 @@ describe("Account through the real Pulumi plugin", function () {
 
     it("finds an account that becomes visible only a while after its create task", async () => {
       stack.sim.setFaults({ visibilityDelayMs: 1500 });
-      const result = await stack.engine.up([stack.account("late", { sourceId: CONTRACTORS, nativeIdentity: "late.one", identityId: ALAN })]);
+      const result = await stack.engine.up([
+        stack.account("late", { sourceId: CONTRACTORS, nativeIdentity: "late.one", identityId: ALAN }),
+      ]);
       expect(result.errors).to.deep.equal([]);
       expect(mutating(stack).filter((r) => r === "POST /v3/accounts")).to.have.length(1);
       expect(onSource(stack, CONTRACTORS, "late.one")[0].identityId).to.equal(ALAN);
@@ -166,7 +200,9 @@ describe("Account through the real Pulumi plugin", function () {
       const result = await stack.engine.up([stack.account("doomed", { sourceId: HR, nativeIdentity: "doomed" })]);
       expect(result.errors).to.have.length(1);
       const message = result.errors[0].message;
-      expect(message).to.match(/task [0-9a-f]{32}/i).and.match(/ERROR/);
+      expect(message)
+        .to.match(/task [0-9a-f]{32}/i)
+        .and.match(/ERROR/);
       expect(message).to.contain("Nothing was created");
       expect(stack.engine.state()).to.deep.equal([]);
     });
@@ -208,29 +244,63 @@ describe("Account through the real Pulumi plugin", function () {
       const messages: string[] = [];
       for (const resource of bad) messages.push(...(await stack.engine.up([resource])).errors.map((e) => e.message));
       expect(messages).to.have.length(4);
-      expect(messages.join("\n")).to.contain("sourceId").and.contain("attributes.employeeNumber").and.contain("attributes.emial").and.contain("attributes.id");
+      expect(messages.join("\n"))
+        .to.contain("sourceId")
+        .and.contain("attributes.employeeNumber")
+        .and.contain("attributes.emial")
+        .and.contain("attributes.id");
       expect(mutating(stack)).to.deep.equal([]);
       // One schema read per source per plugin process (all these runs share one), however many resources use it.
       expect(stack.sim.requests().filter((r) => r.path.endsWith("/schemas"))).to.have.length(1);
     });
 
-    it("refuses input that used to reach the API (20 000-character or control-character nativeIdentity, out-of-range numbers)", async () => {
-      const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["long", { nativeIdentity: "x".repeat(20_000) }, /nativeIdentity must be at most 255 characters/],
-        ["nul", { nativeIdentity: "j\u0000doe" }, /nativeIdentity must not contain control characters \(found U\+0000/],
-        ["newline", { nativeIdentity: "j\ndoe" }, /nativeIdentity must not contain control characters \(found U\+000A/],
-        ["escape", { nativeIdentity: "j\u001bdoe" }, /nativeIdentity must not contain control characters \(found U\+001B/],
-        ["timeout", { nativeIdentity: "jdoe", taskTimeoutSeconds: 0.0001 }, /taskTimeoutSeconds must be a number of seconds from 1 to 86400, got 0.0001/],
-        ["poll", { nativeIdentity: "jdoe", pollIntervalMs: 10 }, /pollIntervalMs must be a number of milliseconds from 50 to 60000, got 10/],
-      ];
-      for (const [name, inputs, reason] of cases) {
-        const result = await stack.engine.up([stack.account(name, { sourceId: HR, ...inputs })]);
-        expect(result.errors.map((e) => e.message), name).to.have.length(1);
-        expect(result.errors[0].message, name).to.match(reason);
-      }
-      expect(stack.engine.state()).to.deep.equal([]);
-      expect(stack.sim.requests().filter((r) => r.path.includes("/accounts")), "no account call at all").to.deep.equal([]);
-    });
+    it(
+      "refuses input that used to reach the API (20 000-character or control-character nativeIdentity, " +
+        "out-of-range numbers)",
+      async () => {
+        const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+          ["long", { nativeIdentity: "x".repeat(20_000) }, /nativeIdentity must be at most 255 characters/],
+          [
+            "nul",
+            { nativeIdentity: "j\u0000doe" },
+            /nativeIdentity must not contain control characters \(found U\+0000/,
+          ],
+          [
+            "newline",
+            { nativeIdentity: "j\ndoe" },
+            /nativeIdentity must not contain control characters \(found U\+000A/,
+          ],
+          [
+            "escape",
+            { nativeIdentity: "j\u001bdoe" },
+            /nativeIdentity must not contain control characters \(found U\+001B/,
+          ],
+          [
+            "timeout",
+            { nativeIdentity: "jdoe", taskTimeoutSeconds: 0.0001 },
+            /taskTimeoutSeconds must be a number of seconds from 1 to 86400, got 0.0001/,
+          ],
+          [
+            "poll",
+            { nativeIdentity: "jdoe", pollIntervalMs: 10 },
+            /pollIntervalMs must be a number of milliseconds from 50 to 60000, got 10/,
+          ],
+        ];
+        for (const [name, inputs, reason] of cases) {
+          const result = await stack.engine.up([stack.account(name, { sourceId: HR, ...inputs })]);
+          expect(
+            result.errors.map((e) => e.message),
+            name,
+          ).to.have.length(1);
+          expect(result.errors[0].message, name).to.match(reason);
+        }
+        expect(stack.engine.state()).to.deep.equal([]);
+        expect(
+          stack.sim.requests().filter((r) => r.path.includes("/accounts")),
+          "no account call at all",
+        ).to.deep.equal([]);
+      },
+    );
   });
 
   describe("under faults", () => {

@@ -21,7 +21,11 @@ describe("many accounts through the real plugin (--parallel 8)", function () {
   let stack: AccountStack;
   const declared = () =>
     Array.from({ length: COUNT }, (_v, i) =>
-      stack.account(`scale-${i}`, { sourceId: SOURCES[i % 2], nativeIdentity: `scale.${i}`, attributes: { email: `scale.${i}@example.com` } }),
+      stack.account(`scale-${i}`, {
+        sourceId: SOURCES[i % 2],
+        nativeIdentity: `scale.${i}`,
+        attributes: { email: `scale.${i}@example.com` },
+      }),
     );
 
   before(async () => {
@@ -31,37 +35,48 @@ describe("many accounts through the real plugin (--parallel 8)", function () {
   });
   after(async () => stack?.stop());
 
-  it(`creates ${COUNT} accounts with their existence checks answered by a listing of each source, not ${COUNT} lookups`, () => {
-    // (checked on the create above) the listing pages of two small sources, plus the shared post-create lookups
-    const filters = accountsListed(stack);
-    const listings = filters.filter((f) => /^sourceId eq "[0-9a-f]+"$/.test(f));
-    const lookups = filters.filter((f) => f.includes("nativeIdentity in"));
-    expect(listings.length, "listing pages").to.be.within(2, 4);
-    // The engine checks one resource at a time and starts each create as soon as it is checked, so creates finish
-    // spread out and their post-create lookups coalesce less than if all started at once (measured: 60 of 80).
-    expect(lookups.length, "nativeIdentity lookups (post-create only)").to.be.at.most(COUNT);
-  });
+  it(
+    `creates ${COUNT} accounts with their existence checks answered by a listing of each source, not ` +
+      `${COUNT} lookups`,
+    () => {
+      // (checked on the create above) the listing pages of two small sources, plus the shared post-create lookups
+      const filters = accountsListed(stack);
+      const listings = filters.filter((f) => /^sourceId eq "[0-9a-f]+"$/.test(f));
+      const lookups = filters.filter((f) => f.includes("nativeIdentity in"));
+      expect(listings.length, "listing pages").to.be.within(2, 4);
+      // The engine checks one resource at a time and starts each create as soon as it is checked, so creates finish
+      // spread out and their post-create lookups coalesce less than if all started at once (measured: 60 of 80).
+      expect(lookups.length, "nativeIdentity lookups (post-create only)").to.be.at.most(COUNT);
+    },
+  );
 
-  it(`refreshes ${COUNT} accounts with one listing page per source (by id at --parallel 8 would be ${COUNT / 8} calls or more)`, async () => {
-    await stack.nextCommand();
-    stack.sim.clearRequests();
-    const refresh = await stack.engine.refresh();
-    expect(refresh.errors).to.deep.equal([]);
-    expect(refresh.steps.filter((s) => s.op === "same")).to.have.length(COUNT);
-    const filters = accountsListed(stack);
-    expect(filters.filter((f) => /^sourceId eq/.test(f)), "listing pages").to.have.length(2);
-    expect(filters, "no other account reads").to.have.length(2);
-  });
+  it(
+    `refreshes ${COUNT} accounts with one listing page per source (by id at --parallel 8 would be ${COUNT / 8} ` +
+      `calls or more)`,
+    async () => {
+      await stack.nextCommand();
+      stack.sim.clearRequests();
+      const refresh = await stack.engine.refresh();
+      expect(refresh.errors).to.deep.equal([]);
+      expect(refresh.steps.filter((s) => s.op === "same")).to.have.length(COUNT);
+      const filters = accountsListed(stack);
+      expect(
+        filters.filter((f) => /^sourceId eq/.test(f)),
+        "listing pages",
+      ).to.have.length(2);
+      expect(filters, "no other account reads").to.have.length(2);
+    },
+  );
 
   it("still sees an account changed out of band since the previous refresh, and one deleted out of band", async () => {
     const [changed, deleted] = stack.engine.state().slice(0, 2);
-    stack.sim.admin.updateAccount(changed!.id, { attributes: { email: "changed@example.com" } });
-    stack.sim.admin.deleteAccount(deleted!.id);
+    stack.sim.admin.updateAccount(changed.id, { attributes: { email: "changed@example.com" } });
+    stack.sim.admin.deleteAccount(deleted.id);
     await stack.nextCommand();
     const refresh = await stack.engine.refresh();
     const op = (name: string) => refresh.steps.find((s) => s.name === name)?.op;
-    expect(op(changed!.name)).to.equal("update");
-    expect(op(deleted!.name)).to.equal("delete");
+    expect(op(changed.name)).to.equal("update");
+    expect(op(deleted.name)).to.equal("delete");
     expect(refresh.steps.filter((s) => s.op === "same")).to.have.length(COUNT - 2);
   });
 });

@@ -29,7 +29,7 @@ describe("client against the ISC simulator", function () {
     const seed = demoSeed();
     seed.clients = [...(seed.clients ?? []), { clientId: "leak-check", clientSecret: SECRET }];
     sim = await startSimulator({ port: 0, taskDelayMs: 30, seed });
-    const source = sim.admin.state().sources.find((s) => s.type === "DelimitedFile") ?? sim.admin.state().sources[0]!;
+    const source = sim.admin.state().sources.find((s) => s.type === "DelimitedFile") ?? sim.admin.state().sources[0];
     sourceId = source.id;
     identityAttribute = source.identityAttribute;
   });
@@ -42,11 +42,16 @@ describe("client against the ISC simulator", function () {
   });
 
   function client(options: ClientOptions = {}): IscClient {
-    return createIscClient({ baseUrl: sim.url, clientId: "leak-check", clientSecret: SECRET }, { retry: fastRetry, logger: (l) => logged.push(l), ...options });
+    return createIscClient(
+      { baseUrl: sim.url, clientId: "leak-check", clientSecret: SECRET },
+      { retry: fastRetry, logger: (l) => logged.push(l), ...options },
+    );
   }
 
   async function createAndWait(c: IscClient, nativeIdentity: string): Promise<Account> {
-    const taskId = await createAccount(c, { attributes: { sourceId, [identityAttribute]: nativeIdentity, displayName: nativeIdentity } });
+    const taskId = await createAccount(c, {
+      attributes: { sourceId, [identityAttribute]: nativeIdentity, displayName: nativeIdentity },
+    });
     const { task } = await waitForTask(c, taskId, { pollIntervalMs: 20, maxPollIntervalMs: 100, timeoutMs: 10_000 });
     expect(task.completionStatus).to.equal("SUCCESS");
     // Created accounts can take a moment to become visible: bounded look-ups.
@@ -74,7 +79,14 @@ describe("client against the ISC simulator", function () {
     const c = client();
     const name = nextName();
     const created = await createAndWait(c, name);
-    sim.setFaults({ rateLimitBurst: 2, errorRate: 0.15, resetRate: 0.05, tokenExpiryMs: 150, visibilityDelayMs: 50, completedBeforeStatusMs: 50 });
+    sim.setFaults({
+      rateLimitBurst: 2,
+      errorRate: 0.15,
+      resetRate: 0.05,
+      tokenExpiryMs: 150,
+      visibilityDelayMs: 50,
+      completedBeforeStatusMs: 50,
+    });
     sim.expireAllTokens(); // the next token is issued under tokenExpiryMs
     for (let i = 0; i < 15; i++) {
       expect((await getAccount(c, created.id))?.id).to.equal(created.id);
@@ -103,10 +115,13 @@ describe("client against the ISC simulator", function () {
     sim.setFaults({ errorAfterApplyRate: 1 });
     sim.clearRequests();
     const name = nextName();
-    const err = await createAccount(c, { attributes: { sourceId, [identityAttribute]: name } }).catch((e: unknown) => e);
+    const err = await createAccount(c, { attributes: { sourceId, [identityAttribute]: name } }).catch(
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(AmbiguousCreateError);
     expect(sim.requests().filter((r) => r.method === "POST" && r.path === "/v3/accounts")).to.have.length(1);
-    for (const text of [String(err), inspect(err, { depth: 10, showHidden: true }), JSON.stringify(err)]) expect(text).not.to.contain(SECRET);
+    for (const text of [String(err), inspect(err, { depth: 10, showHidden: true }), JSON.stringify(err)])
+      expect(text).not.to.contain(SECRET);
     sim.resetFaults();
     // The reason it was not retried: the account is there (or will be, once its task ends).
     let found: Account | undefined;
@@ -119,12 +134,17 @@ describe("client against the ISC simulator", function () {
 
   it("stays under a time-scaled simulator rate limit without a single 429", async () => {
     await sim.stop();
-    sim = await startSimulator({ port: 0, taskDelayMs: 30, rateLimit: { requestsPerWindow: 20, windowMs: 1_000 }, timeScale: 0.5 });
+    sim = await startSimulator({
+      port: 0,
+      taskDelayMs: 30,
+      rateLimit: { requestsPerWindow: 20, windowMs: 1_000 },
+      timeScale: 0.5,
+    });
     const c = createIscClient(
-      { baseUrl: sim.url, clientId: sim.clients[0]!.clientId, clientSecret: sim.clients[0]!.clientSecret },
+      { baseUrl: sim.url, clientId: sim.clients[0].clientId, clientSecret: sim.clients[0].clientSecret },
       { rateLimit: { requestsPerWindow: 19, windowMs: 500 }, retry: fastRetry },
     );
-    const any = sim.admin.state().sources[0]!.id;
+    const any = sim.admin.state().sources[0].id;
     await Promise.all(Array.from({ length: 60 }, () => getAccountSchema(c, any)));
     expect(sim.requests().filter((r) => r.status === 429)).to.have.length(0);
     expect(c.stats().requests.v3).to.equal(60);

@@ -15,27 +15,48 @@ describe("Account: rotating isc:clientSecret", function () {
   });
   after(async () => stack?.stop());
 
-  it("refresh keeps the secret of the last up and its 401 explains why; after an up, refresh uses the new secret", async () => {
-    const [client] = stack.sim.clients;
-    const created = await stack.engine.up([stack.account("rotating", { sourceId: DEMO_IDS.hrSource, nativeIdentity: "rotating.1" })]);
-    expect(created.errors).to.deep.equal([]);
+  it(
+    "refresh keeps the secret of the last up and its 401 explains why; after an up, refresh uses the " + "new secret",
+    async () => {
+      const [client] = stack.sim.clients;
+      const created = await stack.engine.up([
+        stack.account("rotating", { sourceId: DEMO_IDS.hrSource, nativeIdentity: "rotating.1" }),
+      ]);
+      expect(created.errors).to.deep.equal([]);
 
-    // The secret is rotated in ISC (the simulator is reseeded: the account is gone too) and in stack config.
-    const rotated = { ...client!, clientSecret: "rotated-client-secret" };
-    stack.sim.admin.seed({ ...demoSeed(), clients: [rotated] });
-    stack.engine.setConfig({ "isc:baseUrl": stack.sim.url, "isc:clientId": rotated.clientId, "isc:clientSecret": rotated.clientSecret });
+      // The secret is rotated in ISC (the simulator is reseeded: the account is gone too) and in stack config.
+      const rotated = { ...client, clientSecret: "rotated-client-secret" };
+      stack.sim.admin.seed({ ...demoSeed(), clients: [rotated] });
+      stack.engine.setConfig({
+        "isc:baseUrl": stack.sim.url,
+        "isc:clientId": rotated.clientId,
+        "isc:clientSecret": rotated.clientSecret,
+      });
 
-    await stack.nextCommand();
-    const stale = await stack.engine.refresh();
-    expect(stale.errors).to.have.length(1);
-    expect(stale.errors[0]!.message).to.contain("401").and.contain("saved by the last `pulumi up`").and.contain("--run-program");
-    expect(stale.errors[0]!.message).not.to.contain(client!.clientSecret).and.not.to.contain(rotated.clientSecret);
+      await stack.nextCommand();
+      const stale = await stack.engine.refresh();
+      expect(stale.errors).to.have.length(1);
+      expect(stale.errors[0].message)
+        .to.contain("401")
+        .and.contain("saved by the last `pulumi up`")
+        .and.contain("--run-program");
+      expect(stale.errors[0].message).not.to.contain(client.clientSecret).and.not.to.contain(rotated.clientSecret);
 
-    await stack.nextCommand();
-    expect((await stack.engine.up([stack.account("rotating", { sourceId: DEMO_IDS.hrSource, nativeIdentity: "rotating.1" })])).errors).to.deep.equal([]);
-    await stack.nextCommand();
-    const fresh = await stack.engine.refresh();
-    expect(fresh.errors).to.deep.equal([]);
-    expect(fresh.steps.map((s) => s.op), "the reseed removed the account").to.deep.equal(["delete"]);
-  });
+      await stack.nextCommand();
+      expect(
+        (
+          await stack.engine.up([
+            stack.account("rotating", { sourceId: DEMO_IDS.hrSource, nativeIdentity: "rotating.1" }),
+          ])
+        ).errors,
+      ).to.deep.equal([]);
+      await stack.nextCommand();
+      const fresh = await stack.engine.refresh();
+      expect(fresh.errors).to.deep.equal([]);
+      expect(
+        fresh.steps.map((s) => s.op),
+        "the reseed removed the account",
+      ).to.deep.equal(["delete"]);
+    },
+  );
 });

@@ -19,7 +19,12 @@ const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const INSTALL_FLAGS = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
 /** npm passes its config to the `npm install` it runs inside a git dependency's clone through the environment. */
-const NPM_ENV = { ...process.env, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" };
+const NPM_ENV = {
+  ...process.env,
+  npm_config_prefer_offline: "true",
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+};
 
 function run(command: string, args: readonly string[], cwd: string): string {
   return execFileSync(command, args, { cwd, env: NPM_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -38,7 +43,9 @@ function freshProject(parent: string, name: string): string {
   return dir;
 }
 
-/** The tsconfig.json the README gives for a Pulumi program (the first ```json block of "Use it in your Pulumi program"). */
+/**
+ * The tsconfig.json the README gives for a Pulumi program (the first ```json block of "Use it in your Pulumi program").
+ */
 function readmeTsconfig(): string {
   const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
   const section = readme.slice(readme.indexOf("## Use it in your Pulumi program"));
@@ -49,9 +56,17 @@ function readmeTsconfig(): string {
 
 /** What every install must give: `require` works and the bin answers --help. */
 function expectUsable(project: string): void {
-  const exported = run(process.execPath, ["-e", 'console.log(Object.keys(require("pulumi-isc-accounts")).join(" "))'], project);
+  const exported = run(
+    process.execPath,
+    ["-e", 'console.log(Object.keys(require("pulumi-isc-accounts")).join(" "))'],
+    project,
+  );
   expect(exported.split(" ")).to.include.members(["Account", "accountsFromDirectory", "accountEntitlements"]);
-  const help = run(path.join(project, "node_modules", ".bin", process.platform === "win32" ? "isc-accounts.cmd" : "isc-accounts"), ["--help"], project);
+  const help = run(
+    path.join(project, "node_modules", ".bin", process.platform === "win32" ? "isc-accounts.cmd" : "isc-accounts"),
+    ["--help"],
+    project,
+  );
   expect(help).to.match(/^Usage: isc-accounts/);
   expect(help).to.contain("drift");
 }
@@ -69,12 +84,24 @@ describe("installing the package (tarball, git+file://)", function () {
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "isc-install-"));
     // `npm test` has built dist; --ignore-scripts keeps `pack` from running `prepare` again.
-    const packed = JSON.parse(run(NPM, ["pack", REPO_ROOT, "--ignore-scripts", "--json", "--pack-destination", tmp], tmp)) as Array<{ filename: string }>;
+    const packed = JSON.parse(
+      run(NPM, ["pack", REPO_ROOT, "--ignore-scripts", "--json", "--pack-destination", tmp], tmp),
+    ) as Array<{ filename: string }>;
     const tarballProject = freshProject(tmp, "from-tarball");
-    fromTarball = { project: tarballProject, installed: runAsync(NPM, ["install", path.join(tmp, packed[0].filename), "--ignore-scripts", ...INSTALL_FLAGS], tarballProject) };
+    fromTarball = {
+      project: tarballProject,
+      installed: runAsync(
+        NPM,
+        ["install", path.join(tmp, packed[0].filename), "--ignore-scripts", ...INSTALL_FLAGS],
+        tarballProject,
+      ),
+    };
     if (isGitCheckout) {
       const gitProject = freshProject(tmp, "from-git");
-      fromGit = { project: gitProject, installed: runAsync(NPM, ["install", `git+file://${REPO_ROOT}`, ...INSTALL_FLAGS], gitProject) };
+      fromGit = {
+        project: gitProject,
+        installed: runAsync(NPM, ["install", `git+file://${REPO_ROOT}`, ...INSTALL_FLAGS], gitProject),
+      };
     }
     // Each test awaits its own install; a failure is reported there, not as an unhandled rejection.
     fromTarball.installed.catch(() => undefined);
@@ -85,17 +112,25 @@ describe("installing the package (tarball, git+file://)", function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("from the packed tarball, without running any script; the README's tsconfig compiles examples/basic against it", async () => {
-    const { project } = fromTarball;
-    await fromTarball.installed;
-    expectUsable(project);
+  it(
+    "from the packed tarball, without running any script; the README's tsconfig compiles examples/basic " +
+      "against it",
+    async () => {
+      const { project } = fromTarball;
+      await fromTarball.installed;
+      expectUsable(project);
 
-    // The repository's TypeScript and Node types stand in for the user's `npm i -D typescript @types/node`.
-    fs.writeFileSync(path.join(project, "tsconfig.json"), readmeTsconfig());
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), path.join(project, "index.ts"));
-    const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
-    run(process.execPath, [tsc, "--noEmit", "-p", ".", "--typeRoots", path.join(REPO_ROOT, "node_modules", "@types")], project);
-  });
+      // The repository's TypeScript and Node types stand in for the user's `npm i -D typescript @types/node`.
+      fs.writeFileSync(path.join(project, "tsconfig.json"), readmeTsconfig());
+      fs.copyFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), path.join(project, "index.ts"));
+      const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+      run(
+        process.execPath,
+        [tsc, "--noEmit", "-p", ".", "--typeRoots", path.join(REPO_ROOT, "node_modules", "@types")],
+        project,
+      );
+    },
+  );
 
   it("from the repository as a git+file:// dependency (npm runs `prepare` in its clone)", async function () {
     if (!fromGit) {
@@ -104,7 +139,10 @@ describe("installing the package (tarball, git+file://)", function () {
     }
     const { project } = fromGit;
     await fromGit.installed;
-    expect(fs.existsSync(path.join(project, "node_modules", "pulumi-isc-accounts", "dist", "provider", "index.js")), "prepare built dist").to.equal(true);
+    expect(
+      fs.existsSync(path.join(project, "node_modules", "pulumi-isc-accounts", "dist", "provider", "index.js")),
+      "prepare built dist",
+    ).to.equal(true);
     expectUsable(project);
   });
 });

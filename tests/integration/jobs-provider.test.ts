@@ -49,7 +49,8 @@ describe("source-job providers in-process", function () {
   const savedEnv: Record<string, string | undefined> = {};
   let online: pulumi.dynamic.ConfigureRequest;
 
-  const uploads = () => sim.requests().filter((r) => r.method === "POST" && r.path.endsWith("/load-uncorrelated-accounts"));
+  const uploads = () =>
+    sim.requests().filter((r) => r.method === "POST" && r.path.endsWith("/load-uncorrelated-accounts"));
 
   before(async () => {
     for (const name of SETTING_VARS) {
@@ -58,7 +59,11 @@ describe("source-job providers in-process", function () {
     }
     sim = await startSimulator({ port: 0, taskDelayMs: 20 });
     const [client] = sim.clients;
-    online = stackConfig({ "isc:baseUrl": sim.url, "isc:clientId": client!.clientId, "isc:clientSecret": client!.clientSecret });
+    online = stackConfig({
+      "isc:baseUrl": sim.url,
+      "isc:clientId": client.clientId,
+      "isc:clientSecret": client.clientSecret,
+    });
     dir = mkdtempSync(path.join(tmpdir(), "isc-jobs-provider-"));
   });
   // Each test configures afresh, as a new plugin process would; configure() refuses other settings in one process.
@@ -78,20 +83,23 @@ describe("source-job providers in-process", function () {
     expect(failures).to.deep.equal([]);
     writeFileSync(file, "id,displayName\nV100,After\n");
     sim.clearRequests();
-    const err = await failure(loadProvider.create(inputs!));
+    const err = await failure(loadProvider.create(inputs));
     expect(err.message).to.contain(`csvPath "${file}" changed after it was checked`).and.contain("nothing was loaded");
     expect(uploads()).to.deep.equal([]);
   });
 
   it("repeats the schema checks at create when check had no connection settings", async () => {
     await loadProvider.configure!(stackConfig({}));
-    const { inputs, failures } = await loadProvider.check!({}, { sourceId: CONTRACTORS, csvContent: "id,displayName\nV200,X\n" });
+    const { inputs, failures } = await loadProvider.check!(
+      {},
+      { sourceId: CONTRACTORS, csvContent: "id,displayName\nV200,X\n" },
+    );
     expect(failures).to.deep.equal([]);
 
     resetProviderRuntime(); // the create runs in another plugin process, with the settings
     await loadProvider.configure!(online);
     sim.clearRequests();
-    const err = await failure(loadProvider.create(inputs!));
+    const err = await failure(loadProvider.create(inputs));
     expect(err.message).to.contain(`the CSV cannot be loaded into source ${CONTRACTORS}; nothing was uploaded`);
     expect(err.message).to.contain('row 1: the header has no column "login"');
     expect(uploads()).to.deep.equal([]);
@@ -101,7 +109,9 @@ describe("source-job providers in-process", function () {
     await loadProvider.configure!(online);
     const missing = "0123456789abcdef0123456789abcdef";
     const { failures } = await loadProvider.check!({}, { sourceId: missing, csvContent: "id\nV300\n" });
-    expect(failures).to.deep.equal([{ property: "sourceId", reason: `source ${missing} does not exist in this tenant (check sourceId)` }]);
+    expect(failures).to.deep.equal([
+      { property: "sourceId", reason: `source ${missing} does not exist in this tenant (check sourceId)` },
+    ]);
   });
 
   it("takes up a timed-out run that has completed since, without starting another", async () => {
@@ -112,11 +122,20 @@ describe("source-job providers in-process", function () {
     expect(finished?.status).to.equal("COMPLETED");
 
     sim.clearRequests();
-    const olds = { sourceId: CONTRACTORS, status: "STARTED", started: finished!.started, submitted: 1, counts: { expected: 1, received: 0, completed: 0 } };
+    const olds = {
+      sourceId: CONTRACTORS,
+      status: "STARTED",
+      started: finished!.started,
+      submitted: 1,
+      counts: { expected: 1, received: 0, completed: 0 },
+    };
     const stderr = sinon.stub(process.stderr, "write").returns(true);
     let outs: Record<string, unknown> | undefined;
     try {
-      ({ outs } = await classificationProvider.update!(CONTRACTORS, olds, { sourceId: CONTRACTORS, pollIntervalMs: 50 }));
+      ({ outs } = await classificationProvider.update!(CONTRACTORS, olds, {
+        sourceId: CONTRACTORS,
+        pollIntervalMs: 50,
+      }));
     } finally {
       stderr.restore();
     }
@@ -133,6 +152,11 @@ describe("source-job providers in-process", function () {
     sim.clearRequests();
     await classificationProvider.delete!(HR, { sourceId: HR, status: "COMPLETED" });
     await classificationProvider.delete!(CONTRACTORS, { sourceId: CONTRACTORS, status: "COMPLETED" });
-    expect(sim.requests().filter((r) => r.path.endsWith("/classify")).map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 404", "GET 200"]);
+    expect(
+      sim
+        .requests()
+        .filter((r) => r.path.endsWith("/classify"))
+        .map((r) => `${r.method} ${r.status}`),
+    ).to.deep.equal(["GET 404", "GET 200"]);
   });
 });

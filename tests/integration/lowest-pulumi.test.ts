@@ -33,11 +33,15 @@ describe("Account under the lowest supported @pulumi/pulumi", function () {
   });
 
   it("creates, refreshes, updates and destroys with the settings from stack config only", async function () {
-    const inputs = { sourceId: DEMO_IDS.hrSource, nativeIdentity: "lowest.1", attributes: { displayName: "Lowest", email: "lowest@example.com" } };
+    const inputs = {
+      sourceId: DEMO_IDS.hrSource,
+      nativeIdentity: "lowest.1",
+      attributes: { displayName: "Lowest", email: "lowest@example.com" },
+    };
     const created = await stack.engine.up([stack.account("lowest", inputs)]);
     expect(created.errors).to.deep.equal([]);
     const [account] = stack.engine.state();
-    expect(stack.sim.admin.listAccounts(DEMO_IDS.hrSource).filter((a) => a.id === account!.id)).to.have.length(1);
+    expect(stack.sim.admin.listAccounts(DEMO_IDS.hrSource).filter((a) => a.id === account.id)).to.have.length(1);
 
     await stack.nextCommand();
     const refreshed = await stack.engine.refresh();
@@ -45,12 +49,14 @@ describe("Account under the lowest supported @pulumi/pulumi", function () {
     expect(refreshed.steps.map((s) => s.op)).to.deep.equal(["same"]);
 
     await stack.nextCommand();
-    const updated = await stack.engine.up([stack.account("lowest", { ...inputs, attributes: { ...inputs.attributes, email: "changed@example.com" } })]);
+    const updated = await stack.engine.up([
+      stack.account("lowest", { ...inputs, attributes: { ...inputs.attributes, email: "changed@example.com" } }),
+    ]);
     expect(updated.errors).to.deep.equal([]);
     expect(updated.steps.map((s) => s.op)).to.deep.equal(["update"]);
 
     await stack.nextCommand();
     expect((await stack.engine.destroy()).errors).to.deep.equal([]);
-    expect(stack.sim.admin.listAccounts(DEMO_IDS.hrSource).filter((a) => a.id === account!.id)).to.deep.equal([]);
+    expect(stack.sim.admin.listAccounts(DEMO_IDS.hrSource).filter((a) => a.id === account.id)).to.deep.equal([]);
   });
 });

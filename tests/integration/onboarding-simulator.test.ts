@@ -11,7 +11,7 @@ import { captureProgram } from "../../harness/program";
 import { accountsFromDirectory } from "../../provider/gitops/program";
 import type { SeedData } from "../../simulator/types";
 import { startAccountStack, type AccountStack } from "../support/account-stack";
-import { runCaptured, type CliRun } from "../unit/gitops/cli-io";
+import { runCaptured, type CliRun } from "../support/cli-io";
 
 const HR = "6a0a1c9e3b7d4e2a8c6f0b1d2e3f4a61";
 const VENDORS = "6a0a1c9e3b7d4e2a8c6f0b1d2e3f4a62";
@@ -23,23 +23,49 @@ const HR_FILE = "hr-accounts-eu.yaml";
 const VENDORS_FILE = "contractors-vendors.yaml";
 
 function seed(): SeedData {
-  const attributes = [{ name: "id" }, { name: "displayName" }, { name: "email" }, { name: "groups", isMulti: true, isEntitlement: true, isGroup: true }];
+  const attributes = [
+    { name: "id" },
+    { name: "displayName" },
+    { name: "email" },
+    { name: "groups", isMulti: true, isEntitlement: true, isGroup: true },
+  ];
   return {
     clients: [CLIENT],
     identities: [{ id: ADA, name: "Ada Lovelace" }],
     sources: [
       { id: HR, name: "HR Accounts (EU)", identityAttribute: "id", displayAttribute: "displayName", attributes },
-      { id: VENDORS, name: "Contractors / Vendors", identityAttribute: "id", attributes: [{ name: "id" }, { name: "email" }] },
+      {
+        id: VENDORS,
+        name: "Contractors / Vendors",
+        identityAttribute: "id",
+        attributes: [{ name: "id" }, { name: "email" }],
+      },
     ],
     accounts: [
-      { sourceId: HR, nativeIdentity: "jdoe", identityId: ADA, attributes: { id: "jdoe", displayName: 'Doe, "JD"', email: "jdoe@example.com", groups: ["vpn", "contractors"] } },
-      { sourceId: HR, nativeIdentity: "asmith", identityId: null, disabled: true, attributes: { id: "asmith", displayName: "Alice\nSmith" } },
+      {
+        sourceId: HR,
+        nativeIdentity: "jdoe",
+        identityId: ADA,
+        attributes: { id: "jdoe", displayName: 'Doe, "JD"', email: "jdoe@example.com", groups: ["vpn", "contractors"] },
+      },
+      {
+        sourceId: HR,
+        nativeIdentity: "asmith",
+        identityId: null,
+        disabled: true,
+        attributes: { id: "asmith", displayName: "Alice\nSmith" },
+      },
       { sourceId: HR, nativeIdentity: "#ops", identityId: null, attributes: { id: "#ops", groups: ["admins"] } },
       ...Array.from({ length: BULK }, (_, i) => {
         const id = `u${String(i).padStart(4, "0")}`;
         return { sourceId: HR, nativeIdentity: id, identityId: null, attributes: { id, email: `${id}@example.com` } };
       }),
-      { sourceId: VENDORS, nativeIdentity: "v1", identityId: null, attributes: { id: "v1", email: "v1@vendor.example" } },
+      {
+        sourceId: VENDORS,
+        nativeIdentity: "v1",
+        identityId: null,
+        attributes: { id: "v1", email: "v1@vendor.example" },
+      },
     ],
   };
 }
@@ -54,7 +80,8 @@ describe("onboarding: export, csv and check-csv against the simulator", function
   let exported: string;
 
   const cli = (...argv: string[]): Promise<CliRun> => runCaptured(argv, env);
-  const exportBoth = (...extra: string[]) => cli("export", "--source", HR, "--source", "Contractors / Vendors", "--out", exported, ...extra);
+  const exportBoth = (...extra: string[]) =>
+    cli("export", "--source", HR, "--source", "Contractors / Vendors", "--out", exported, ...extra);
 
   before(async () => {
     stack = await startAccountStack({ seed: seed(), rateLimit: false, taskDelayMs: 0 });
@@ -84,7 +111,9 @@ describe("onboarding: export, csv and check-csv against the simulator", function
     expect(hr).to.include(`identityId: ${ADA}`);
 
     // 263 accounts: two list calls for HR, one for the vendors, never one GET per account.
-    const accountReads = stack.sim.requests().filter((r) => r.path === "/v3/accounts" || r.path.startsWith("/v3/accounts/"));
+    const accountReads = stack.sim
+      .requests()
+      .filter((r) => r.path === "/v3/accounts" || r.path.startsWith("/v3/accounts/"));
     expect(accountReads.map((r) => `${r.method} ${r.path} ${r.query.offset ?? ""}`)).to.deep.equal([
       "GET /v3/accounts 0",
       "GET /v3/accounts 250",
@@ -96,14 +125,18 @@ describe("onboarding: export, csv and check-csv against the simulator", function
   });
 
   it("export refuses to overwrite without --force, and is stable: twice gives identical files", async () => {
-    const before = Object.fromEntries(fs.readdirSync(exported).map((f) => [f, fs.readFileSync(path.join(exported, f), "utf8")]));
+    const before = Object.fromEntries(
+      fs.readdirSync(exported).map((f) => [f, fs.readFileSync(path.join(exported, f), "utf8")]),
+    );
     const refused = await exportBoth();
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.include("--force");
     expect(refused.stderr).to.include(HR_FILE);
     const forced = await exportBoth("--force");
     expect(forced.code).to.equal(0);
-    const after = Object.fromEntries(fs.readdirSync(exported).map((f) => [f, fs.readFileSync(path.join(exported, f), "utf8")]));
+    const after = Object.fromEntries(
+      fs.readdirSync(exported).map((f) => [f, fs.readFileSync(path.join(exported, f), "utf8")]),
+    );
     expect(after).to.deep.equal(before);
   });
 
@@ -118,7 +151,13 @@ describe("onboarding: export, csv and check-csv against the simulator", function
     expect(stack.sim.requests().filter((r) => r.path === "/v3/accounts")).to.deep.equal([]);
     expect(fs.existsSync(path.join(work, "never"))).to.equal(false);
 
-    const notDeclared = await cli("check-csv", exported, path.join(work, "none.csv"), "--source", "ffffffffffffffffffffffffffffffff");
+    const notDeclared = await cli(
+      "check-csv",
+      exported,
+      path.join(work, "none.csv"),
+      "--source",
+      "ffffffffffffffffffffffffffffffff",
+    );
     expect(notDeclared.code).to.equal(1);
     expect(notDeclared.stderr).to.include("no definitions file");
   });
@@ -157,7 +196,9 @@ describe("onboarding: export, csv and check-csv against the simulator", function
     // Identity starting with the connector's comment character is quoted; multi-valued: one row per value.
     expect(lines[1]).to.equal('"#ops",,,admins');
     expect(text).to.include('asmith,"Alice\nSmith",,\r\n');
-    expect(text).to.include('jdoe,"Doe, ""JD""",jdoe@example.com,contractors\r\njdoe,"Doe, ""JD""",jdoe@example.com,vpn\r\n');
+    expect(text).to.include(
+      'jdoe,"Doe, ""JD""",jdoe@example.com,contractors\r\njdoe,"Doe, ""JD""",jdoe@example.com,vpn\r\n',
+    );
     expect(csv.stderr).to.include("cannot carry"); // asmith is disabled
 
     const check = await cli("check-csv", exported, csvPath, "--source", HR);
@@ -180,36 +221,69 @@ describe("onboarding: export, csv and check-csv against the simulator", function
     // The definition's file:line (the line of its `- nativeIdentity:` entry), and the CSV rows.
     const exportedLines = fs.readFileSync(path.join(exported, HR_FILE), "utf8").split("\n");
     const lineOf = (id: string) => exportedLines.indexOf(`  - nativeIdentity: ${id}`) + 1;
-    expect(table.stdout).to.match(new RegExp(`^jdoe\\s+missing\\s+-\\s+-\\s+-\\s+\\S*hr-accounts-eu\\.yaml:${lineOf("jdoe")}\\s+-$`, "m"));
     expect(table.stdout).to.match(
-      new RegExp(`^u0001\\s+differs\\s+attributes\\.email\\s+"u0001@example\\.com"\\s+"changed@example\\.com"\\s+\\S*hr-accounts-eu\\.yaml:${lineOf("u0001")}\\s+\\d+$`, "m"),
+      new RegExp(`^jdoe\\s+missing\\s+-\\s+-\\s+-\\s+\\S*hr-accounts-eu\\.yaml:${lineOf("jdoe")}\\s+-$`, "m"),
     );
-    expect(table.stdout.trimEnd().split("\n").at(-1)).to.match(/^Harmful: aggregating would remove 1 and overwrite 1 declared accounts/);
+    expect(table.stdout).to.match(
+      new RegExp(
+        `^u0001\\s+differs\\s+attributes\\.email\\s+"u0001@example\\.com"\\s+"changed@example\\.com"\\s+` +
+          `\\S*hr-accounts-eu\\.yaml:${lineOf("u0001")}\\s+\\d+$`,
+        "m",
+      ),
+    );
+    expect(table.stdout.trimEnd().split("\n").at(-1)).to.match(
+      /^Harmful: aggregating would remove 1 and overwrite 1 declared accounts/,
+    );
 
     const json = await cli("check-csv", exported, csvPath, "--source", HR, "--json");
     expect(json.code).to.equal(2);
-    const report = JSON.parse(json.stdout) as { version: number; summary: Record<string, number>; accounts: Array<{ nativeIdentity: string; status: string; definedAt: string }> };
+    const report = JSON.parse(json.stdout) as {
+      version: number;
+      summary: Record<string, number>;
+      accounts: Array<{ nativeIdentity: string; status: string; definedAt: string }>;
+    };
     expect(report.version).to.equal(1);
-    expect(report.summary).to.deep.equal({ declared: BULK + 3, matching: BULK + 1, differing: 1, missing: 1, undeclared: 0 });
-    expect(report.accounts.map((a) => `${a.nativeIdentity}:${a.status}`)).to.deep.equal(["jdoe:missing", "u0001:differs"]);
+    expect(report.summary).to.deep.equal({
+      declared: BULK + 3,
+      matching: BULK + 1,
+      differing: 1,
+      missing: 1,
+      undeclared: 0,
+    });
+    expect(report.accounts.map((a) => `${a.nativeIdentity}:${a.status}`)).to.deep.equal([
+      "jdoe:missing",
+      "u0001:differs",
+    ]);
   });
 
-  it("csv keeps what Git does not manage: undeclared attributes, and undeclared accounts with --include-unmanaged", async () => {
-    const emailsOnly = path.join(work, "emails-only");
-    // On a terminal, a source of more than one page shows a progress line on stderr.
-    const exportRun = await runCaptured(["export", "--source", HR, "--attribute", "email", "--out", emailsOnly], env, true);
-    expect(exportRun.code).to.equal(0);
-    expect(exportRun.stderr).to.include(`scanning ${HR}: 250 accounts`);
-    stack.sim.admin.createAccount({ sourceId: HR, nativeIdentity: "stray", attributes: { id: "stray", displayName: "Stray" } });
+  it(
+    "csv keeps what Git does not manage: undeclared attributes, and undeclared accounts with " + "--include-unmanaged",
+    async () => {
+      const emailsOnly = path.join(work, "emails-only");
+      // On a terminal, a source of more than one page shows a progress line on stderr.
+      const exportRun = await runCaptured(
+        ["export", "--source", HR, "--attribute", "email", "--out", emailsOnly],
+        env,
+        true,
+      );
+      expect(exportRun.code).to.equal(0);
+      expect(exportRun.stderr).to.include(`scanning ${HR}: 250 accounts`);
+      stack.sim.admin.createAccount({
+        sourceId: HR,
+        nativeIdentity: "stray",
+        attributes: { id: "stray", displayName: "Stray" },
+      });
 
-    const managedOnly = await cli("csv", emailsOnly, "--source", HR);
-    expect(managedOnly.code).to.equal(0);
-    expect(managedOnly.stdout).to.include('jdoe,"Doe, ""JD""",jdoe@example.com,contractors\r\n'); // displayName and groups from the tenant
-    expect(managedOnly.stdout).to.not.include("stray");
-    const withUnmanaged = await cli("csv", emailsOnly, "--source", HR, "--include-unmanaged");
-    expect(withUnmanaged.stdout).to.include("\r\nstray,Stray,,\r\n");
-    expect(withUnmanaged.stderr).to.include("1 unmanaged");
-  });
+      const managedOnly = await cli("csv", emailsOnly, "--source", HR);
+      expect(managedOnly.code).to.equal(0);
+      // displayName and groups from the tenant
+      expect(managedOnly.stdout).to.include('jdoe,"Doe, ""JD""",jdoe@example.com,contractors\r\n');
+      expect(managedOnly.stdout).to.not.include("stray");
+      const withUnmanaged = await cli("csv", emailsOnly, "--source", HR, "--include-unmanaged");
+      expect(withUnmanaged.stdout).to.include("\r\nstray,Stray,,\r\n");
+      expect(withUnmanaged.stderr).to.include("1 unmanaged");
+    },
+  );
 
   it("check-csv refuses a file whose header or identities are wrong, naming the rows (exit 1)", async () => {
     const csvPath = path.join(work, "bad.csv");

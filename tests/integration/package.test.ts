@@ -26,7 +26,11 @@ describe("the published package", function () {
 
   before(() => {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const out = execFileSync(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     files = new Set((JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path));
   });
 
@@ -44,7 +48,9 @@ describe("the published package", function () {
   });
 
   it("ships no tests, simulator, harness, scripts or source maps of them", () => {
-    const stray = [...files].filter((f) => /^(dist\/(tests|simulator|harness|scripts|examples|program)\/|tests\/|simulator\/)/.test(f));
+    const stray = [...files].filter((f) =>
+      /^(dist\/(tests|simulator|harness|scripts|examples|program)\/|tests\/|simulator\/)/.test(f),
+    );
     expect(stray).to.deep.equal([]);
   });
 

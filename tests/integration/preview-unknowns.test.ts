@@ -13,8 +13,16 @@ import { ACCOUNT_TYPE, startAccountStack, type AccountStack } from "../support/a
 const HR = DEMO_IDS.hrSource;
 
 function program(): void {
-  const first = new Account("first", { sourceId: HR, nativeIdentity: "preview.first", attributes: { displayName: "First" } });
-  new Account("second", { sourceId: HR, nativeIdentity: "preview.second", attributes: { displayName: first.accountId } });
+  const first = new Account("first", {
+    sourceId: HR,
+    nativeIdentity: "preview.first",
+    attributes: { displayName: "First" },
+  });
+  new Account("second", {
+    sourceId: HR,
+    nativeIdentity: "preview.second",
+    attributes: { displayName: first.accountId },
+  });
 }
 
 describe("preview with computed inputs through the real plugin", function () {
@@ -25,25 +33,34 @@ describe("preview with computed inputs through the real plugin", function () {
   });
   after(async () => stack?.stop());
 
-  it("sends unknowns, reports create for the new account and update for the dependant, and writes nothing", async () => {
-    const existing = await stack.engine.up([stack.account("second", { sourceId: HR, nativeIdentity: "preview.second", attributes: { displayName: "Second" } })]);
-    expect(existing.errors).to.deep.equal([]);
-    const ids = new Map(stack.engine.state().map((r) => [r.name, r.id]));
+  it(
+    "sends unknowns, reports create for the new account and update for the dependant, and " + "writes nothing",
+    async () => {
+      const existing = await stack.engine.up([
+        stack.account("second", {
+          sourceId: HR,
+          nativeIdentity: "preview.second",
+          attributes: { displayName: "Second" },
+        }),
+      ]);
+      expect(existing.errors).to.deep.equal([]);
+      const ids = new Map(stack.engine.state().map((r) => [r.name, r.id]));
 
-    const captured = await captureProgram(program, {
-      project: "isc-test",
-      stack: "test",
-      preview: { existing: (type, name) => (type === ACCOUNT_TYPE ? ids.get(name) : undefined) },
-    });
-    const second = captured.resources.find((r) => r.name === "second")!;
-    expect((second.inputs.attributes as Record<string, unknown>).displayName).to.equal(UNKNOWN);
-    await stack.nextCommand();
-    stack.sim.clearRequests();
-    const steps = await stack.engine.preview(captured.resources);
-    expect(steps.map((s) => [s.name, s.op, s.error])).to.deep.equal([
-      ["first", "create", undefined],
-      ["second", "update", undefined],
-    ]);
-    expect(stack.sim.requests().filter((r) => r.method !== "GET" && r.budget !== "oauth")).to.deep.equal([]);
-  });
+      const captured = await captureProgram(program, {
+        project: "isc-test",
+        stack: "test",
+        preview: { existing: (type, name) => (type === ACCOUNT_TYPE ? ids.get(name) : undefined) },
+      });
+      const second = captured.resources.find((r) => r.name === "second")!;
+      expect((second.inputs.attributes as Record<string, unknown>).displayName).to.equal(UNKNOWN);
+      await stack.nextCommand();
+      stack.sim.clearRequests();
+      const steps = await stack.engine.preview(captured.resources);
+      expect(steps.map((s) => [s.name, s.op, s.error])).to.deep.equal([
+        ["first", "create", undefined],
+        ["second", "update", undefined],
+      ]);
+      expect(stack.sim.requests().filter((r) => r.method !== "GET" && r.budget !== "oauth")).to.deep.equal([]);
+    },
+  );
 });

@@ -10,7 +10,12 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { captureProgram } from "../../harness/program";
 import { serializeDynamicProvider } from "../../harness/plugin";
-import { Account, accountProvider, sourceClassificationProvider, uncorrelatedAccountsLoadProvider } from "../../provider";
+import {
+  Account,
+  accountProvider,
+  sourceClassificationProvider,
+  uncorrelatedAccountsLoadProvider,
+} from "../../provider";
 import { DEMO_IDS } from "../../simulator/seed";
 
 const DIST = path.resolve(__dirname, "..", "..");
@@ -36,13 +41,18 @@ async function capture(program: string, projectDir: string, opts: Parameters<typ
 }
 
 describe("serialized providers", () => {
-  for (const [name, provider] of Object.entries({ accountProvider, uncorrelatedAccountsLoadProvider, sourceClassificationProvider })) {
+  for (const [name, provider] of Object.entries({
+    accountProvider,
+    uncorrelatedAccountsLoadProvider,
+    sourceClassificationProvider,
+  })) {
     it(`${name} serializes to a few kilobytes that capture no client code`, async () => {
       const text = await serializeDynamicProvider(provider);
       console.log(`      (${name}: ${text.length} bytes in __provider per resource)`);
       expect(text.length).to.be.lessThan(4096);
       expect(text).to.contain("pulumi-isc-accounts/dist/provider/resources/");
-      for (const leaked of ["axios", "createIscClient", "clientSecret", "access_token"]) expect(text).to.not.contain(leaked);
+      for (const leaked of ["axios", "createIscClient", "clientSecret", "access_token"])
+        expect(text).to.not.contain(leaked);
     });
   }
 });
@@ -53,10 +63,15 @@ describe("programs under pulumi.runtime.setMocks", function () {
   it("a program declaring Accounts registers them with a serialized provider", async () => {
     const captured = await captureProgram(
       () => {
-        const a = new Account("a", { sourceId: DEMO_IDS.hrSource, nativeIdentity: "x1", attributes: { email: "x1@example.com" } });
+        const a = new Account("a", {
+          sourceId: DEMO_IDS.hrSource,
+          nativeIdentity: "x1",
+          attributes: { email: "x1@example.com" },
+        });
         new Account("b", { sourceId: DEMO_IDS.hrSource, nativeIdentity: "x2", enabled: false, identityId: null });
         // Output properties must survive class-field initialisation (ES2022 `declare` fields).
-        for (const output of [a.accountId, a.attributes, a.disabled, a.identityId]) expect(pulumi.Output.isInstance(output)).to.equal(true);
+        for (const output of [a.accountId, a.attributes, a.disabled, a.identityId])
+          expect(pulumi.Output.isInstance(output)).to.equal(true);
         return { id: a.accountId };
       },
       { project: "p", stack: "s" },
@@ -66,7 +81,9 @@ describe("programs under pulumi.runtime.setMocks", function () {
       [ACCOUNT_TYPE, "b"],
     ]);
     const provider = captured.resources[0].inputs.__provider;
-    expect(provider).to.be.a("string").and.equal(await serializeDynamicProvider(accountProvider));
+    expect(provider)
+      .to.be.a("string")
+      .and.equal(await serializeDynamicProvider(accountProvider));
     expect(captured.resources[1].inputs).to.deep.include({ enabled: false, identityId: null, nativeIdentity: "x2" });
     expect(captured.resources[1].inputs).to.not.have.property("attributes");
   });
@@ -78,11 +95,19 @@ describe("programs under pulumi.runtime.setMocks", function () {
       config: { "isc-accounts-basic:enabled": "false", "isc-accounts-basic:identityId": "none" },
     });
     expect(captured.resources).to.have.length(1);
-    expect(captured.resources[0].inputs).to.deep.include({ sourceId: DEMO_IDS.hrSource, nativeIdentity: "E2001", enabled: false, identityId: null });
+    expect(captured.resources[0].inputs).to.deep.include({
+      sourceId: DEMO_IDS.hrSource,
+      nativeIdentity: "E2001",
+      enabled: false,
+      identityId: null,
+    });
   });
 
   it("examples/gitops declares every account of its two definition files under stable names", async () => {
-    const captured = await capture("examples/gitops/index.js", "examples/gitops", { project: "isc-accounts-gitops", stack: "dev" });
+    const captured = await capture("examples/gitops/index.js", "examples/gitops", {
+      project: "isc-accounts-gitops",
+      stack: "dev",
+    });
     const names = captured.resources.map((r) => r.name).sort();
     expect(names).to.deep.equal(
       [
@@ -100,7 +125,10 @@ describe("programs under pulumi.runtime.setMocks", function () {
   });
 
   it("examples/pipeline applies its accounts directory", async () => {
-    const captured = await capture("examples/pipeline/index.js", "examples/pipeline", { project: "isc-accounts-pipeline", stack: "prod" });
+    const captured = await capture("examples/pipeline/index.js", "examples/pipeline", {
+      project: "isc-accounts-pipeline",
+      stack: "prod",
+    });
     expect(captured.resources.map((r) => r.name)).to.deep.equal([`${DEMO_IDS.hrSource}/E3001`]);
   });
 
@@ -115,24 +143,33 @@ describe("programs under pulumi.runtime.setMocks", function () {
     expect(byDefault.resources.map((r) => r.name)).to.deep.equal([`${DEMO_IDS.hrSource}/E9001`]);
   });
 
-  it("the top-level program refuses an empty definitions directory unless isc-accounts:allowEmpty is true", async () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "isc-program-empty-"));
-    try {
-      const config = { "isc-accounts:definitionsDir": empty };
-      // The program throws while it is required (before declaring anything), like any Pulumi program.
-      const file = path.join(DIST, "program", "index.js");
-      const previousConfig = pulumi.runtime.allConfig();
-      pulumi.runtime.setAllConfig(config);
+  it(
+    "the top-level program refuses an empty definitions directory unless " + "isc-accounts:allowEmpty is true",
+    async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), "isc-program-empty-"));
       try {
-        delete require.cache[require.resolve(file)];
-        expect(() => require(file)).to.throw(/no definition files \(\*\.yaml, \*\.yml\) in .*would delete every account this stack manages/);
+        const config = { "isc-accounts:definitionsDir": empty };
+        // The program throws while it is required (before declaring anything), like any Pulumi program.
+        const file = path.join(DIST, "program", "index.js");
+        const previousConfig = pulumi.runtime.allConfig();
+        pulumi.runtime.setAllConfig(config);
+        try {
+          delete require.cache[require.resolve(file)];
+          expect(() => require(file)).to.throw(
+            /no definition files \(\*\.yaml, \*\.yml\) in .*would delete every account this stack manages/,
+          );
+        } finally {
+          pulumi.runtime.setAllConfig(previousConfig);
+        }
+        const allowed = await capture("program/index.js", ".", {
+          project: "isc-accounts",
+          stack: "dev",
+          config: { ...config, "isc-accounts:allowEmpty": "true" },
+        });
+        expect(allowed.resources).to.deep.equal([]);
       } finally {
-        pulumi.runtime.setAllConfig(previousConfig);
+        fs.rmSync(empty, { recursive: true, force: true });
       }
-      const allowed = await capture("program/index.js", ".", { project: "isc-accounts", stack: "dev", config: { ...config, "isc-accounts:allowEmpty": "true" } });
-      expect(allowed.resources).to.deep.equal([]);
-    } finally {
-      fs.rmSync(empty, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

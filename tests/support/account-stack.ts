@@ -25,14 +25,26 @@ export interface AccountStack {
 }
 
 /** `programDir`: the plugin's cwd, whose @pulumi/pulumi serves the calls (the CLI runs the program's own). */
-export async function startAccountStack(simOptions: SimulatorOptions = {}, parallel = 8, programDir = REPO_ROOT): Promise<AccountStack> {
+export async function startAccountStack(
+  simOptions: SimulatorOptions = {},
+  parallel = 8,
+  programDir = REPO_ROOT,
+): Promise<AccountStack> {
   const sim = await startSimulator({ port: 0, taskDelayMs: 20, ...simOptions });
   const [client] = sim.clients;
   const config = { "isc:baseUrl": sim.url, "isc:clientId": client.clientId, "isc:clientSecret": client.clientSecret };
-  const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: programDir, withoutSailEnv: true, project: "isc-test", config }));
+  const plugin = new CommandPlugin(() =>
+    startProviderPlugin({ cwd: programDir, withoutSailEnv: true, project: "isc-test", config }),
+  );
   await plugin.restart();
   // The engine configures each command's plugin: up with the current config, refresh/destroy from state.
-  const engine = new PluginEngine(plugin, { project: "isc-test", stack: "test", parallel, config, secretConfigKeys: ["isc:clientSecret"] });
+  const engine = new PluginEngine(plugin, {
+    project: "isc-test",
+    stack: "test",
+    parallel,
+    config,
+    secretConfigKeys: ["isc:clientSecret"],
+  });
   const providerText = await serializeDynamicProvider(accountProvider);
   return {
     sim,

@@ -1,7 +1,12 @@
 /** A plain ISC account as list and get calls return it, for tests that play ISC's part. */
 import type { Account } from "../../provider/client/types";
 
-export function iscAccount(id: string, sourceId: string, nativeIdentity: string, extra: Partial<Account> = {}): Account {
+export function iscAccount(
+  id: string,
+  sourceId: string,
+  nativeIdentity: string,
+  extra: Partial<Account> = {},
+): Account {
   return {
     id,
     name: nativeIdentity,

@@ -19,7 +19,9 @@ import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { ROUTES, type ApiGeneration, type RouteName } from "../../provider/client/routes";
 
-/** The three contract files: v3 accounts/sources, v2025 task-status/load/classify, and per-service (/accounts/v1, ...). */
+/**
+ * The three contract files: v3 accounts/sources, v2025 task-status/load/classify, and per-service (/accounts/v1, ...).
+ */
 export type ContractFile = "v3" | "v2025" | "per-service";
 
 export const CONTRACT_FILES: Readonly<Record<ContractFile, string>> = {
@@ -28,7 +30,8 @@ export const CONTRACT_FILES: Readonly<Record<ContractFile, string>> = {
   "per-service": "isc-v1-per-service.openapi.json",
 };
 
-export const CONTRACT_SKIP_MESSAGE = "  (skipped: ../shared/isc-openapi not found; contract tests need it beside the repo)";
+export const CONTRACT_SKIP_MESSAGE =
+  "  (skipped: ../shared/isc-openapi not found; contract tests need it beside the repo)";
 
 const METHODS = ["get", "put", "post", "delete", "patch"] as const;
 export type ContractMethod = (typeof METHODS)[number];
@@ -71,9 +74,22 @@ export interface Contract {
    * Validator of the JSON body of a declared response, or undefined when that response declares no
    * body. Throws when the operation or the status is not in the contract.
    */
-  responseValidator(file: ContractFile, path: string, method: ContractMethod | string, status: number | string): ValidateFunction | undefined;
-  /** Validator of the request body of an operation for a media type (default application/json); undefined when none is declared. */
-  requestBodyValidator(file: ContractFile, path: string, method: ContractMethod | string, mediaType?: string): ValidateFunction | undefined;
+  responseValidator(
+    file: ContractFile,
+    path: string,
+    method: string,
+    status: number | string,
+  ): ValidateFunction | undefined;
+  /**
+   * Validator of the request body of an operation for a media type (default application/json); undefined when none is
+   * declared.
+   */
+  requestBodyValidator(
+    file: ContractFile,
+    path: string,
+    method: string,
+    mediaType?: string,
+  ): ValidateFunction | undefined;
   /** Validator of a named component schema (v3/v2025 names are PascalCase, per-service names lowercase). */
   schemaValidator(file: ContractFile, name: string): ValidateFunction;
 }
@@ -100,7 +116,8 @@ export function findRepoRoot(start: string = __dirname): string | undefined {
     const manifest = join(dir, "package.json");
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-isc-accounts") return dir;
+        if ((JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-isc-accounts")
+          return dir;
       } catch {
         // not a readable manifest: keep walking up
       }
@@ -198,13 +215,16 @@ export function loadContract(): Contract | undefined {
 /** ajv's errors as one readable line each ("" when the value is valid). */
 export function validationErrors(validate: ValidateFunction, value: unknown): string {
   if (validate(value)) return "";
-  return (validate.errors ?? []).map((error) => `${error.instancePath || "(root)"} ${error.message ?? ""} ${JSON.stringify(error.params)}`).join("\n");
+  return (validate.errors ?? [])
+    .map((error) => `${error.instancePath || "(root)"} ${error.message ?? ""} ${JSON.stringify(error.params)}`)
+    .join("\n");
 }
 
 /** Throws an Error listing ajv's complaints when `value` does not validate. */
 export function expectValid(validate: ValidateFunction, value: unknown, label = "value"): void {
   const errors = validationErrors(validate, value);
-  if (errors !== "") throw new Error(`${label} does not match the contract:\n${errors}\n${JSON.stringify(value).slice(0, 2000)}`);
+  if (errors !== "")
+    throw new Error(`${label} does not match the contract:\n${errors}\n${JSON.stringify(value).slice(0, 2000)}`);
 }
 
 /**

@@ -6,7 +6,16 @@
  * is built in a private folder and renamed into place, so concurrent test runs never see half an install.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -14,10 +23,13 @@ const CACHE_ROOT = path.join(tmpdir(), "pulumi-isc-accounts-pulumi-versions");
 
 /** The lowest version the peer dependency range allows ("^3.139.0" -> "3.139.0"). */
 export function lowestSupportedPulumiVersion(repoRoot: string): string {
-  const manifest = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { peerDependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+    peerDependencies?: Record<string, string>;
+  };
   const range = manifest.peerDependencies?.["@pulumi/pulumi"];
   const lowest = range?.match(/^(?:\^|>=|~)?\s*(\d+\.\d+\.\d+)/)?.[1];
-  if (!lowest) throw new Error(`package.json has no @pulumi/pulumi peer dependency with a lowest version (got ${range})`);
+  if (!lowest)
+    throw new Error(`package.json has no @pulumi/pulumi peer dependency with a lowest version (got ${range})`);
   return lowest;
 }
 
@@ -37,11 +49,21 @@ export function ensurePulumiInstall(version: string): string {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     const result = spawnSync(
       npm,
-      ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--prefer-offline", "--no-package-lock", `@pulumi/pulumi@${version}`],
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        "--prefer-offline",
+        "--no-package-lock",
+        `@pulumi/pulumi@${version}`,
+      ],
       { cwd: building, encoding: "utf8", timeout: 240_000 },
     );
-    if (result.status !== 0) throw new Error(`npm install @pulumi/pulumi@${version} failed:\n${result.stderr || result.error}`);
-    if (installedVersion(building) !== version) throw new Error(`npm installed @pulumi/pulumi ${installedVersion(building)}, not ${version}`);
+    if (result.status !== 0)
+      throw new Error(`npm install @pulumi/pulumi@${version} failed:\n${result.stderr || result.error}`);
+    if (installedVersion(building) !== version)
+      throw new Error(`npm installed @pulumi/pulumi ${installedVersion(building)}, not ${version}`);
     rmSync(target, { recursive: true, force: true });
     renameSync(building, target);
   } catch (error) {

@@ -12,8 +12,11 @@ const BUILD = "tsc -b tsconfig.json";
 
 describe("npm scripts' build step", () => {
   it("is the incremental build, for every script that runs compiled code", () => {
-    const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
     expect(scripts.build).to.equal(BUILD);
-    for (const name of ["simulator", "demo", "bench", "soak"]) expect(scripts[name], name).to.match(new RegExp(`^${BUILD} && node dist/`));
+    for (const name of ["simulator", "demo", "bench", "soak"])
+      expect(scripts[name], name).to.match(new RegExp(`^${BUILD} && node dist/`));
   });
 });

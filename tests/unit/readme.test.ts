@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { runCaptured } from "./gitops/cli-io";
+import { runCaptured } from "../support/cli-io";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 const README = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
@@ -20,7 +20,9 @@ function sourceFiles(dir: string): string[] {
 
 describe("README.md", () => {
   it("names only npm scripts that package.json has", () => {
-    const scripts = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
     const named = [...README.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
     expect(named).to.not.be.empty;
     expect(named.filter((name) => !(name in scripts))).to.deep.equal([]);

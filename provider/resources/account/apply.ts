@@ -71,7 +71,11 @@ async function waitForAccount(ctx: ApplyContext, id: string, { expect }: Account
 
 /** Calls the operation's route and waits as the operation says. */
 async function execute(ctx: ApplyContext, op: AccountOperation): Promise<void> {
-  const response = await ctx.client.request<AccountsAsyncResult>(op.route, { params: op.params, body: op.body, contentType: op.contentType });
+  const response = await ctx.client.request<AccountsAsyncResult>(op.route, {
+    params: op.params,
+    body: op.body,
+    contentType: op.contentType,
+  });
   if (op.wait.kind === "task") await waitTask(ctx, taskIdOf(response, op.route));
   else await waitForAccount(ctx, op.params.id, op.wait);
 }

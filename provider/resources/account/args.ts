@@ -8,4 +8,6 @@ type ArgOf<K extends AccountFieldName> = K extends "attributes"
   : pulumi.Input<AccountFieldValue<K>>;
 
 /** Inputs of an `Account`, derived from the field declaration (fields.ts; README "The Account resource"). */
-export type AccountArgs = { [K in RequiredFieldName]: ArgOf<K> } & { [K in Exclude<AccountFieldName, RequiredFieldName>]?: ArgOf<K> };
+export type AccountArgs = { [K in RequiredFieldName]: ArgOf<K> } & {
+  [K in Exclude<AccountFieldName, RequiredFieldName>]?: ArgOf<K>;
+};

@@ -2,7 +2,13 @@
  * The README's Account inputs table, rendered from the field declaration (fields.ts), so the
  * documentation cannot drift from what `check` enforces. `npm run generate` writes it into README.md.
  */
-import { ACCOUNT_FIELD_NAMES, MAX_NATIVE_IDENTITY_LENGTH, accountField, type AccountFieldName, type ChangeCost } from "./fields";
+import {
+  ACCOUNT_FIELD_NAMES,
+  MAX_NATIVE_IDENTITY_LENGTH,
+  accountField,
+  type AccountFieldName,
+  type ChangeCost,
+} from "./fields";
 
 const CHANGE: Record<ChangeCost, string> = {
   replace: "**replaces** the account",
@@ -45,10 +51,15 @@ export function accountInputsTable(): string {
     const kept = spec.keptInState ? "yes" : "";
     return `| \`${name}\` | ${typeOf(name)} | ${defaultOf(name)} | ${CHANGE[spec.change]} | ${kept} | ${spec.doc.replace(/\|/g, "\\|")} |`;
   });
-  return ["| input | type | default | a change costs | echoed in outputs | meaning |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return [
+    "| input | type | default | a change costs | echoed in outputs | meaning |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
 }
 
-export const README_TABLE_BEGIN = "<!-- account-inputs:begin (generated from provider/resources/account/fields.ts by `npm run generate`) -->";
+export const README_TABLE_BEGIN =
+  "<!-- account-inputs:begin (generated from provider/resources/account/fields.ts by `npm run generate`) -->";
 export const README_TABLE_END = "<!-- account-inputs:end -->";
 
 /** README text with the table between its markers replaced by the current one. */

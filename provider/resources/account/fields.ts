@@ -4,6 +4,7 @@
  * the declaration type the engine plans from and GitOps definitions carry, the settings kept in state
  * (outputs.ts), the GitOps keys and the JSON Schema (gitops/schema-document.ts) and the README table.
  */
+import { DEFAULT_MAX_POLL_INTERVAL_MS, DEFAULT_POLL_INTERVAL_MS, DEFAULT_TASK_TIMEOUT_SECONDS } from "../../client";
 import type { DesiredAttributeValue } from "../../engine/normalize";
 
 /** How a field's value is checked, and which TypeScript type it has (see FieldValueOf). */
@@ -44,7 +45,9 @@ export interface AccountFieldSpec {
   required?: true;
   /** The value used when the input is absent (documentation and run options). */
   default?: boolean | number | Readonly<Record<string, never>>;
-  /** The default is written into every declaration, so "absent" never reaches the engine (else absent = not managed). */
+  /**
+   * The default is written into every declaration, so "absent" never reaches the engine (else absent = not managed).
+   */
   filled?: true;
   change: ChangeCost;
   /** Echoed from the inputs into the outputs: read and delete receive only stored outputs. */
@@ -71,7 +74,9 @@ export const ACCOUNT_FIELDS = {
     change: "replace",
     keptInState: false,
     gitops: "source",
-    doc: "The flat-file (DelimitedFile) source id: 32 hex characters, as shown in the ISC admin UI URL or returned by GET /v3/sources. Changing it replaces the account.",
+    doc:
+      "The flat-file (DelimitedFile) source id: 32 hex characters, as shown in the ISC admin UI URL or returned " +
+      "by GET /v3/sources. Changing it replaces the account.",
   },
   nativeIdentity: {
     type: "nativeIdentity",
@@ -91,21 +96,27 @@ export const ACCOUNT_FIELDS = {
     change: "update",
     keptInState: false,
     gitops: "account",
-    doc: "Managed attributes: name -> value (string) or values (list of strings), null for \"must be absent\". Attributes not listed are left alone.",
+    doc:
+      'Managed attributes: name -> value (string) or values (list of strings), null for "must be absent". ' +
+      "Attributes not listed are left alone.",
   },
   identityId: {
     type: "iscIdOrNull",
     change: "update",
     keptInState: false,
     gitops: "account",
-    doc: "Identity the account must be correlated to (32 hex characters), or null: the account must be uncorrelated. Omit to leave correlation alone.",
+    doc:
+      "Identity the account must be correlated to (32 hex characters), or null: the account must be " +
+      "uncorrelated. Omit to leave correlation alone.",
   },
   manuallyCorrelated: {
     type: "boolean",
     change: "update",
     keptInState: false,
     gitops: "account-and-defaults",
-    doc: "Desired value of the account's manuallyCorrelated flag. Omit to leave it alone (ISC sets it when identityId is reassigned).",
+    doc:
+      "Desired value of the account's manuallyCorrelated flag. Omit to leave it alone (ISC sets it when " +
+      "identityId is reassigned).",
   },
   enabled: {
     type: "boolean",
@@ -148,21 +159,23 @@ export const ACCOUNT_FIELDS = {
   },
   taskTimeoutSeconds: {
     type: "number",
-    default: 600,
+    default: DEFAULT_TASK_TIMEOUT_SECONDS,
     range: { min: 1, max: 86_400, unit: "seconds" },
     change: "none",
     keptInState: true,
     gitops: "none",
-    doc: "Fail a task wait after this many seconds (default 600).",
+    doc: `Fail a task wait after this many seconds (default ${DEFAULT_TASK_TIMEOUT_SECONDS}).`,
   },
   pollIntervalMs: {
     type: "number",
-    default: 500,
+    default: DEFAULT_POLL_INTERVAL_MS,
     range: { min: 50, max: 60_000, unit: "milliseconds" },
     change: "none",
     keptInState: true,
     gitops: "none",
-    doc: "First task-status poll interval in milliseconds (default 500; backs off to 5000).",
+    doc:
+      `First task-status poll interval in milliseconds (default ${DEFAULT_POLL_INTERVAL_MS}; ` +
+      `backs off to ${DEFAULT_MAX_POLL_INTERVAL_MS}).`,
   },
   reloadTrigger: {
     type: "trigger",
@@ -177,7 +190,9 @@ export const ACCOUNT_FIELDS = {
     change: "none",
     keptInState: true,
     gitops: "none",
-    doc: "Also read the account's entitlements into the `entitlements` output (one extra call per account per refresh).",
+    doc:
+      "Also read the account's entitlements into the `entitlements` output (one extra call per account per " +
+      "refresh).",
   },
 } as const satisfies Record<string, AccountFieldSpec>;
 
@@ -188,13 +203,19 @@ type Spec<K extends AccountFieldName> = (typeof ACCOUNT_FIELDS)[K];
 export type AccountFieldValue<K extends AccountFieldName> = FieldValueOf[Spec<K>["type"]];
 
 /** Fields a Pulumi program must give. */
-export type RequiredFieldName = { [K in AccountFieldName]: Spec<K> extends { required: true } ? K : never }[AccountFieldName];
+export type RequiredFieldName = {
+  [K in AccountFieldName]: Spec<K> extends { required: true } ? K : never;
+}[AccountFieldName];
 
 /** Fields every declaration holds: required ones and those whose default is filled in. */
 /** Settings echoed into the outputs. */
-export type KeptInStateFieldName = { [K in AccountFieldName]: Spec<K> extends { keptInState: true } ? K : never }[AccountFieldName];
+export type KeptInStateFieldName = {
+  [K in AccountFieldName]: Spec<K> extends { keptInState: true } ? K : never;
+}[AccountFieldName];
 
-type PresentFieldName = { [K in AccountFieldName]: Spec<K> extends { required: true } | { filled: true } ? K : never }[AccountFieldName];
+type PresentFieldName = {
+  [K in AccountFieldName]: Spec<K> extends { required: true } | { filled: true } ? K : never;
+}[AccountFieldName];
 
 type Flatten<T> = { [K in keyof T]: T[K] };
 
@@ -203,7 +224,9 @@ type Flatten<T> = { [K in keyof T]: T[K] };
  * declaration says so. An optional field that is absent is not managed.
  */
 export type AccountDeclaration = Flatten<
-  { [K in PresentFieldName]: AccountFieldValue<K> } & { [K in Exclude<AccountFieldName, PresentFieldName>]?: AccountFieldValue<K> }
+  { [K in PresentFieldName]: AccountFieldValue<K> } & {
+    [K in Exclude<AccountFieldName, PresentFieldName>]?: AccountFieldValue<K>;
+  }
 >;
 
 export const ACCOUNT_FIELD_NAMES = Object.keys(ACCOUNT_FIELDS) as AccountFieldName[];
@@ -217,7 +240,9 @@ export function accountField(name: AccountFieldName): AccountFieldSpec {
 }
 
 /** Settings that are not tenant state, echoed into the outputs as given. */
-export const ECHOED_SETTINGS = ACCOUNT_FIELD_NAMES.filter((name): name is KeptInStateFieldName => accountField(name).keptInState);
+export const ECHOED_SETTINGS = ACCOUNT_FIELD_NAMES.filter(
+  (name): name is KeptInStateFieldName => accountField(name).keptInState,
+);
 
 /** A field's default (only for fields that have one). */
 export function defaultOf<K extends "taskTimeoutSeconds" | "pollIntervalMs">(name: K): number {

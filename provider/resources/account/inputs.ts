@@ -76,7 +76,9 @@ export function validateAccountInputs(inputs: Raw): CheckFailure[] {
 
 /** The same checks for the declared fields a partial declaration holds (a GitOps entry has no sourceId). */
 export function validateGivenFields(inputs: Raw): CheckFailure[] {
-  return ACCOUNT_FIELD_NAMES.filter((name) => inputs[name] !== undefined).flatMap((name) => checkField(name, accountField(name), inputs[name]));
+  return ACCOUNT_FIELD_NAMES.filter((name) => inputs[name] !== undefined).flatMap((name) =>
+    checkField(name, accountField(name), inputs[name]),
+  );
 }
 
 /**
@@ -91,7 +93,11 @@ export function validateAgainstSchema(
 ): { failures: CheckFailure[]; attributes: Record<string, unknown> | undefined } {
   const failures: CheckFailure[] = [];
   const given = inputs.attributes;
-  if (given !== undefined && given !== null && (typeof given !== "object" || Array.isArray(given) || isUnknown(given))) {
+  if (
+    given !== undefined &&
+    given !== null &&
+    (typeof given !== "object" || Array.isArray(given) || isUnknown(given))
+  ) {
     return { failures, attributes: undefined };
   }
   const attributes: Record<string, unknown> = { ...((given as Raw | null | undefined) ?? {}) };
@@ -104,7 +110,9 @@ export function validateAgainstSchema(
     if (definitions.size > 0 && !definition) {
       failures.push({
         property: `attributes.${name}`,
-        reason: `attribute "${name}" is not in the account schema of source ${sourceLabel}; known attributes: ${[...definitions.keys()].sort().join(", ")}`,
+        reason:
+          `attribute "${name}" is not in the account schema of source ${sourceLabel}; known attributes: ` +
+          `${[...definitions.keys()].sort().join(", ")}`,
       });
     } else if (definition && !definition.isMulti && Array.isArray(value) && value.length > 1) {
       failures.push({
@@ -120,7 +128,9 @@ export function validateAgainstSchema(
     } else if (!containsUnknown(value) && value !== nativeIdentity) {
       failures.push({
         property: `attributes.${identityAttribute}`,
-        reason: `attributes.${identityAttribute} is the identity attribute of source ${sourceLabel} and must equal nativeIdentity ("${nativeIdentity}"), got ${JSON.stringify(value)}`,
+        reason:
+          `attributes.${identityAttribute} is the identity attribute of source ${sourceLabel} and must equal ` +
+          `nativeIdentity ("${nativeIdentity}"), got ${JSON.stringify(value)}`,
       });
     }
   }
@@ -145,7 +155,8 @@ export function desiredAccountFrom(inputs: Raw): DesiredAccount {
 }
 
 export function runOptionsFrom(inputs: Raw): AccountRunOptions {
-  const timeout = typeof inputs.taskTimeoutSeconds === "number" ? inputs.taskTimeoutSeconds : DEFAULT_TASK_TIMEOUT_SECONDS;
+  const timeout =
+    typeof inputs.taskTimeoutSeconds === "number" ? inputs.taskTimeoutSeconds : DEFAULT_TASK_TIMEOUT_SECONDS;
   const poll = typeof inputs.pollIntervalMs === "number" ? inputs.pollIntervalMs : DEFAULT_POLL_INTERVAL_MS;
   return { adopt: inputs.adopt === true, taskTimeoutMs: timeout * 1000, pollIntervalMs: poll };
 }

@@ -39,7 +39,6 @@ export interface AccountOutputs extends EchoedSettings {
   entitlements?: EntitlementSummary[];
 }
 
-
 export function summarizeEntitlements(entitlements: readonly Entitlement[]): EntitlementSummary[] {
   return entitlements
     .map((e) => ({ id: e.id ?? "", name: e.name ?? null, attribute: e.attribute ?? null, value: e.value ?? null }))
@@ -92,6 +91,7 @@ export function currentFromAccount(account: Account): CurrentAccount {
 /** The diff engine's view of stored outputs (for preview, which makes no API call). */
 export function currentFromOutputs(outputs: Readonly<Record<string, unknown>>): CurrentAccount {
   return {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a stored accountId is a string
     id: String(outputs.accountId ?? ""),
     attributes: { ...((outputs.attributes as Record<string, DesiredAttributeValue> | undefined) ?? {}) },
     identityId: (outputs.identityId as string | null | undefined) ?? null,

@@ -14,7 +14,9 @@ export const STORED_CREDENTIALS_HINT =
 
 function withHint(error: unknown): unknown {
   if (!(error instanceof IscApiError) || error.status !== 401) return error;
-  return Object.assign(new Error(`${error.message}. ${STORED_CREDENTIALS_HINT}`, { cause: error }), { name: error.name });
+  return Object.assign(new Error(`${error.message}. ${STORED_CREDENTIALS_HINT}`, { cause: error }), {
+    name: error.name,
+  });
 }
 
 /** The provider with Read and Delete failures on 401 explained (the other methods run with the current config). */
@@ -22,7 +24,17 @@ export function withStoredCredentialsHint(provider: pulumi.dynamic.ResourceProvi
   const { read, delete: remove } = provider;
   return {
     ...provider,
-    ...(read && { read: (id, props) => read.call(provider, id, props).catch((error: unknown) => Promise.reject(withHint(error))) }),
-    ...(remove && { delete: (id, props) => remove.call(provider, id, props).catch((error: unknown) => Promise.reject(withHint(error))) }),
+    ...(read && {
+      read: (id, props) =>
+        read.call(provider, id, props).catch((error: unknown) => {
+          throw withHint(error);
+        }),
+    }),
+    ...(remove && {
+      delete: (id, props) =>
+        remove.call(provider, id, props).catch((error: unknown) => {
+          throw withHint(error);
+        }),
+    }),
   };
 }

@@ -60,10 +60,19 @@ export function checkString(name: string, value: unknown): Failures {
 }
 
 /** An optional number in [min, max]; the message states exactly the rule enforced. */
-export function checkNumberRange(name: string, value: unknown, range: { min: number; max: number; unit: string }): Failures {
+export function checkNumberRange(
+  name: string,
+  value: unknown,
+  range: { min: number; max: number; unit: string },
+): Failures {
   if (absent(value) || isUnknown(value)) return [];
   if (typeof value === "number" && Number.isFinite(value) && value >= range.min && value <= range.max) return [];
-  return [{ property: name, reason: `${name} must be a number of ${range.unit} from ${range.min} to ${range.max}, got ${got(value)}` }];
+  return [
+    {
+      property: name,
+      reason: `${name} must be a number of ${range.unit} from ${range.min} to ${range.max}, got ${got(value)}`,
+    },
+  ];
 }
 
 /** An ISC id; `nullable` also accepts null (which then means "none"). */
@@ -86,10 +95,15 @@ export function checkIdentifier(name: string, value: unknown, maxLength: number)
   const control = CONTROL_CHARACTER.exec(value);
   if (control) {
     const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
-    return fail(`${name} must not contain control characters (found ${code} at position ${control.index + 1}): ${got(value)}`);
+    return fail(
+      `${name} must not contain control characters (found ${code} at position ${control.index + 1}): ${got(value)}`,
+    );
   }
   if (value.length > maxLength) {
-    return fail(`${name} must be at most ${maxLength} characters long, got ${value.length} characters starting ${got(value.slice(0, 20))}`);
+    return fail(
+      `${name} must be at most ${maxLength} characters long, got ${value.length} characters starting ` +
+        `${got(value.slice(0, 20))}`,
+    );
   }
   return [];
 }
@@ -98,9 +112,15 @@ export function checkIdentifier(name: string, value: unknown, maxLength: number)
 export function checkMapKey(name: string, key: string): Failures {
   if (key.trim() === "") return [{ property: name, reason: `${name}: names must not be empty` }];
   if (RESERVED_KEYS.has(key)) {
-    return [{ property: `${name}.${key}`, reason: `${name}: the name "${key}" is not supported (it cannot be sent or stored as a plain map key)` }];
+    return [
+      {
+        property: `${name}.${key}`,
+        reason: `${name}: the name "${key}" is not supported (it cannot be sent or stored as a plain map key)`,
+      },
+    ];
   }
-  if (CONTROL_CHARACTER.test(key)) return [{ property: name, reason: `${name}: the name ${got(key)} must not contain control characters` }];
+  if (CONTROL_CHARACTER.test(key))
+    return [{ property: name, reason: `${name}: the name ${got(key)} must not contain control characters` }];
   const malformed = malformedText(key);
   if (malformed) return [{ property: name, reason: `${name}: the name ${got(key)} ${malformed}` }];
   return [];
@@ -129,7 +149,8 @@ export function checkAttributeMap(name: string, value: unknown): Failures {
     }
     if (Array.isArray(item)) {
       const bad = item.find((v) => typeof v !== "string" && !isUnknown(v));
-      if (bad !== undefined) failures.push({ property, reason: `${property} must hold strings only, found ${got(bad)}` });
+      if (bad !== undefined)
+        failures.push({ property, reason: `${property} must hold strings only, found ${got(bad)}` });
       for (const v of item) if (typeof v === "string") failures.push(...checkText(property, v));
       continue;
     }

@@ -18,7 +18,6 @@ import {
   type IscClient,
   type SettingHint,
 } from "../../client";
-import type { ApiGeneration } from "../../client/routes";
 import type { Source, SourceSchema } from "../../client/types";
 
 /** Where each setting can be given, for error messages: stack config first, then environment. */
@@ -53,20 +52,27 @@ function positiveInteger(key: string, raw: string | undefined): number | undefin
  * sat out; default 120).
  */
 export function clientOptionsFromConfig(get: (key: string) => string | undefined): ClientOptions {
-  const options: ClientOptions = { settingNames: { generation: "isc:apiGeneration", maxRetryAfterSeconds: "isc:maxRetryAfterSeconds" } };
+  const options: ClientOptions = {
+    settingNames: { generation: "isc:apiGeneration", maxRetryAfterSeconds: "isc:maxRetryAfterSeconds" },
+  };
   const requested = get("isc:apiGeneration");
   if (requested !== undefined && requested !== "versioned" && requested !== "per-service") {
     throw new Error(`isc:apiGeneration must be "versioned" or "per-service", got "${requested}"`);
   }
-  if (requested) options.generation = requested as ApiGeneration;
+  if (requested) options.generation = requested;
   const requests = positiveInteger("isc:requestsPerWindow", get("isc:requestsPerWindow"));
   const windowMs = positiveInteger("isc:rateLimitWindowMs", get("isc:rateLimitWindowMs"));
   if (requests !== undefined || windowMs !== undefined) {
-    options.rateLimit = { requestsPerWindow: requests ?? DEFAULT_RATE_LIMIT.requestsPerWindow, windowMs: windowMs ?? DEFAULT_RATE_LIMIT.windowMs };
+    options.rateLimit = {
+      requestsPerWindow: requests ?? DEFAULT_RATE_LIMIT.requestsPerWindow,
+      windowMs: windowMs ?? DEFAULT_RATE_LIMIT.windowMs,
+    };
   }
   const maxRetryAfter = positiveInteger("isc:maxRetryAfterSeconds", get("isc:maxRetryAfterSeconds"));
   if (maxRetryAfter !== undefined && maxRetryAfter > MAX_RETRY_AFTER_BOUND_SECONDS) {
-    throw new Error(`isc:maxRetryAfterSeconds must be at most ${MAX_RETRY_AFTER_BOUND_SECONDS}, got "${maxRetryAfter}"`);
+    throw new Error(
+      `isc:maxRetryAfterSeconds must be at most ${MAX_RETRY_AFTER_BOUND_SECONDS}, got "${maxRetryAfter}"`,
+    );
   }
   if (maxRetryAfter !== undefined) options.maxRetryAfterSeconds = maxRetryAfter;
   return options;
@@ -90,12 +96,19 @@ export function configureFromStack(config: pulumi.dynamic.Config): void {
   const options = clientOptionsFromConfig((key) => nonEmpty(config.get(key)));
   if (configuredFrom) {
     const changed = [
-      ...(["baseUrl", "clientId", "clientSecret"] as const).filter((k) => configuredFrom!.settings[k] !== settings[k]).map((k) => `isc:${k}`),
-      ...(isDeepStrictEqual(configuredFrom.options, options) ? [] : ["client options (isc:apiGeneration, isc:requestsPerWindow, isc:rateLimitWindowMs)"]),
+      ...(["baseUrl", "clientId", "clientSecret"] as const)
+        .filter((k) => configuredFrom!.settings[k] !== settings[k])
+        .map((k) => `isc:${k}`),
+      ...(isDeepStrictEqual(configuredFrom.options, options)
+        ? []
+        : ["client options (isc:apiGeneration, isc:requestsPerWindow, isc:rateLimitWindowMs)"]),
     ];
     if (changed.length === 0) return;
     // Names only: values may be secrets.
-    throw new Error(`the ISC provider was already configured in this process with other settings (${changed.join(", ")} differ); one plugin process serves one stack`);
+    throw new Error(
+      `the ISC provider was already configured in this process with other settings (${changed.join(", ")} differ); ` +
+        `one plugin process serves one stack`,
+    );
   }
   configuredFrom = { settings, options };
   configured = settings;
@@ -134,7 +147,9 @@ export function hasConnectionSettings(): boolean {
 }
 
 /** The source and its account schema, read once per source per plugin process (i.e. per run). */
-export function sourceWithSchema(sourceId: string): Promise<{ source: Source | undefined; schema: SourceSchema | undefined }> {
+export function sourceWithSchema(
+  sourceId: string,
+): Promise<{ source: Source | undefined; schema: SourceSchema | undefined }> {
   let cached = sourceCache.get(sourceId);
   if (!cached) {
     const c = iscClient();

@@ -1,5 +1,10 @@
 /** SourceClassification inputs: validation with messages naming the field, and run options. */
-import { numberRangeFailure, sourceIdFailure, unknownInputFailures, type CheckFailure } from "../uncorrelated-accounts-load/input-checks";
+import {
+  numberRangeFailure,
+  sourceIdFailure,
+  unknownInputFailures,
+  type CheckFailure,
+} from "../shared/source-job-checks";
 import { isUnknown } from "../shared/unknown";
 
 type Raw = Record<string, unknown>;
@@ -21,7 +26,12 @@ export function validateClassificationInputs(inputs: Raw): CheckFailure[] {
   const checks = [
     sourceIdFailure(inputs),
     trigger !== undefined && trigger !== null && !isUnknown(trigger) && typeof trigger !== "string"
-      ? { property: "trigger", reason: `trigger must be a string (any value; a change runs classification again), got ${JSON.stringify(trigger)}` }
+      ? {
+          property: "trigger",
+          reason:
+            `trigger must be a string (any value; a change runs classification again), got ` +
+            `${JSON.stringify(trigger)}`,
+        }
       : undefined,
     numberRangeFailure(inputs, "timeoutSeconds", 1, 86400, "seconds"),
     numberRangeFailure(inputs, "pollIntervalMs", 50, 60000, "milliseconds"),

@@ -4,7 +4,9 @@ import { countsOf, type ClassificationCounts } from "./status";
 
 export interface ClassificationOutputs {
   sourceId: string;
-  /** COMPLETED after a successful run; STARTED or COLLECTED when the wait timed out (the next `pulumi up` resumes it). */
+  /**
+   * COMPLETED after a successful run; STARTED or COLLECTED when the wait timed out (the next `pulumi up` resumes it).
+   */
   status: string;
   counts: ClassificationCounts;
   /** When ISC started the run (ISO 8601), null if it did not say. */

@@ -18,7 +18,10 @@ import { withStoredCredentialsHint } from "../shared/credentials-hint";
 
 type Raw = Record<string, unknown>;
 
-/** Pulumi shows a dynamic provider's stderr only in verbose logs (`-v=9 --logtostderr`); final counts are in the outputs. */
+/**
+ * Pulumi shows a dynamic provider's stderr only in verbose logs (`-v=9 --logtostderr`); final counts are in the
+ * outputs.
+ */
 function reportProgress(sourceId: string): (status: SourceClassificationStatus) => void {
   return (status) => process.stderr.write(`isc: classification of source ${sourceId}: ${describeStatus(status)}\n`);
 }
@@ -48,7 +51,9 @@ async function classify(inputs: Raw, unfinished?: UnfinishedRun): Promise<Classi
   const before = await read();
   // An earlier run that is still going, or that finished well after its wait timed out, is this run.
   const resuming =
-    unfinished !== undefined && before?.started === unfinished.started && (isRunning(before) || before.status === "COMPLETED");
+    unfinished !== undefined &&
+    before?.started === unfinished.started &&
+    (isRunning(before) || before.status === "COMPLETED");
   let submitted = resuming ? unfinished.submitted : null;
   if (!resuming) {
     const answer = await startClassification(client, sourceId).catch((err: unknown) => {
@@ -68,7 +73,8 @@ async function classify(inputs: Raw, unfinished?: UnfinishedRun): Promise<Classi
     if (err instanceof ClassificationTimeoutError) {
       // The run goes on in ISC: record it, so the next "pulumi up" waits for it and "pulumi destroy" cancels it.
       throw new PartiallyAppliedError(
-        `${err.message}. It may still be running in ISC: the next "pulumi up" waits for it, "pulumi destroy" cancels it.`,
+        `${err.message}. It may still be running in ISC: the next "pulumi up" waits for it, "pulumi destroy" ` +
+          `cancels it.`,
         sourceId,
         classificationOutputs(sourceId, err.last, submitted, inputs.trigger),
         inputs,
@@ -92,7 +98,11 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
       const sourceId = String(news.sourceId);
       try {
         const { source } = await sourceWithSchema(sourceId);
-        if (!source) failures.push({ property: "sourceId", reason: `source ${sourceId} does not exist in this tenant (check sourceId)` });
+        if (!source)
+          failures.push({
+            property: "sourceId",
+            reason: `source ${sourceId} does not exist in this tenant (check sourceId)`,
+          });
       } catch (err) {
         failures.push({ property: "sourceId", reason: messageOf(err) });
       }

@@ -1,10 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Inputs of an `UncorrelatedAccountsLoad` (see README "Source-level jobs"). Give exactly one of csvPath or csvContent. */
+/**
+ * Inputs of an `UncorrelatedAccountsLoad` (see README "Source-level jobs"). Give exactly one of csvPath or csvContent.
+ */
 export interface UncorrelatedAccountsLoadArgs {
   /** The source to load into. Changing it runs the load on the new source (a replacement). */
   sourceId: pulumi.Input<string>;
-  /** A CSV file, relative to the Pulumi program's directory. Only its hash is kept in state; editing the file runs a new load. */
+  /**
+   * A CSV file, relative to the Pulumi program's directory. Only its hash is kept in state; editing the file runs a new
+   * load.
+   */
   csvPath?: pulumi.Input<string>;
   /** The CSV text itself (kept in state as an input). */
   csvContent?: pulumi.Input<string>;

@@ -7,12 +7,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import { messageOf } from "../shared/errors";
 import { UNKNOWN, isUnknown } from "../shared/unknown";
 import { describeCsvProblems, validateAccountsCsv } from "./csv";
-import type { CheckFailure } from "./input-checks";
+import type { CheckFailure } from "../shared/source-job-checks";
 import { csvUnknown, readLoadCsv, validateLoadInputs, type LoadCsv } from "./inputs";
 
 type Raw = Record<string, unknown>;
 
-/** The source's identity attribute (undefined: the source has no account schema); throws when the source does not exist. */
+/**
+ * The source's identity attribute (undefined: the source has no account schema); throws when the source does not exist.
+ */
 export type IdentityAttributeLookup = (sourceId: string) => Promise<string | undefined>;
 
 export interface LoadCheckOptions {
@@ -23,9 +25,15 @@ export interface LoadCheckOptions {
 }
 
 /** Validates the CSV; problems become failures of the input the CSV came from, one per row problem. */
-export function checkCsv(csv: LoadCsv, identityAttribute: string | undefined): { failures: CheckFailure[]; dataRows: number } {
+export function checkCsv(
+  csv: LoadCsv,
+  identityAttribute: string | undefined,
+): { failures: CheckFailure[]; dataRows: number } {
   const { problems, dataRows } = validateAccountsCsv(csv.bytes, { identityAttribute });
-  const failures = describeCsvProblems(problems).map((line) => ({ property: csv.property, reason: `${csv.label}: ${line}` }));
+  const failures = describeCsvProblems(problems).map((line) => ({
+    property: csv.property,
+    reason: `${csv.label}: ${line}`,
+  }));
   return { failures, dataRows };
 }
 

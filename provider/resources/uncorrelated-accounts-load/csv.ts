@@ -5,7 +5,7 @@
  * Rows are numbered as a spreadsheet shows them: the header is row 1, a value spanning several lines
  * (quoted, with line breaks) is one row, and a blank line is a row of its own.
  */
-import { CsvError, parse, type Info } from "csv-parse/sync";
+import { readCsvRows } from "../shared/csv-rows";
 
 export interface CsvProblem {
   /** 1-based spreadsheet row; the header is row 1. */
@@ -26,29 +26,6 @@ export interface CsvSummary {
   problems: CsvProblem[];
 }
 
-interface ParsedRow {
-  row: number;
-  values: string[];
-}
-
-function parseRows(content: string | Buffer): { rows: ParsedRow[]; parseProblem?: CsvProblem } {
-  const rows: ParsedRow[] = [];
-  try {
-    // With `info`, csv-parse returns {record, info} per row, which its typings do not express.
-    const records = parse(content, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as Array<{
-      record: string[];
-      info: Info;
-    }>;
-    for (const { record, info } of records) rows.push({ row: info.records + info.empty_lines, values: record });
-    return { rows };
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    // The error carries the parser's Info at the failing point: rows read so far, blank lines among them.
-    const row = Number(err.records ?? 0) + Number(err.empty_lines ?? 0) + 1;
-    return { rows, parseProblem: { row, message: `the CSV cannot be parsed: ${err.message}` } };
-  }
-}
-
 function headerProblems(columns: string[], rules: CsvRules): CsvProblem[] {
   const problems: CsvProblem[] = [];
   const firstIndex = new Map<string, number>();
@@ -59,7 +36,11 @@ function headerProblems(columns: string[], rules: CsvRules): CsvProblem[] {
     }
     const seen = firstIndex.get(name);
     if (seen === undefined) firstIndex.set(name, index);
-    else problems.push({ row: 1, message: `column "${name}" appears twice in the header (columns ${seen + 1} and ${index + 1})` });
+    else
+      problems.push({
+        row: 1,
+        message: `column "${name}" appears twice in the header (columns ${seen + 1} and ${index + 1})`,
+      });
   });
   const identity = rules.identityAttribute;
   if (identity !== undefined && !firstIndex.has(identity)) {
@@ -67,7 +48,8 @@ function headerProblems(columns: string[], rules: CsvRules): CsvProblem[] {
     problems.push({
       row: 1,
       message:
-        `the header has no column "${identity}", the identity attribute of the source (it becomes each account's nativeIdentity)` +
+        `the header has no column "${identity}", the identity attribute of the source (it becomes each account's ` +
+        `nativeIdentity)` +
         (nearly !== undefined ? `; column "${nearly}" differs only in case` : `; columns are: ${columns.join(", ")}`),
     });
   }
@@ -80,10 +62,12 @@ function plural(count: number, noun: string): string {
 
 /** Validates the header, the column count of every row, and the identity values (present, unique). */
 export function validateAccountsCsv(content: string | Buffer, rules: CsvRules = {}): CsvSummary {
-  const { rows, parseProblem } = parseRows(content);
+  const { rows, parseProblem } = readCsvRows(content);
   const [header, ...data] = rows;
   if (header === undefined) {
-    const problems = parseProblem ? [parseProblem] : [{ row: 1, message: "the CSV is empty: row 1 must be a header row naming the columns" }];
+    const problems = parseProblem
+      ? [parseProblem]
+      : [{ row: 1, message: "the CSV is empty: row 1 must be a header row naming the columns" }];
     return { columns: [], dataRows: 0, problems };
   }
   const columns = header.values.map((c) => c.trim());
@@ -94,7 +78,10 @@ export function validateAccountsCsv(content: string | Buffer, rules: CsvRules = 
 
   for (const { row, values } of data) {
     if (values.length !== columns.length) {
-      problems.push({ row, message: `${plural(values.length, "value")} but the header (row 1) has ${plural(columns.length, "column")}` });
+      problems.push({
+        row,
+        message: `${plural(values.length, "value")} but the header (row 1) has ${plural(columns.length, "column")}`,
+      });
     }
     if (identityIndex < 0) continue;
     const value = (values[identityIndex] ?? "").trim();
@@ -104,7 +91,13 @@ export function validateAccountsCsv(content: string | Buffer, rules: CsvRules = 
     }
     const earlier = firstRowOf.get(value);
     if (earlier === undefined) firstRowOf.set(value, row);
-    else problems.push({ row, message: `identity "${value}" (column "${identity}") is also on row ${earlier}: rows ${earlier} and ${row} are the same account` });
+    else
+      problems.push({
+        row,
+        message:
+          `identity "${value}" (column "${identity}") is also on row ${earlier}: rows ${earlier} and ${row} ` +
+          `are the same account`,
+      });
   }
   if (parseProblem) problems.push(parseProblem);
   else if (data.length === 0) problems.push({ row: 2, message: "the CSV has a header row but no account rows" });

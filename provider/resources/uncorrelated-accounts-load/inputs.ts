@@ -7,7 +7,12 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { messageOf } from "../shared/errors";
 import { isUnknown } from "../shared/unknown";
-import { numberRangeFailure, sourceIdFailure, unknownInputFailures, type CheckFailure } from "./input-checks";
+import {
+  numberRangeFailure,
+  sourceIdFailure,
+  unknownInputFailures,
+  type CheckFailure,
+} from "../shared/source-job-checks";
 
 type Raw = Record<string, unknown>;
 
@@ -48,13 +53,24 @@ export function validateLoadInputs(inputs: Raw): CheckFailure[] {
   if (hasPath && hasContent) {
     failures.push({ property: "csvContent", reason: "give exactly one of csvPath or csvContent, not both" });
   } else if (!hasPath && !hasContent) {
-    failures.push({ property: "csvPath", reason: "one of csvPath (a CSV file, relative to the Pulumi program's directory) or csvContent (the CSV text) is required" });
+    failures.push({
+      property: "csvPath",
+      reason:
+        "one of csvPath (a CSV file, relative to the Pulumi program's directory) or csvContent (the CSV text) is " +
+        "required",
+    });
   }
   if (hasPath && !isUnknown(inputs.csvPath) && (typeof inputs.csvPath !== "string" || inputs.csvPath.trim() === "")) {
-    failures.push({ property: "csvPath", reason: `csvPath must be a non-empty file path, got ${JSON.stringify(inputs.csvPath)}` });
+    failures.push({
+      property: "csvPath",
+      reason: `csvPath must be a non-empty file path, got ${JSON.stringify(inputs.csvPath)}`,
+    });
   }
   if (hasContent && !isUnknown(inputs.csvContent) && typeof inputs.csvContent !== "string") {
-    failures.push({ property: "csvContent", reason: `csvContent must be a string holding the CSV text, got ${JSON.stringify(inputs.csvContent)}` });
+    failures.push({
+      property: "csvContent",
+      reason: `csvContent must be a string holding the CSV text, got ${JSON.stringify(inputs.csvContent)}`,
+    });
   }
   for (const failure of [
     numberRangeFailure(inputs, "taskTimeoutSeconds", 1, 86400, "seconds"),
@@ -87,14 +103,28 @@ export function readLoadCsv(inputs: Raw, cwd: string = process.cwd()): LoadCsv {
     } catch (err) {
       throw new Error(`cannot read csvPath "${inputs.csvPath}" (resolved to ${resolved}): ${messageOf(err)}`);
     }
-    return { bytes, sha256: sha256Hex(bytes), fileName: path.basename(resolved), property: "csvPath", label: `csvPath "${inputs.csvPath}"` };
+    return {
+      bytes,
+      sha256: sha256Hex(bytes),
+      fileName: path.basename(resolved),
+      property: "csvPath",
+      label: `csvPath "${inputs.csvPath}"`,
+    };
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- check() has made csvContent a string
   const bytes = Buffer.from(String(inputs.csvContent ?? ""), "utf8");
-  return { bytes, sha256: sha256Hex(bytes), fileName: "uncorrelated-accounts.csv", property: "csvContent", label: "csvContent" };
+  return {
+    bytes,
+    sha256: sha256Hex(bytes),
+    fileName: "uncorrelated-accounts.csv",
+    property: "csvContent",
+    label: "csvContent",
+  };
 }
 
 export function loadRunOptionsFrom(inputs: Raw): LoadRunOptions {
-  const timeout = typeof inputs.taskTimeoutSeconds === "number" ? inputs.taskTimeoutSeconds : DEFAULT_TASK_TIMEOUT_SECONDS;
+  const timeout =
+    typeof inputs.taskTimeoutSeconds === "number" ? inputs.taskTimeoutSeconds : DEFAULT_TASK_TIMEOUT_SECONDS;
   const poll = typeof inputs.pollIntervalMs === "number" ? inputs.pollIntervalMs : DEFAULT_POLL_INTERVAL_MS;
   return { taskTimeoutMs: timeout * 1000, pollIntervalMs: poll };
 }

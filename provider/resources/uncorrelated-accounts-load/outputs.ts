@@ -34,7 +34,9 @@ function asCount(value: unknown): number | undefined {
  */
 export function loadTaskCounts(task: Pick<TaskStatus, "attributes" | "returns">): Record<string, number> {
   const attributes = task.attributes ?? {};
-  const named = Array.isArray(task.returns) ? task.returns.map((r) => r.attributeName).filter((n) => typeof n === "string") : [];
+  const named = Array.isArray(task.returns)
+    ? task.returns.map((r) => r.attributeName).filter((n) => typeof n === "string")
+    : [];
   const keys = named.length > 0 ? named : Object.keys(attributes);
   const counts: Record<string, number> = {};
   for (const key of keys) {

@@ -32,7 +32,10 @@ async function runLoad(inputs: Raw): Promise<LoadOutputs> {
   }
   const { failures, dataRows } = checkCsv(csv, await identityAttributeOf(sourceId));
   if (failures.length > 0) {
-    throw new Error(`the CSV cannot be loaded into source ${sourceId}; nothing was uploaded:\n  ${failures.map((f) => f.reason).join("\n  ")}`);
+    throw new Error(
+      `the CSV cannot be loaded into source ${sourceId}; nothing was uploaded:\n  ` +
+        `${failures.map((f) => f.reason).join("\n  ")}`,
+    );
   }
 
   const client = iscClient();
@@ -43,10 +46,16 @@ async function runLoad(inputs: Raw): Promise<LoadOutputs> {
   });
   const taskId = submitted.task?.id;
   if (submitted.success === false || !taskId) {
-    throw new Error(`${what} failed: ISC answered success=${String(submitted.success)}${taskId ? ` (task ${taskId})` : " without a task id"}`);
+    throw new Error(
+      `${what} failed: ISC answered ` +
+        `success=${String(submitted.success)}${taskId ? ` (task ${taskId})` : " without a task id"}`,
+    );
   }
   try {
-    const { task, warnings } = await waitForTask(client, taskId, { timeoutMs: run.taskTimeoutMs, pollIntervalMs: run.pollIntervalMs });
+    const { task, warnings } = await waitForTask(client, taskId, {
+      timeoutMs: run.taskTimeoutMs,
+      pollIntervalMs: run.pollIntervalMs,
+    });
     return {
       sourceId,
       csvSha256: csv.sha256,
@@ -88,7 +97,9 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
     return { id: outs.taskId, outs };
   },
 
-  /** A load is an event, not a tenant object: there is nothing to read back, so the recorded outputs stay as they are. */
+  /**
+   * A load is an event, not a tenant object: there is nothing to read back, so the recorded outputs stay as they are.
+   */
   async read(id: string, props: Raw): Promise<pulumi.dynamic.ReadResult> {
     return { id, props };
   },

@@ -14,18 +14,21 @@ describe("progress output", () => {
   afterEach(() => clock.restore());
 
   describe("when stderr is not a terminal", () => {
-    it("prints the latest status as a plain line every few seconds, with the elapsed time, and nothing after stop", () => {
-      const out = capture();
-      const progress = startProgress(out, false);
-      progress.set("create: 10 requests");
-      expect(out.text, "nothing before the first period").to.equal("");
-      clock.tick(PLAIN_LINE_EVERY_MS);
-      progress.set("create: 250 requests");
-      clock.tick(PLAIN_LINE_EVERY_MS);
-      progress.stop();
-      clock.tick(3 * PLAIN_LINE_EVERY_MS);
-      expect(out.text).to.equal("create: 10 requests (5 s)\ncreate: 250 requests (10 s)\n");
-    });
+    it(
+      "prints the latest status as a plain line every few seconds, with the elapsed time, and nothing " + "after stop",
+      () => {
+        const out = capture();
+        const progress = startProgress(out, false);
+        progress.set("create: 10 requests");
+        expect(out.text, "nothing before the first period").to.equal("");
+        clock.tick(PLAIN_LINE_EVERY_MS);
+        progress.set("create: 250 requests");
+        clock.tick(PLAIN_LINE_EVERY_MS);
+        progress.stop();
+        clock.tick(3 * PLAIN_LINE_EVERY_MS);
+        expect(out.text).to.equal("create: 10 requests (5 s)\ncreate: 250 requests (10 s)\n");
+      },
+    );
 
     it("asks `poll` for the status when the work reports no events", () => {
       const out = capture();

@@ -4,7 +4,7 @@ import { clearTokenCache, renewalMarginMs, tokenSourceFor, type TokenGrant } fro
 import { IscApiError } from "../../../provider/client/errors";
 import { createIscClient } from "../../../provider/client/request";
 import { resolveConnectionSettings } from "../../../provider/client/settings";
-import { FakeIsc, json, settingsFor, TEST_CLIENT_ID, TEST_SECRET , useFakeIsc } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor, TEST_CLIENT_ID, TEST_SECRET, useFakeIsc } from "./fixtures/fake-isc";
 
 const settings = { baseUrl: "https://auth-test.example", clientId: "c1", clientSecret: "s" };
 
@@ -18,7 +18,10 @@ describe("client token cache", () => {
 
   function countingFetcher(lifetimeS: number) {
     let n = 0;
-    const fetcher = sinon.spy(async (): Promise<TokenGrant> => ({ accessToken: `t${++n}`, expiresInSeconds: lifetimeS }));
+    const fetcher = sinon.spy(async (): Promise<TokenGrant> => ({
+      accessToken: `t${++n}`,
+      expiresInSeconds: lifetimeS,
+    }));
     return fetcher;
   }
 
@@ -88,20 +91,22 @@ describe("client authentication against a server", () => {
   const fakeIsc = useFakeIsc();
   beforeEach(() => {
     fake = fakeIsc();
-    fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 200, { id: "s1", name: "Flat", connector: "delimited-file", owner: null }));
+    fake.on("GET", "/v3/sources/s1", (_req, res) =>
+      json(res, 200, { id: "s1", name: "Flat", connector: "delimited-file", owner: null }),
+    );
   });
 
   it("posts client_credentials form-encoded, with no credentials in the URL", async () => {
     const client = createIscClient(settingsFor(fake), { rateLimit: false });
     await client.request("getSource", { params: { id: "s1" } });
     const [tokenReq] = fake.tokenRequests;
-    expect(tokenReq!.method).to.equal("POST");
-    expect(tokenReq!.url).to.equal("/oauth/token");
-    expect(tokenReq!.headers["content-type"]).to.contain("application/x-www-form-urlencoded");
-    const form = new URLSearchParams(tokenReq!.body.toString());
+    expect(tokenReq.method).to.equal("POST");
+    expect(tokenReq.url).to.equal("/oauth/token");
+    expect(tokenReq.headers["content-type"]).to.contain("application/x-www-form-urlencoded");
+    const form = new URLSearchParams(tokenReq.body.toString());
     expect(form.get("grant_type")).to.equal("client_credentials");
     expect(form.get("client_secret")).to.equal(TEST_SECRET);
-    expect(fake.api()[0]!.headers.authorization).to.match(/^Bearer tok-\d+-/);
+    expect(fake.api()[0].headers.authorization).to.match(/^Bearer tok-\d+-/);
   });
 
   it("N concurrent requests from separate client objects cause one token request", async () => {
@@ -159,19 +164,25 @@ describe("client authentication against a server", () => {
     expect(fake.api()).to.have.length(0);
   });
 
-  it("names the client id and secret settings, and where each was read from, when the token request says invalid_client", async () => {
-    const settings = resolveConnectionSettings(
-      { baseUrl: fake.url, clientId: TEST_CLIENT_ID },
-      { SAIL_CLIENT_SECRET: "wrong-secret" },
-      undefined,
-      (setting) => `stack config "isc:${setting}"`,
-    );
-    const err = (await createIscClient(settings, { rateLimit: false }).request("getSource", { params: { id: "s1" } }).catch((e: unknown) => e)) as IscApiError;
-    expect(err).to.be.instanceOf(IscApiError);
-    expect(err.message)
-      .to.contain('clientId (read from stack config "isc:clientId")')
-      .and.contain("clientSecret (read from environment variable SAIL_CLIENT_SECRET)")
-      .and.contain(fake.url)
-      .and.not.contain("wrong-secret");
-  });
+  it(
+    "names the client id and secret settings, and where each was read from, when the token request says " +
+      "invalid_client",
+    async () => {
+      const settings = resolveConnectionSettings(
+        { baseUrl: fake.url, clientId: TEST_CLIENT_ID },
+        { SAIL_CLIENT_SECRET: "wrong-secret" },
+        undefined,
+        (setting) => `stack config "isc:${setting}"`,
+      );
+      const err = (await createIscClient(settings, { rateLimit: false })
+        .request("getSource", { params: { id: "s1" } })
+        .catch((e: unknown) => e)) as IscApiError;
+      expect(err).to.be.instanceOf(IscApiError);
+      expect(err.message)
+        .to.contain('clientId (read from stack config "isc:clientId")')
+        .and.contain("clientSecret (read from environment variable SAIL_CLIENT_SECRET)")
+        .and.contain(fake.url)
+        .and.not.contain("wrong-secret");
+    },
+  );
 });

@@ -18,7 +18,10 @@ describe("client connection failures", () => {
   it("ECONNREFUSED fails after 3 attempts (not 8) with the baseUrl hint naming where it was read from", async () => {
     const stopped = await FakeIsc.start();
     await stopped.stop();
-    const settings = resolveConnectionSettings({}, { SAIL_BASE_URL: stopped.url, SAIL_CLIENT_ID: TEST_CLIENT_ID, SAIL_CLIENT_SECRET: TEST_SECRET });
+    const settings = resolveConnectionSettings(
+      {},
+      { SAIL_BASE_URL: stopped.url, SAIL_CLIENT_ID: TEST_CLIENT_ID, SAIL_CLIENT_SECRET: TEST_SECRET },
+    );
     const lines: string[] = [];
     const client = createIscClient(settings, { ...fastRetry, logger: (l) => lines.push(l) });
     const err = await failure(client.request("getSource", { params: { id: "s1" } }));
@@ -26,9 +29,13 @@ describe("client connection failures", () => {
     expect(err).to.include({ code: "ECONNREFUSED", connectFailure: "refused" });
     expect((err as Error).message)
       .to.contain(`Nothing answered at ${stopped.url}`)
-      .and.contain("check the base URL (read from environment variable SAIL_BASE_URL; expected https://{tenant}.api.identitynow.com)")
+      .and.contain(
+        "check the base URL (read from environment variable SAIL_BASE_URL; expected https://{tenant}.api.identitynow.com)",
+      )
       .and.contain("that the tenant is reachable");
-    expect(lines.filter((l) => l.startsWith("ISC POST /oauth/token failed"))).to.have.length(DEFAULT_RETRY_POLICY.connectAttempts);
+    expect(lines.filter((l) => l.startsWith("ISC POST /oauth/token failed"))).to.have.length(
+      DEFAULT_RETRY_POLICY.connectAttempts,
+    );
     expect(DEFAULT_RETRY_POLICY.connectAttempts).to.equal(3);
   });
 
@@ -44,11 +51,18 @@ describe("client connection failures", () => {
     const plain = await FakeIsc.start();
     try {
       const baseUrl = plain.url.replace("http://", "https://");
-      const settings = resolveConnectionSettings({ baseUrl }, { SAIL_CLIENT_ID: TEST_CLIENT_ID, SAIL_CLIENT_SECRET: TEST_SECRET }, undefined, () => 'stack config "isc:baseUrl"');
+      const settings = resolveConnectionSettings(
+        { baseUrl },
+        { SAIL_CLIENT_ID: TEST_CLIENT_ID, SAIL_CLIENT_SECRET: TEST_SECRET },
+        undefined,
+        () => 'stack config "isc:baseUrl"',
+      );
       const err = await failure(createIscClient(settings, fastRetry).request("getSource", { params: { id: "s1" } }));
       expect(err).to.be.instanceOf(IscNetworkError);
       const message = (err as Error).message;
-      expect(message).to.contain("the server does not speak TLS at this URL").and.contain('read from stack config "isc:baseUrl"');
+      expect(message)
+        .to.contain("the server does not speak TLS at this URL")
+        .and.contain('read from stack config "isc:baseUrl"');
       expect(message).not.to.match(/wrong version number|ssl3_get_record/);
       expect(plain.tokenRequests).to.have.length(0);
     } finally {
@@ -57,10 +71,16 @@ describe("client connection failures", () => {
   });
 
   it("names an unknown host as a DNS failure with the base URL to check, without retrying", () => {
-    const err = new IscNetworkError("POST", "/oauth/token", "ENOTFOUND", "getaddrinfo ENOTFOUND acme.api.identitynow.co", {
-      baseUrl: "https://acme.api.identitynow.co",
-      baseUrlOrigin: "environment variable SAIL_BASE_URL",
-    });
+    const err = new IscNetworkError(
+      "POST",
+      "/oauth/token",
+      "ENOTFOUND",
+      "getaddrinfo ENOTFOUND acme.api.identitynow.co",
+      {
+        baseUrl: "https://acme.api.identitynow.co",
+        baseUrlOrigin: "environment variable SAIL_BASE_URL",
+      },
+    );
     expect(err.message).to.contain("The host acme.api.identitynow.co was not found").and.contain("SAIL_BASE_URL");
     expect(err.connectFailure).to.equal("dns");
   });

@@ -5,7 +5,7 @@ import * as jobs from "../../../provider/client/jobs";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import * as sources from "../../../provider/client/sources";
 import * as tasks from "../../../provider/client/tasks";
-import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
 
 describe("client endpoint functions", () => {
   let fake: FakeIsc;
@@ -20,8 +20,8 @@ describe("client endpoint functions", () => {
     fake.on("POST", "/v3/accounts", (_req, res) => json(res, 202, { id: "task-1" }));
     expect(await accounts.createAccount(client, { attributes: { sourceId: "s1", name: "jdoe" } })).to.equal("task-1");
     const [req] = fake.api();
-    expect(JSON.parse(req!.body.toString())).to.deep.equal({ attributes: { sourceId: "s1", name: "jdoe" } });
-    expect(req!.headers["content-type"]).to.contain("application/json");
+    expect(JSON.parse(req.body.toString())).to.deep.equal({ attributes: { sourceId: "s1", name: "jdoe" } });
+    expect(req.headers["content-type"]).to.contain("application/json");
   });
 
   it("getAccount and deleteAccount turn 404 into undefined; other errors pass through", async () => {
@@ -38,8 +38,8 @@ describe("client endpoint functions", () => {
     fake.on("PATCH", "/v3/accounts/a1", (_req, res) => json(res, 202, {}));
     await accounts.patchAccount(client, "a1", [{ op: "replace", path: "/attributes/email", value: "x@y" }]);
     const [req] = fake.api();
-    expect(req!.headers["content-type"]).to.equal("application/json-patch+json");
-    expect(JSON.parse(req!.body.toString())).to.deep.equal([{ op: "replace", path: "/attributes/email", value: "x@y" }]);
+    expect(req.headers["content-type"]).to.equal("application/json-patch+json");
+    expect(JSON.parse(req.body.toString())).to.deep.equal([{ op: "replace", path: "/attributes/email", value: "x@y" }]);
   });
 
   it("enable, disable, unlock, reload and put return task ids from their own paths", async () => {
@@ -62,7 +62,9 @@ describe("client endpoint functions", () => {
 
   it("a 202 without a task id is an error, not an undefined id", async () => {
     fake.on("POST", "/v3/accounts", (_req, res) => json(res, 202, {}));
-    const err = (await accounts.createAccount(client, { attributes: { sourceId: "s1" } }).catch((e: unknown) => e)) as Error;
+    const err = (await accounts
+      .createAccount(client, { attributes: { sourceId: "s1" } })
+      .catch((e: unknown) => e)) as Error;
     expect(err.message).to.contain("without a task id");
   });
 
@@ -80,29 +82,37 @@ describe("client endpoint functions", () => {
   it("listTaskStatuses asks for at most 250 ids per request with id in (...)", async () => {
     fake.on("GET", "/v2025/task-status", (req, res) => {
       const ids = [...(req.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]);
-      json(res, 200, ids.map((id) => ({ id })));
+      json(
+        res,
+        200,
+        ids.map((id) => ({ id })),
+      );
     });
     const ids = Array.from({ length: 600 }, (_, i) => `t${i}`);
     const found = await tasks.listTaskStatuses(client, ids);
     expect(found.map((t) => t.id)).to.deep.equal(ids);
     expect(fake.api()).to.have.length(3);
-    expect(fake.api()[0]!.query.get("filters")).to.match(/^id in \("t0","t1",/);
+    expect(fake.api()[0].query.get("filters")).to.match(/^id in \("t0","t1",/);
   });
 
   it("loadUncorrelatedAccounts uploads the CSV as multipart field `file`", async () => {
-    fake.on("POST", "/v2025/sources/s1/load-uncorrelated-accounts", (_req, res) => json(res, 202, { success: true, task: { id: "task-load" } }));
+    fake.on("POST", "/v2025/sources/s1/load-uncorrelated-accounts", (_req, res) =>
+      json(res, 202, { success: true, task: { id: "task-load" } }),
+    );
     const result = await jobs.loadUncorrelatedAccounts(client, "s1", "id,name\n1,jdoe\n", "people.csv");
     expect(result.task?.id).to.equal("task-load");
     const [req] = fake.api();
-    expect(req!.headers["content-type"]).to.match(/^multipart\/form-data; boundary=/);
-    const body = req!.body.toString();
+    expect(req.headers["content-type"]).to.match(/^multipart\/form-data; boundary=/);
+    const body = req.body.toString();
     expect(body).to.contain('name="file"; filename="people.csv"').and.contain("id,name\n1,jdoe\n");
   });
 
   it("re-sends the whole CSV when the upload is throttled (429 is safe to repeat)", async () => {
     let calls = 0;
     fake.on("POST", "/v2025/sources/s1/load-uncorrelated-accounts", (_req, res) =>
-      ++calls === 1 ? json(res, 429, { message: "slow down" }, { "Retry-After": "0" }) : json(res, 202, { success: true, task: { id: "t" } }),
+      ++calls === 1
+        ? json(res, 429, { message: "slow down" }, { "Retry-After": "0" })
+        : json(res, 202, { success: true, task: { id: "t" } }),
     );
     await jobs.loadUncorrelatedAccounts(client, "s1", Buffer.from("id\n1\n"));
     const bodies = fake.api().map((r) => r.body.toString());
@@ -111,7 +121,9 @@ describe("client endpoint functions", () => {
   });
 
   it("classification calls carry the experimental header; a missing status is undefined", async () => {
-    fake.on("POST", "/v2025/sources/s1/classify", (_req, res) => json(res, 200, { "Accounts submitted for processing": 3 }));
+    fake.on("POST", "/v2025/sources/s1/classify", (_req, res) =>
+      json(res, 200, { "Accounts submitted for processing": 3 }),
+    );
     fake.on("DELETE", "/v2025/sources/s1/classify", (_req, res) => {
       res.writeHead(204);
       res.end();

@@ -19,7 +19,8 @@ describe("client errors", () => {
       },
     });
     expect(err.message).to.equal(
-      "ISC GET /v3/accounts/abc failed with 404 Not Found: The server did not find a current representation (detailCode: 404 Not found; trackingId: 0f1e2d)",
+      "ISC GET /v3/accounts/abc failed with 404 Not Found: The server did not find a current representation " +
+        "(detailCode: 404 Not found; trackingId: 0f1e2d)",
     );
     expect(err).to.include({ status: 404, trackingId: "0f1e2d", detailCode: "404 Not found" });
   });
@@ -28,7 +29,12 @@ describe("client errors", () => {
     expect(apiErrorFromResponse({ ...base, status: 401, body: { error: "JWT expired" } }).message).to.equal(
       "ISC GET /v3/accounts/abc failed with 401 Unauthorized: JWT expired",
     );
-    const throttled = apiErrorFromResponse({ ...base, status: 429, body: { message: "Rate Limit Exceeded" }, headers: { "retry-after": "7" } });
+    const throttled = apiErrorFromResponse({
+      ...base,
+      status: 429,
+      body: { message: "Rate Limit Exceeded" },
+      headers: { "retry-after": "7" },
+    });
     expect(throttled.retryAfterSeconds).to.equal(7);
     expect(throttled.messages).to.deep.equal(["Rate Limit Exceeded"]);
     expect(throttled.message).to.contain("429 Too Many Requests: Rate Limit Exceeded");
@@ -41,13 +47,25 @@ describe("client errors", () => {
   });
 
   it("redacts secrets from texts a server echoes back", () => {
-    const err = apiErrorFromResponse({ ...base, status: 400, body: { messages: [{ text: "bad client_secret=s3cr3t-VALUE" }] } }, ["s3cr3t-VALUE"]);
+    const err = apiErrorFromResponse(
+      { ...base, status: 400, body: { messages: [{ text: "bad client_secret=s3cr3t-VALUE" }] } },
+      ["s3cr3t-VALUE"],
+    );
     expect(err.message).to.contain("[REDACTED]").and.not.to.contain("s3cr3t-VALUE");
     expect(redactSecrets("a tok-123 b tok-123", ["tok-123", undefined, ""])).to.equal("a [REDACTED] b [REDACTED]");
   });
 
   it("quotes the task id and last state in a task timeout", () => {
-    const err = new TaskTimeoutError("task-9", 60_000, { completed: null, completionStatus: null, percentComplete: 40, progress: "Loading" });
-    expect(err.message).to.contain("task-9").and.contain("60 s").and.contain("percentComplete=40").and.contain('"Loading"');
+    const err = new TaskTimeoutError("task-9", 60_000, {
+      completed: null,
+      completionStatus: null,
+      percentComplete: 40,
+      progress: "Loading",
+    });
+    expect(err.message)
+      .to.contain("task-9")
+      .and.contain("60 s")
+      .and.contain("percentComplete=40")
+      .and.contain('"Loading"');
   });
 });

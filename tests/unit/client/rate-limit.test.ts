@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as sinon from "sinon";
 import { limiterFor, SlidingWindowLimiter } from "../../../provider/client/rate-limit";
 import { createIscClient } from "../../../provider/client/request";
-import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
 
 describe("client rate limiter", () => {
   describe("sliding window", () => {
@@ -13,7 +13,8 @@ describe("client rate limiter", () => {
     it("never grants more than the budget within any window, in arrival order", async () => {
       const limiter = new SlidingWindowLimiter({ requestsPerWindow: 5, windowMs: 1_000 });
       const grants: Array<{ n: number; at: number }> = [];
-      const all = Array.from({ length: 23 }, (_, n) => limiter.acquire().then((release) => {
+      const all = Array.from({ length: 23 }, (_, n) =>
+        limiter.acquire().then((release) => {
           grants.push({ n, at: Date.now() });
           release();
         }),
@@ -25,24 +26,27 @@ describe("client rate limiter", () => {
         expect(grants.filter((o) => o.at > g.at - 1_000 && o.at <= g.at).length).to.be.at.most(5);
       }
       // 23 requests at 5 per second: the last one goes out in the fifth second, not later.
-      expect(grants[22]!.at).to.equal(4_000);
+      expect(grants[22].at).to.equal(4_000);
     });
 
-    it("counts a slot until a window after its request ENDED (the server counts arrivals, which lag grants)", async () => {
-      const limiter = new SlidingWindowLimiter({ requestsPerWindow: 2, windowMs: 1_000 });
-      const releaseA = await limiter.acquire();
-      const releaseB = await limiter.acquire();
-      let thirdAt: number | undefined;
-      const third = limiter.acquire().then((release) => ((thirdAt = Date.now()), release()));
-      await clock.tickAsync(300);
-      releaseA();
-      await clock.tickAsync(999);
-      expect(thirdAt).to.equal(undefined);
-      await clock.tickAsync(1);
-      await third;
-      expect(thirdAt).to.equal(1_300);
-      releaseB();
-    });
+    it(
+      "counts a slot until a window after its request ENDED (the server counts arrivals, which " + "lag grants)",
+      async () => {
+        const limiter = new SlidingWindowLimiter({ requestsPerWindow: 2, windowMs: 1_000 });
+        const releaseA = await limiter.acquire();
+        const releaseB = await limiter.acquire();
+        let thirdAt: number | undefined;
+        const third = limiter.acquire().then((release) => ((thirdAt = Date.now()), release()));
+        await clock.tickAsync(300);
+        releaseA();
+        await clock.tickAsync(999);
+        expect(thirdAt).to.equal(undefined);
+        await clock.tickAsync(1);
+        await third;
+        expect(thirdAt).to.equal(1_300);
+        releaseB();
+      },
+    );
 
     it("holds every caller of the budget while paused after a 429", async () => {
       const limiter = new SlidingWindowLimiter({ requestsPerWindow: 100, windowMs: 1_000 });
@@ -97,7 +101,7 @@ describe("client rate limiter", () => {
       ]);
       const v3 = fake.api("/v3/sources/s").map((r) => r.at);
       for (const at of v3) expect(v3.filter((o) => o > at - 290 && o <= at).length).to.be.at.most(4);
-      expect(v3[8]! - started).to.be.at.least(590); // 9 requests at 4 per 300 ms need a third window
+      expect(v3[8] - started).to.be.at.least(590); // 9 requests at 4 per 300 ms need a third window
       const v2025 = fake.api("/v2025/task-status/t").map((r) => r.at);
       expect(Math.max(...v2025) - started).to.be.lessThan(250); // its own budget, not queued behind v3
       expect(client.stats().requests).to.deep.equal({ v3: 9, v2025: 4 });
@@ -120,8 +124,8 @@ describe("client rate limiter", () => {
       await Promise.all([first, client.request("getSource", { params: { id: "other" } })]);
       const [throttledReq] = fake.api("/v3/sources/first");
       const [other] = fake.api("/v3/sources/other");
-      expect(other!.at - throttledReq!.at).to.be.at.least(990);
-      expect(other!.at - otherStarted).to.be.at.least(800);
+      expect(other.at - throttledReq.at).to.be.at.least(990);
+      expect(other.at - otherStarted).to.be.at.least(800);
       expect(client.stats().throttled).to.equal(1);
     });
   });

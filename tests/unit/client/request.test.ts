@@ -3,7 +3,7 @@ import { ConfigurationError } from "../../../provider/client/errors";
 import { listPages } from "../../../provider/client/paginate";
 import { createIscClient, type ClientOptions } from "../../../provider/client/request";
 import { clientOptionsFromConfig } from "../../../provider/resources/shared/runtime";
-import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
 
 const options: ClientOptions = { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 2 } };
 
@@ -16,7 +16,9 @@ describe("client request path", () => {
     fake.on("GET", path, (req, res) => {
       const limit = Number(req.query.get("limit"));
       const offset = Number(req.query.get("offset"));
-      const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => ({ id: `a${offset + i}` }));
+      const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => ({
+        id: `a${offset + i}`,
+      }));
       json(res, 200, items);
     });
   }
@@ -29,7 +31,7 @@ describe("client request path", () => {
       onPage: (n) => pages.push(n),
     });
     expect(items).to.have.length(600);
-    expect(items[599]!.id).to.equal("a599");
+    expect(items[599].id).to.equal("a599");
     expect(fake.api().map((r) => [r.query.get("limit"), r.query.get("offset"), r.query.get("filters")])).to.deep.equal([
       ["250", "0", 'sourceId eq "s1"'],
       ["250", "250", 'sourceId eq "s1"'],
@@ -55,8 +57,8 @@ describe("client request path", () => {
     await client.request("listAccounts", { query: { filters: 'name eq "a b&c"', count: true, skip: undefined } });
     await client.request("getAccount", { params: { id: "a/b c" } });
     const [list, get] = fake.api();
-    expect(list!.url).to.equal("/v3/accounts?filters=name%20eq%20%22a%20b%26c%22&count=true");
-    expect(get!.url).to.equal("/v3/accounts/a%2Fb%20c");
+    expect(list.url).to.equal("/v3/accounts?filters=name%20eq%20%22a%20b%26c%22&count=true");
+    expect(get.url).to.equal("/v3/accounts/a%2Fb%20c");
   });
 
   it("sends X-SailPoint-Experimental only on experimental routes", async () => {
@@ -80,7 +82,9 @@ describe("client request path", () => {
 
   it("returns status, data and lower-case headers", async () => {
     fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 200, { id: "s1" }, { "X-Total-Count": "7" }));
-    const res = await createIscClient(settingsFor(fake), options).request<{ id: string }>("getSource", { params: { id: "s1" } });
+    const res = await createIscClient(settingsFor(fake), options).request<{ id: string }>("getSource", {
+      params: { id: "s1" },
+    });
     expect(res.status).to.equal(200);
     expect(res.data).to.deep.equal({ id: "s1" });
     expect(res.headers["x-total-count"]).to.equal("7");
@@ -97,9 +101,17 @@ describe("client request path", () => {
   it("listPages pages on demand, asks for X-Total-Count on the first page only and ends at the total", async () => {
     fake.on("GET", "/v3/accounts", (req, res) => {
       const offset = Number(req.query.get("offset"));
-      json(res, 200, Array.from({ length: 250 }, (_, i) => ({ id: `a${offset + i}` })), req.query.get("count") === "true" ? { "X-Total-Count": "500" } : {});
+      json(
+        res,
+        200,
+        Array.from({ length: 250 }, (_, i) => ({ id: `a${offset + i}` })),
+        req.query.get("count") === "true" ? { "X-Total-Count": "500" } : {},
+      );
     });
-    const pages = listPages<{ id: string }>(createIscClient(settingsFor(fake), options), "listAccounts", { query: { sorters: "id" }, count: true });
+    const pages = listPages<{ id: string }>(createIscClient(settingsFor(fake), options), "listAccounts", {
+      query: { sorters: "id" },
+      count: true,
+    });
     const first = await pages.next();
     expect(fake.api()).to.have.length(1);
     expect(first.value).to.deep.include({ offset: 0, totalCount: 500 });
@@ -112,28 +124,42 @@ describe("client request path", () => {
     ]);
   });
 
-  it("takes the token after the rate-limiter wait, so a queued request never goes out with a token that expired in the queue", async () => {
-    // Tokens live 0.2 s (renewed after 0.1 s); the limiter lets one request out per 300 ms window.
-    fake.tokenLifetimeS = 0.2;
-    let served = 0;
-    fake.on("GET", "/v3/sources/s1", (_req, res) => {
-      json(res, 200, { id: "s1" });
-      // ISC rejects an expired token ("JWT is expired"); here: every token issued so far.
-      if (++served === 1) fake.revokeAll();
-    });
-    const key = `${fake.url}/token-after-wait`;
-    const client = createIscClient({ ...settingsFor(fake), clientId: key }, { rateLimit: { requestsPerWindow: 1, windowMs: 300 } });
-    await Promise.all([client.request("getSource", { params: { id: "s1" } }), client.request("getSource", { params: { id: "s1" } })]);
-    const [first, second] = fake.api();
-    expect(second!.headers.authorization).to.not.equal(first!.headers.authorization);
-    expect(fake.api()).to.have.length(2); // no 401 and resend
-  });
+  it(
+    "takes the token after the rate-limiter wait, so a queued request never goes out with a token that expired in " +
+      "the queue",
+    async () => {
+      // Tokens live 0.2 s (renewed after 0.1 s); the limiter lets one request out per 300 ms window.
+      fake.tokenLifetimeS = 0.2;
+      let served = 0;
+      fake.on("GET", "/v3/sources/s1", (_req, res) => {
+        json(res, 200, { id: "s1" });
+        // ISC rejects an expired token ("JWT is expired"); here: every token issued so far.
+        if (++served === 1) fake.revokeAll();
+      });
+      const key = `${fake.url}/token-after-wait`;
+      const client = createIscClient(
+        { ...settingsFor(fake), clientId: key },
+        { rateLimit: { requestsPerWindow: 1, windowMs: 300 } },
+      );
+      await Promise.all([
+        client.request("getSource", { params: { id: "s1" } }),
+        client.request("getSource", { params: { id: "s1" } }),
+      ]);
+      const [first, second] = fake.api();
+      expect(second.headers.authorization).to.not.equal(first.headers.authorization);
+      expect(fake.api()).to.have.length(2); // no 401 and resend
+    },
+  );
 
   it("warns once per client about X-Deprecated, naming isc:apiGeneration", async () => {
     fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 200, { id: "s1" }, { "X-Deprecated": "true" }));
     fake.on("GET", "/v3/accounts", (_req, res) => json(res, 200, [], { "X-Deprecated": "true" }));
     const lines: string[] = [];
-    const client = createIscClient(settingsFor(fake), { ...options, settingNames: clientOptionsFromConfig(() => undefined).settingNames, logger: (l) => lines.push(l) });
+    const client = createIscClient(settingsFor(fake), {
+      ...options,
+      settingNames: clientOptionsFromConfig(() => undefined).settingNames,
+      logger: (l) => lines.push(l),
+    });
     await client.request("getSource", { params: { id: "s1" } });
     await client.request("listAccounts");
     await client.request("getSource", { params: { id: "s1" } });

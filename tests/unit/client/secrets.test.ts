@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { inspect } from "node:util";
 import { clearTokenCache } from "../../../provider/client/auth";
 import { createIscClient, type ClientOptions } from "../../../provider/client/request";
-import { FakeIsc, json, reset, settingsFor, TEST_SECRET , useFakeIsc } from "./fixtures/fake-isc";
+import { FakeIsc, json, reset, settingsFor, TEST_SECRET, useFakeIsc } from "./fixtures/fake-isc";
 
 /** Every way an error reaches a user or a log. */
 function renderings(err: unknown): string[] {
@@ -13,7 +13,9 @@ function renderings(err: unknown): string[] {
     String(e.stack),
     inspect(e, { depth: 20, showHidden: true }),
     JSON.stringify(e),
-    JSON.stringify(Object.fromEntries(Object.getOwnPropertyNames(e).map((k) => [k, (e as unknown as Record<string, unknown>)[k]]))),
+    JSON.stringify(
+      Object.fromEntries(Object.getOwnPropertyNames(e).map((k) => [k, (e as unknown as Record<string, unknown>)[k]])),
+    ),
   ];
 }
 
@@ -28,7 +30,12 @@ function expectNoSecrets(texts: string[]): void {
 describe("client secrets never leak", () => {
   let fake: FakeIsc;
   const logged: string[] = [];
-  const options: ClientOptions = { rateLimit: false, retry: { attempts: 2, minDelayMs: 1, maxDelayMs: 2 }, timeoutMs: 200, logger: (l) => logged.push(l) };
+  const options: ClientOptions = {
+    rateLimit: false,
+    retry: { attempts: 2, minDelayMs: 1, maxDelayMs: 2 },
+    timeoutMs: 200,
+    logger: (l) => logged.push(l),
+  };
   const fakeIsc = useFakeIsc();
   beforeEach(() => (fake = fakeIsc()));
   afterEach(() => expectNoSecrets(logged));
@@ -44,15 +51,22 @@ describe("client secrets never leak", () => {
 
   it("when the token endpoint echoes the form body in its error", async () => {
     fake.tokenFailure = { status: 400, body: { error: `bad request: client_secret=${TEST_SECRET}` } };
-    const err = await errorOf(createIscClient(settingsFor(fake), options).request("getSource", { params: { id: "s" } }));
+    const err = await errorOf(
+      createIscClient(settingsFor(fake), options).request("getSource", { params: { id: "s" } }),
+    );
     expect((err as Error).message).to.contain("[REDACTED]");
   });
 
   it("when an API error echoes the Authorization header", async () => {
     fake.on("GET", "/v3/sources/s", (req, res) =>
-      json(res, 400, { messages: [{ text: `bad header ${req.headers.authorization}` }], causes: [{ text: String(req.headers.authorization) }] }),
+      json(res, 400, {
+        messages: [{ text: `bad header ${req.headers.authorization}` }],
+        causes: [{ text: String(req.headers.authorization) }],
+      }),
     );
-    const err = await errorOf(createIscClient(settingsFor(fake), options).request("getSource", { params: { id: "s" } }));
+    const err = await errorOf(
+      createIscClient(settingsFor(fake), options).request("getSource", { params: { id: "s" } }),
+    );
     expect((err as Error).message).to.contain("[REDACTED]");
   });
 
@@ -71,10 +85,16 @@ describe("client secrets never leak", () => {
   });
 
   it("when a creating POST becomes an AmbiguousCreateError, and after a second 401", async () => {
-    fake.on("POST", "/v3/accounts", (req, res) => json(res, 500, { messages: [{ text: `echo ${req.body.toString()} ${req.headers.authorization}` }] }));
-    fake.on("GET", "/v3/sources/denied", (req, res) => json(res, 401, { error: `token ${req.headers.authorization} rejected` }));
+    fake.on("POST", "/v3/accounts", (req, res) =>
+      json(res, 500, { messages: [{ text: `echo ${req.body.toString()} ${req.headers.authorization}` }] }),
+    );
+    fake.on("GET", "/v3/sources/denied", (req, res) =>
+      json(res, 401, { error: `token ${req.headers.authorization} rejected` }),
+    );
     const client = createIscClient(settingsFor(fake), options);
-    const ambiguous = await errorOf(client.request("createAccount", { body: { attributes: { sourceId: "x", password: TEST_SECRET } } }));
+    const ambiguous = await errorOf(
+      client.request("createAccount", { body: { attributes: { sourceId: "x", password: TEST_SECRET } } }),
+    );
     expect((ambiguous as Error).name).to.equal("AmbiguousCreateError");
     await errorOf(client.request("getSource", { params: { id: "denied" } }));
   });

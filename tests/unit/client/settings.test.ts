@@ -16,7 +16,11 @@ function errorOf(fn: () => unknown): ConfigurationError {
 
 describe("client settings", () => {
   it("prefers explicit values and falls back to SAIL_* environment variables", () => {
-    const env = { SAIL_BASE_URL: "https://env.api.identitynow.com", SAIL_CLIENT_ID: "env-id", SAIL_CLIENT_SECRET: "env-secret" };
+    const env = {
+      SAIL_BASE_URL: "https://env.api.identitynow.com",
+      SAIL_CLIENT_ID: "env-id",
+      SAIL_CLIENT_SECRET: "env-secret",
+    };
     expect(resolveConnectionSettings({ clientId: "explicit-id" }, env)).to.deep.include({
       baseUrl: "https://env.api.identitynow.com",
       clientId: "explicit-id",
@@ -26,7 +30,12 @@ describe("client settings", () => {
 
   it("records where each setting was read from, in the caller's words for explicit values", () => {
     const env = { SAIL_BASE_URL: "https://env.api.identitynow.com", SAIL_CLIENT_SECRET: "env-secret" };
-    const settings = resolveConnectionSettings({ clientId: "explicit-id" }, env, undefined, (s) => `stack config "isc:${s}"`);
+    const settings = resolveConnectionSettings(
+      { clientId: "explicit-id" },
+      env,
+      undefined,
+      (s) => `stack config "isc:${s}"`,
+    );
     expect(settings.origins).to.deep.equal({
       baseUrl: "environment variable SAIL_BASE_URL",
       clientId: 'stack config "isc:clientId"',
@@ -35,9 +44,16 @@ describe("client settings", () => {
   });
 
   it("refuses a base URL with a path (e.g. /v3) and shows the expected form", () => {
-    for (const url of ["https://acme.api.identitynow.com/v3", "https://acme.api.identitynow.com/v3/", "https://acme.api.identitynow.com/api/v2025"]) {
+    for (const url of [
+      "https://acme.api.identitynow.com/v3",
+      "https://acme.api.identitynow.com/v3/",
+      "https://acme.api.identitynow.com/api/v2025",
+    ]) {
       const err = errorOf(() => resolveConnectionSettings({ ...full, baseUrl: url }, {}));
-      expect(err.message).to.contain('"baseUrl"').and.contain("must not contain a path").and.contain("https://{tenant}.api.identitynow.com");
+      expect(err.message)
+        .to.contain('"baseUrl"')
+        .and.contain("must not contain a path")
+        .and.contain("https://{tenant}.api.identitynow.com");
     }
   });
 
@@ -70,11 +86,18 @@ describe("client settings", () => {
       expect(resolveConnectionSettings({ ...full, baseUrl: url }, {}).baseUrl).to.equal(url);
     }
     expect(() => resolveConnectionSettings({ ...full, baseUrl: "http://128.0.0.1" }, {})).to.throw(ConfigurationError);
-    expect(() => resolveConnectionSettings({ ...full, baseUrl: "http://localhost.evil.com" }, {})).to.throw(ConfigurationError);
+    expect(() => resolveConnectionSettings({ ...full, baseUrl: "http://localhost.evil.com" }, {})).to.throw(
+      ConfigurationError,
+    );
   });
 
   it("refuses relative URLs, other protocols, queries, fragments and user info", () => {
-    for (const url of ["acme.api.identitynow.com", "ftp://acme.com", "https://acme.com?x=1", "https://acme.com/#frag"]) {
+    for (const url of [
+      "acme.api.identitynow.com",
+      "ftp://acme.com",
+      "https://acme.com?x=1",
+      "https://acme.com/#frag",
+    ]) {
       expect(errorOf(() => resolveConnectionSettings({ ...full, baseUrl: url }, {})).message).to.contain('"baseUrl"');
     }
     const err = errorOf(() => resolveConnectionSettings({ ...full, baseUrl: "https://me:hunter2-pass@acme.com" }, {}));

@@ -1,12 +1,18 @@
 import { expect } from "chai";
 import * as sinon from "sinon";
-import { IscApiError, IscNetworkError, TaskFailedError, TaskStatusUnreachableError, TaskTimeoutError } from "../../../provider/client/errors";
+import {
+  IscApiError,
+  IscNetworkError,
+  TaskFailedError,
+  TaskStatusUnreachableError,
+  TaskTimeoutError,
+} from "../../../provider/client/errors";
 import type { RequestOptions } from "../../../provider/client/pipeline";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import type { RouteName } from "../../../provider/client/routes";
 import { DEFAULT_TASK_WAIT, waitForTask } from "../../../provider/client/task-waiter";
 import type { TaskStatus, TaskStatusMessage } from "../../../provider/client/types";
-import { FakeIsc, json, settingsFor , useFakeIsc } from "./fixtures/fake-isc";
+import { FakeIsc, json, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
 
 /** One state per poll of that task (the last one repeats); `null` = not listed (yet). */
 type Script = Record<string, Array<Partial<TaskStatus> | null>>;
@@ -33,7 +39,10 @@ function task(id: string, state: Partial<TaskStatus>): TaskStatus {
   };
 }
 
-const done = (completionStatus: TaskStatus["completionStatus"], messages: TaskStatusMessage[] = []): Partial<TaskStatus> => ({
+const done = (
+  completionStatus: TaskStatus["completionStatus"],
+  messages: TaskStatusMessage[] = [],
+): Partial<TaskStatus> => ({
   completed: "2026-01-01T00:00:05Z",
   completionStatus,
   messages,
@@ -58,7 +67,7 @@ describe("client task waiter", () => {
     script = {};
     const polls = new Map<string, number>();
     fake.on("GET", "/v2025/task-status", (req, res) => {
-      const ids = [...(req.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+      const ids = [...(req.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]);
       const listed: TaskStatus[] = [];
       for (const id of ids) {
         const states = script[id] ?? [null];
@@ -72,7 +81,8 @@ describe("client task waiter", () => {
     client = createIscClient(settingsFor(fake), { rateLimit: false, retry: { minDelayMs: 1, maxDelayMs: 2 } });
   });
 
-  const idsPerPoll = () => fake.api("/v2025/task-status").map((r) => [...(r.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].length);
+  const idsPerPoll = () =>
+    fake.api("/v2025/task-status").map((r) => [...(r.query.get("filters") ?? "").matchAll(/"([^"]+)"/g)].length);
 
   it("resolves on SUCCESS", async () => {
     script.t1 = [running, done("SUCCESS")];
@@ -81,11 +91,13 @@ describe("client task waiter", () => {
     expect(outcome.task.completionStatus).to.equal("SUCCESS");
     expect(outcome.warnings).to.deep.equal([]);
     expect(seen).to.deep.equal([40, 100]);
-    expect(fake.api("/v2025/task-status")[0]!.query.get("filters")).to.equal('id in ("t1")');
+    expect(fake.api("/v2025/task-status")[0].query.get("filters")).to.equal('id in ("t1")');
   });
 
   it("resolves on WARNING and returns the WARN texts", async () => {
-    script.t1 = [done("WARNING", [msg("INFO", "started"), msg("WARN", "attribute x ignored"), msg("WARN", "slow source")])];
+    script.t1 = [
+      done("WARNING", [msg("INFO", "started"), msg("WARN", "attribute x ignored"), msg("WARN", "slow source")]),
+    ];
     const outcome = await waitForTask(client, "t1", fast);
     expect(outcome.warnings).to.deep.equal(["attribute x ignored", "slow source"]);
   });
@@ -97,12 +109,18 @@ describe("client task waiter", () => {
       expect(err).to.be.instanceOf(TaskFailedError);
       expect(err).to.include({ taskId: "t1", completionStatus: status });
       expect((err as TaskFailedError).messages).to.deep.equal(["Account already exists", "rolled back"]);
-      expect((err as Error).message).to.equal(`ISC task t1 finished with ${status}: Account already exists; rolled back`);
+      expect((err as Error).message).to.equal(
+        `ISC task t1 finished with ${status}: Account already exists; rolled back`,
+      );
     });
   }
 
   it("keeps polling while completed is set but completionStatus is not", async () => {
-    script.t1 = [{ completed: "2026-01-01T00:00:05Z", completionStatus: null }, { completed: "2026-01-01T00:00:05Z" }, done("SUCCESS")];
+    script.t1 = [
+      { completed: "2026-01-01T00:00:05Z", completionStatus: null },
+      { completed: "2026-01-01T00:00:05Z" },
+      done("SUCCESS"),
+    ];
     const outcome = await waitForTask(client, "t1", fast);
     expect(outcome.task.completionStatus).to.equal("SUCCESS");
     expect(fake.api("/v2025/task-status")).to.have.length(3);
@@ -121,12 +139,19 @@ describe("client task waiter", () => {
     expect(Date.now() - started).to.be.within(240, 1_000);
     const timeout = err as TaskTimeoutError;
     expect(timeout.taskId).to.equal("t1");
-    expect(timeout.lastState).to.deep.equal({ completed: null, completionStatus: null, percentComplete: 40, progress: "Provisioning" });
+    expect(timeout.lastState).to.deep.equal({
+      completed: null,
+      completionStatus: null,
+      percentComplete: 40,
+      progress: "Provisioning",
+    });
     expect(timeout.message).to.contain("t1").and.contain("percentComplete=40");
   });
 
   it("times out saying so when the task never appeared", async () => {
-    const err = (await waitForTask(client, "ghost", { ...fast, timeoutMs: 100 }).catch((e: unknown) => e)) as TaskTimeoutError;
+    const err = (await waitForTask(client, "ghost", { ...fast, timeoutMs: 100 }).catch(
+      (e: unknown) => e,
+    )) as TaskTimeoutError;
     expect(err).to.be.instanceOf(TaskTimeoutError);
     expect(err.lastState).to.equal(undefined);
     expect(err.message).to.contain("ghost").and.contain("never appeared");
@@ -138,9 +163,12 @@ describe("client task waiter", () => {
     let failuresLeft = 3;
     const listed = fake.api.bind(fake);
     fake.on("GET", "/v2025/task-status", (req, res) => {
-      if (failuresLeft-- > 0) return json(res, 503, { messages: [{ locale: "en-US", text: "busy" }], trackingId: "t-503" });
+      if (failuresLeft-- > 0)
+        return json(res, 503, { messages: [{ locale: "en-US", text: "busy" }], trackingId: "t-503" });
       const n = listed("/v2025/task-status").length - 3;
-      json(res, 200, [task(String(req.query.get("filters")).match(/"([^"]+)"/)![1]!, n <= 1 ? running : done("SUCCESS"))]);
+      json(res, 200, [
+        task(String(req.query.get("filters")).match(/"([^"]+)"/)![1], n <= 1 ? running : done("SUCCESS")),
+      ]);
     });
     const outcome = await waitForTask(failing, "t1", fast);
     expect(outcome.task.completionStatus).to.equal("SUCCESS");
@@ -148,15 +176,29 @@ describe("client task waiter", () => {
   });
 
   it("times out naming the failing status poll when no poll succeeds", async () => {
-    fake.on("GET", "/v2025/task-status", (_req, res) => json(res, 503, { messages: [{ locale: "en-US", text: "status service down" }], trackingId: "t-down" }));
+    fake.on("GET", "/v2025/task-status", (_req, res) =>
+      json(res, 503, { messages: [{ locale: "en-US", text: "status service down" }], trackingId: "t-down" }),
+    );
     const failing = createIscClient(settingsFor(fake), { rateLimit: false, retry: { attempts: 1 } });
-    const err = (await waitForTask(failing, "t9", { ...fast, timeoutMs: 150 }).catch((e: unknown) => e)) as TaskTimeoutError;
+    const err = (await waitForTask(failing, "t9", { ...fast, timeoutMs: 150 }).catch(
+      (e: unknown) => e,
+    )) as TaskTimeoutError;
     expect(err).to.be.instanceOf(TaskTimeoutError);
-    expect(err.message).to.contain("t9").and.contain("could not be read").and.contain("status service down").and.contain("t-down");
+    expect(err.message)
+      .to.contain("t9")
+      .and.contain("could not be read")
+      .and.contain("status service down")
+      .and.contain("t-down");
   });
 
   it("fails at once when ISC refuses the status poll itself (403)", async () => {
-    fake.on("GET", "/v2025/task-status", (_req, res) => json(res, 403, { detailCode: "403 Forbidden", trackingId: "t-403", messages: [{ locale: "en-US", text: "insufficient scope" }] }));
+    fake.on("GET", "/v2025/task-status", (_req, res) =>
+      json(res, 403, {
+        detailCode: "403 Forbidden",
+        trackingId: "t-403",
+        messages: [{ locale: "en-US", text: "insufficient scope" }],
+      }),
+    );
     const started = Date.now();
     const err = (await waitForTask(client, "t1", fast).catch((e: unknown) => e)) as Error;
     expect(err.message).to.contain("403").and.contain("insufficient scope");
@@ -184,7 +226,10 @@ describe("client task waiter", () => {
   it("polls only the tasks that are due, each with its own backoff", async () => {
     script.quick = [running, running, done("SUCCESS")];
     script.slow = [done("SUCCESS")];
-    await Promise.all([waitForTask(client, "quick", fast), waitForTask(client, "slow", { ...fast, pollIntervalMs: 400 })]);
+    await Promise.all([
+      waitForTask(client, "quick", fast),
+      waitForTask(client, "slow", { ...fast, pollIntervalMs: 400 }),
+    ]);
     const [first, second, third, fourth] = fake.api("/v2025/task-status").map((r) => r.query.get("filters"));
     expect([first, second, third]).to.deep.equal(['id in ("quick")', 'id in ("quick")', 'id in ("quick")']);
     expect(fourth).to.equal('id in ("slow")');
@@ -195,11 +240,14 @@ describe("client task waiter", () => {
  * A client whose status listing answers from `answer` at once: with fake timers, the waiter's own
  * timing (ride-along window, unreachable bound) is what the tests observe.
  */
-function scriptedClient(name: string, answer: (ids: string[]) => Promise<TaskStatus[]>): IscClient & { polls: string[][] } {
+function scriptedClient(
+  name: string,
+  answer: (ids: string[]) => Promise<TaskStatus[]>,
+): IscClient & { polls: string[][] } {
   const polls: string[][] = [];
   const request = async <T>(route: RouteName, opts: RequestOptions = {}) => {
     if (route !== "listTaskStatus") throw new Error(`unexpected ${route}`);
-    const ids = [...String(opts.query?.filters ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+    const ids = [...String(opts.query?.filters ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]);
     polls.push(ids);
     return { status: 200, data: (await answer(ids)) as T, headers: {} };
   };
@@ -229,22 +277,35 @@ describe("client task waiter timing", () => {
     expect(client.polls).to.deep.equal([["a", "b"]]);
   });
 
-  it("stops waiting when status polls have not reached ISC for the unreachable bound, naming the task and that it may still run", async () => {
-    const refused = () => Promise.reject(new IscNetworkError("GET", "/v2025/task-status", "ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:1"));
-    let up = true;
-    const client = scriptedClient("gone", (ids) => (up ? Promise.resolve(ids.map((id) => task(id, running))) : refused()));
-    const outcome = waitForTask(client, "t-gone", {}).catch((e: unknown) => e);
-    await clock.tickAsync(1_000);
-    up = false;
-    await clock.tickAsync(DEFAULT_TASK_WAIT.unreachableTimeoutMs + 10_000);
-    const err = await Promise.race([outcome, Promise.resolve("still waiting")]);
-    expect(err).to.be.instanceOf(TaskStatusUnreachableError);
-    expect((err as Error).message).to.contain("t-gone").and.contain("may still run").and.contain("ECONNREFUSED");
-    expect(Date.now()).to.be.lessThan(DEFAULT_TASK_WAIT.timeoutMs / 5);
-  });
+  it(
+    "stops waiting when status polls have not reached ISC for the unreachable bound, naming the task and that it " +
+      "may still run",
+    async () => {
+      const refused = () =>
+        Promise.reject(
+          new IscNetworkError("GET", "/v2025/task-status", "ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:1"),
+        );
+      let up = true;
+      const client = scriptedClient("gone", (ids) =>
+        up ? Promise.resolve(ids.map((id) => task(id, running))) : refused(),
+      );
+      const outcome = waitForTask(client, "t-gone", {}).catch((e: unknown) => e);
+      await clock.tickAsync(1_000);
+      up = false;
+      await clock.tickAsync(DEFAULT_TASK_WAIT.unreachableTimeoutMs + 10_000);
+      const err = await Promise.race([outcome, Promise.resolve("still waiting")]);
+      expect(err).to.be.instanceOf(TaskStatusUnreachableError);
+      expect((err as Error).message)
+        .to.contain("t-gone")
+        .and.contain("may still run")
+        .and.contain("ECONNREFUSED");
+      expect(Date.now()).to.be.lessThan(DEFAULT_TASK_WAIT.timeoutMs / 5);
+    },
+  );
 
   it("keeps waiting through failing polls that did reach ISC (5xx) until the task timeout", async () => {
-    const busy = () => Promise.reject(new IscApiError({ method: "GET", path: "/v2025/task-status", status: 503, messages: ["busy"] }));
+    const busy = () =>
+      Promise.reject(new IscApiError({ method: "GET", path: "/v2025/task-status", status: 503, messages: ["busy"] }));
     const client = scriptedClient("busy", busy);
     const outcome = waitForTask(client, "t-busy", { timeoutMs: 300_000 }).catch((e: unknown) => e);
     await clock.tickAsync(300_000 + 10_000);
@@ -252,6 +313,11 @@ describe("client task waiter timing", () => {
   });
 
   it("exports the defaults the resource inputs use", () => {
-    expect(DEFAULT_TASK_WAIT).to.deep.equal({ timeoutMs: 600_000, pollIntervalMs: 500, maxPollIntervalMs: 5_000, unreachableTimeoutMs: 60_000 });
+    expect(DEFAULT_TASK_WAIT).to.deep.equal({
+      timeoutMs: 600_000,
+      pollIntervalMs: 500,
+      maxPollIntervalMs: 5_000,
+      unreachableTimeoutMs: 60_000,
+    });
   });
 });

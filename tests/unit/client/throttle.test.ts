@@ -6,14 +6,23 @@ import type { IscResponse, PreparedRequest, Send } from "../../../provider/clien
 import { SlidingWindowLimiter } from "../../../provider/client/rate-limit";
 import { createIscClient } from "../../../provider/client/request";
 import { resolveRoute } from "../../../provider/client/routes";
-import { DEFAULT_MAX_RETRY_AFTER_SECONDS, RetryAfterTooLongError, throttleLayer, type ThrottleOptions } from "../../../provider/client/throttle";
+import {
+  DEFAULT_MAX_RETRY_AFTER_SECONDS,
+  RetryAfterTooLongError,
+  throttleLayer,
+  type ThrottleOptions,
+} from "../../../provider/client/throttle";
 import { clientOptionsFromConfig } from "../../../provider/resources/shared/runtime";
 import { json, settingsFor, useFakeIsc, type FakeIsc } from "./fixtures/fake-isc";
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 /** The client options a Pulumi program gets from an empty stack config (names the isc: settings). */
-const stackOptions = () => ({ ...clientOptionsFromConfig(() => undefined), rateLimit: false as const, retry: { minDelayMs: 1, maxDelayMs: 2 } });
+const stackOptions = () => ({
+  ...clientOptionsFromConfig(() => undefined),
+  rateLimit: false as const,
+  retry: { minDelayMs: 1, maxDelayMs: 2 },
+});
 
 async function failure(p: Promise<unknown>): Promise<unknown> {
   return p.then(
@@ -29,7 +38,9 @@ describe("client throttling (429)", () => {
     beforeEach(() => (fake = fakeIsc()));
 
     it("a 429 with Retry-After: 3600 fails within a second naming isc:maxRetryAfterSeconds", async () => {
-      fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 429, { message: "Rate Limit Exceeded" }, { "Retry-After": "3600" }));
+      fake.on("GET", "/v3/sources/s1", (_req, res) =>
+        json(res, 429, { message: "Rate Limit Exceeded" }, { "Retry-After": "3600" }),
+      );
       const client = createIscClient(settingsFor(fake), stackOptions());
       const started = Date.now();
       const err = await failure(client.request("getSource", { params: { id: "s1" } }));
@@ -45,7 +56,9 @@ describe("client throttling (429)", () => {
 
     it("an HTTP-date Retry-After a year ahead fails fast instead of overflowing a timer", async () => {
       const date = new Date(Date.now() + YEAR_MS).toUTCString();
-      fake.on("GET", "/v3/sources/s1", (_req, res) => json(res, 429, { message: "Rate Limit Exceeded" }, { "Retry-After": date }));
+      fake.on("GET", "/v3/sources/s1", (_req, res) =>
+        json(res, 429, { message: "Rate Limit Exceeded" }, { "Retry-After": date }),
+      );
       const client = createIscClient(settingsFor(fake), stackOptions());
       const err = await failure(client.request("getSource", { params: { id: "s1" } }));
       expect(err).to.be.instanceOf(RetryAfterTooLongError);
@@ -65,7 +78,10 @@ describe("client throttling (429)", () => {
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       try {
         const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        const client = createIscClient({ baseUrl: url, clientId: "token-429", clientSecret: "s3cr3t-VALUE" }, stackOptions());
+        const client = createIscClient(
+          { baseUrl: url, clientId: "token-429", clientSecret: "s3cr3t-VALUE" },
+          stackOptions(),
+        );
         expect((await client.request<{ id: string }>("getSource", { params: { id: "s1" } })).data.id).to.equal("s1");
         expect(tokenCalls).to.equal(2);
         expect(client.stats().throttled).to.equal(1);
@@ -76,9 +92,16 @@ describe("client throttling (429)", () => {
     });
 
     it("raising the bound lets the client wait: isc:maxRetryAfterSeconds reaches the client", () => {
-      expect(clientOptionsFromConfig((key) => (key === "isc:maxRetryAfterSeconds" ? "1200" : undefined)).maxRetryAfterSeconds).to.equal(1200);
-      expect(() => clientOptionsFromConfig((key) => (key === "isc:maxRetryAfterSeconds" ? "100000" : undefined))).to.throw(/at most 86400/);
-      expect(() => clientOptionsFromConfig((key) => (key === "isc:maxRetryAfterSeconds" ? "soon" : undefined))).to.throw(/isc:maxRetryAfterSeconds/);
+      expect(
+        clientOptionsFromConfig((key) => (key === "isc:maxRetryAfterSeconds" ? "1200" : undefined))
+          .maxRetryAfterSeconds,
+      ).to.equal(1200);
+      expect(() =>
+        clientOptionsFromConfig((key) => (key === "isc:maxRetryAfterSeconds" ? "100000" : undefined)),
+      ).to.throw(/at most 86400/);
+      expect(() =>
+        clientOptionsFromConfig((key) => (key === "isc:maxRetryAfterSeconds" ? "soon" : undefined)),
+      ).to.throw(/isc:maxRetryAfterSeconds/);
     });
   });
 
@@ -87,10 +110,21 @@ describe("client throttling (429)", () => {
     beforeEach(() => (clock = sinon.useFakeTimers({ now: 0 })));
     afterEach(() => clock.restore());
 
-    const request: PreparedRequest = { route: resolveRoute("listAccounts"), url: "http://isc.test/v3/accounts", opts: {} };
-    const answer = (status: number, headers: Record<string, string> = {}): IscResponse<unknown> => ({ status, data: {}, headers });
+    const request: PreparedRequest = {
+      route: resolveRoute("listAccounts"),
+      url: "http://isc.test/v3/accounts",
+      opts: {},
+    };
+    const answer = (status: number, headers: Record<string, string> = {}): IscResponse<unknown> => ({
+      status,
+      data: {},
+      headers,
+    });
 
-    function layer(overrides: Partial<ThrottleOptions> = {}): { send: (next: Send) => Send; limiter: SlidingWindowLimiter } {
+    function layer(overrides: Partial<ThrottleOptions> = {}): {
+      send: (next: Send) => Send;
+      limiter: SlidingWindowLimiter;
+    } {
       const limiter = new SlidingWindowLimiter({ requestsPerWindow: 100, windowMs: 10_000 });
       const options: ThrottleOptions = {
         limiterOf: () => limiter,
@@ -106,23 +140,28 @@ describe("client throttling (429)", () => {
       return { send: throttleLayer(options), limiter };
     }
 
-    it("sits out ISC's escalating waits within the bound (60 s) and fails fast on the first beyond it (300 s)", async () => {
-      const retryAfters = ["60", "300", "600", "1200"];
-      const sentAt: number[] = [];
-      const next = sinon.stub<[PreparedRequest], Promise<IscResponse<unknown>>>().callsFake(async () => {
-        sentAt.push(Date.now());
-        return answer(429, { "retry-after": retryAfters[sentAt.length - 1]! });
-      });
-      const { send } = layer();
-      const outcome = send(next)(request).catch((e: unknown) => e);
-      await clock.tickAsync(59_999);
-      expect(sentAt).to.deep.equal([0]);
-      await clock.tickAsync(1);
-      const err = await outcome;
-      expect(sentAt).to.deep.equal([0, 60_000]);
-      expect(err).to.be.instanceOf(RetryAfterTooLongError);
-      expect((err as Error).message).to.contain("ISC asked to wait 300 s").and.contain("isc:maxRetryAfterSeconds");
-    });
+    it(
+      "sits out ISC's escalating waits within the bound (60 s) and fails fast on the first beyond " + "it (300 s)",
+      async () => {
+        const retryAfters = ["60", "300", "600", "1200"];
+        const sentAt: number[] = [];
+        const next = sinon.stub<[PreparedRequest], Promise<IscResponse<unknown>>>().callsFake(async () => {
+          sentAt.push(Date.now());
+          return answer(429, { "retry-after": retryAfters[sentAt.length - 1] });
+        });
+        const { send } = layer();
+        const outcome = send(next)(request).catch((e: unknown) => e);
+        await clock.tickAsync(59_999);
+        expect(sentAt).to.deep.equal([0]);
+        await clock.tickAsync(1);
+        const err = await outcome;
+        expect(sentAt).to.deep.equal([0, 60_000]);
+        expect(err).to.be.instanceOf(RetryAfterTooLongError);
+        expect((err as Error).message)
+          .to.contain("ISC asked to wait 300 s")
+          .and.contain("isc:maxRetryAfterSeconds");
+      },
+    );
 
     it("pauses the shared limiter for the wait, so every caller of the budget holds", async () => {
       let calls = 0;

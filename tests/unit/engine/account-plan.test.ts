@@ -6,7 +6,11 @@ import {
   type CurrentAccount,
   type DesiredAccount,
 } from "../../../provider/engine/account-plan";
-import { attributeValuesEqual, canonicalAttributeValue, managedAttributeValues } from "../../../provider/engine/normalize";
+import {
+  attributeValuesEqual,
+  canonicalAttributeValue,
+  managedAttributeValues,
+} from "../../../provider/engine/normalize";
 
 const ID = "0123456789abcdef0123456789abcdef";
 const SOURCE = "2c9180857df6aa8f017e1a4fb1e20a5b";
@@ -39,8 +43,8 @@ describe("normalize: attribute values", () => {
   });
   it("treats null, undefined, empty string and empty list as absent", () => {
     for (const absent of [null, undefined, "", []]) {
-      expect(canonicalAttributeValue(absent as never)).to.deep.equal([]);
-      expect(attributeValuesEqual(absent as never, null)).to.equal(true);
+      expect(canonicalAttributeValue(absent)).to.deep.equal([]);
+      expect(attributeValuesEqual(absent, null)).to.equal(true);
     }
     expect(attributeValuesEqual("x", null)).to.equal(false);
   });
@@ -68,7 +72,10 @@ describe("planAccountChanges", () => {
   });
 
   it("does not see phantom changes from value shape or order", () => {
-    const plan = planAccountChanges(desired({ attributes: { groups: ["vpn", "contractors"], title: ["Engineer"] } }), current());
+    const plan = planAccountChanges(
+      desired({ attributes: { groups: ["vpn", "contractors"], title: ["Engineer"] } }),
+      current(),
+    );
     expect(plan).to.deep.equal([]);
   });
 
@@ -113,7 +120,10 @@ describe("planAccountChanges", () => {
   });
 
   it("sends manuallyCorrelated in the same patch when it is declared and differs from what ISC would set", () => {
-    const plan = planAccountChanges(desired({ identityId: IDENTITY_B, manuallyCorrelated: false }), current({ identityId: IDENTITY_A, manuallyCorrelated: true }));
+    const plan = planAccountChanges(
+      desired({ identityId: IDENTITY_B, manuallyCorrelated: false }),
+      current({ identityId: IDENTITY_A, manuallyCorrelated: true }),
+    );
     const patch = plan[0];
     if (patch.kind !== "patch-correlation") throw new Error("expected a PATCH");
     expect(patch.body).to.deep.equal([
@@ -124,7 +134,10 @@ describe("planAccountChanges", () => {
   });
 
   it("uncorrelates with a JSON Patch remove when identityId is null", () => {
-    const plan = planAccountChanges(desired({ identityId: null }), current({ identityId: IDENTITY_A, manuallyCorrelated: true }));
+    const plan = planAccountChanges(
+      desired({ identityId: null }),
+      current({ identityId: IDENTITY_A, manuallyCorrelated: true }),
+    );
     const patch = plan[0];
     if (patch.kind !== "patch-correlation") throw new Error("expected a PATCH");
     expect(patch.body).to.deep.equal([{ op: "remove", path: "/identityId" }]);
@@ -133,14 +146,20 @@ describe("planAccountChanges", () => {
   });
 
   it("changes only manuallyCorrelated when that is the only difference", () => {
-    const plan = planAccountChanges(desired({ identityId: IDENTITY_A, manuallyCorrelated: false }), current({ identityId: IDENTITY_A, manuallyCorrelated: true }));
+    const plan = planAccountChanges(
+      desired({ identityId: IDENTITY_A, manuallyCorrelated: false }),
+      current({ identityId: IDENTITY_A, manuallyCorrelated: true }),
+    );
     const patch = plan[0];
     if (patch.kind !== "patch-correlation") throw new Error("expected a PATCH");
     expect(patch.body).to.deep.equal([{ op: "replace", path: "/manuallyCorrelated", value: false }]);
   });
 
   it("disables and enables with the toggle body", () => {
-    const disable = planAccountChanges(desired({ enabled: false, forceProvisioning: true, externalVerificationId: "ext-1" }), current());
+    const disable = planAccountChanges(
+      desired({ enabled: false, forceProvisioning: true, externalVerificationId: "ext-1" }),
+      current(),
+    );
     expect(disable).to.have.length(1);
     expect(disable[0]).to.include({ kind: "disable", route: "disableAccount" });
     expect(disable[0].body).to.deep.equal({ forceProvisioning: true, externalVerificationId: "ext-1" });
@@ -152,7 +171,9 @@ describe("planAccountChanges", () => {
   it("unlocks only when asked and the account is locked", () => {
     expect(planAccountChanges(desired({ unlock: true }), current())).to.deep.equal([]);
     expect(planAccountChanges(desired({ unlock: false }), current({ locked: true }))).to.deep.equal([]);
-    expect(planAccountChanges(desired({ unlock: true }), current({ locked: true })).map((o) => o.route)).to.deep.equal(["unlockAccount"]);
+    expect(planAccountChanges(desired({ unlock: true }), current({ locked: true })).map((o) => o.route)).to.deep.equal([
+      "unlockAccount",
+    ]);
   });
 
   it("orders attributes, then correlation, then enabled state, then unlock", () => {
@@ -188,7 +209,10 @@ describe("planAccountChanges", () => {
       });
       const plan = planAccountChanges(d, current({ locked: true }));
       const expected = kinds.filter((_k, i) => mask & (1 << i));
-      expect(plan.map((o) => o.kind), `mask ${mask}`).to.deep.equal(expected);
+      expect(
+        plan.map((o) => o.kind),
+        `mask ${mask}`,
+      ).to.deep.equal(expected);
     }
   });
 });
@@ -208,7 +232,10 @@ describe("replacementFor", () => {
     expect(replacementFor(old, { ...old })).to.deep.equal({ replaces: [], deleteBeforeReplace: false });
   });
   it("replaces, deleting the old account first, when nativeIdentity changes on the same source", () => {
-    expect(replacementFor(old, { ...old, nativeIdentity: "john.doe" })).to.deep.equal({ replaces: ["nativeIdentity"], deleteBeforeReplace: true });
+    expect(replacementFor(old, { ...old, nativeIdentity: "john.doe" })).to.deep.equal({
+      replaces: ["nativeIdentity"],
+      deleteBeforeReplace: true,
+    });
   });
   it("replaces, creating first, when the source changes", () => {
     expect(replacementFor(old, { ...old, sourceId: "ffffffffffffffffffffffffffffffff" })).to.deep.equal({

@@ -10,12 +10,17 @@ import { SETTING_ENV_VARS } from "../../../provider/client/settings";
 describe("accountEntitlements() without connection settings", () => {
   const saved: Record<string, string | undefined> = {};
 
-  before(() => {
+  before(async () => {
     for (const name of Object.values(SETTING_ENV_VARS)) {
       saved[name] = process.env[name];
       delete process.env[name];
     }
-    pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs }, "p", "s", false);
+    await pulumi.runtime.setMocks(
+      { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
+      "p",
+      "s",
+      false,
+    );
   });
   after(() => {
     for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
@@ -28,7 +33,9 @@ describe("accountEntitlements() without connection settings", () => {
     } catch (err) {
       thrown = err;
     }
-    expect(pulumi.RunError.isInstance(thrown), "a RunError: Pulumi prints its message without a stack trace").to.equal(true);
+    expect(pulumi.RunError.isInstance(thrown), "a RunError: Pulumi prints its message without a stack trace").to.equal(
+      true,
+    );
     const message = (thrown as Error).message;
     expect(message).to.match(/^accountEntitlements: /);
     expect(message).to.contain('"isc:baseUrl"').and.contain("SAIL_BASE_URL");

@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import { parse } from "csv-parse/sync";
 import type { SourceSchema } from "../../../provider/client/types";
-import { csvLayout, parseAggregationCsv, renderAggregationCsv, type CsvAccount } from "../../../provider/gitops/aggregation-csv";
+import {
+  csvLayout,
+  parseAggregationCsv,
+  renderAggregationCsv,
+  type CsvAccount,
+} from "../../../provider/gitops/aggregation-csv";
 
 const schema: SourceSchema = {
   identityAttribute: "id",
@@ -47,8 +52,16 @@ describe("aggregation CSV (DelimitedFile connector format)", () => {
     const parsed = parseAggregationCsv(renderAggregationCsv(layout, accounts), layout, "S");
     expect(parsed.problems).to.deep.equal([]);
     expect(parsed.accounts).to.deep.equal([
-      { nativeIdentity: "#x", rows: [2, 3], values: { id: ["#x"], displayName: ["a,b"], groups: ["g1", "g2"], roles: [] } },
-      { nativeIdentity: "y", rows: [4, 5, 6], values: { id: ["y"], displayName: [], groups: [], roles: ["r1", "r2", "r3"] } },
+      {
+        nativeIdentity: "#x",
+        rows: [2, 3],
+        values: { id: ["#x"], displayName: ["a,b"], groups: ["g1", "g2"], roles: [] },
+      },
+      {
+        nativeIdentity: "y",
+        rows: [4, 5, 6],
+        values: { id: ["y"], displayName: [], groups: [], roles: ["r1", "r2", "r3"] },
+      },
     ]);
   });
 
@@ -69,11 +82,15 @@ describe("aggregation CSV (DelimitedFile connector format)", () => {
   });
 
   it("refuses repeated identities that are not adjacent or change a single-valued column, and short rows", () => {
-    const csv = ["id,displayName,groups", "a,A,g1", "a,A,g2", "b,B,", "a,A,g3", "c,C,", "c,Other,g", ",X,", "d,D"].join("\r\n");
+    const csv = ["id,displayName,groups", "a,A,g1", "a,A,g2", "b,B,", "a,A,g3", "c,C,", "c,Other,g", ",X,", "d,D"].join(
+      "\r\n",
+    );
     const parsed = parseAggregationCsv(csv, layout, "S");
     expect(parsed.problems.map((p) => `${p.row}: ${p.message}`)).to.deep.equal([
-      '5: identity "a" is also on row 2: an account\'s rows must be adjacent (the connector reads the file sorted by the identity attribute)',
-      '7: identity "c" repeats row 6 with a different value in single-valued column "displayName" ("Other" vs "C"); only multi-valued columns may differ on an account\'s extra rows',
+      '5: identity "a" is also on row 2: an account\'s rows must be adjacent (the connector reads the file sorted ' +
+        "by the identity attribute)",
+      '7: identity "c" repeats row 6 with a different value in single-valued column "displayName" ("Other" vs ' +
+        '"C"); only multi-valued columns may differ on an account\'s extra rows',
       '8: the identity column "id" is empty',
       "9: 2 values but the header (row 1) has 3 columns",
     ]);

@@ -7,11 +7,15 @@ import { driftReportJson, driftSummaryLine, formatDriftTable } from "../../../pr
 import { accountResourceName } from "../../../provider/gitops/naming";
 import { planAccountChanges } from "../../../provider/engine/account-plan";
 import { currentFromAccount } from "../../../provider/resources/account/outputs";
-import { IDENTITY_1, SOURCE_A, SOURCE_B } from "./fixtures";
+import { IDENTITY_1, SOURCE_A, SOURCE_B } from "../../support/gitops-fixtures";
 
 const IDENTITY_2 = "2c9180835d2e5168015d32f890ca1582";
 
-function definition(nativeIdentity: string, extra: Partial<AccountDefinition> = {}, sourceId = SOURCE_A): AccountDefinition {
+function definition(
+  nativeIdentity: string,
+  extra: Partial<AccountDefinition> = {},
+  sourceId = SOURCE_A,
+): AccountDefinition {
   return {
     sourceId,
     nativeIdentity,
@@ -31,8 +35,14 @@ const options = { baseUrl: "https://acme.api.identitynow.com", now: new Date("20
 
 describe("gitops drift comparison", () => {
   it("treats values the provider considers equal as in sync (normalize.ts)", () => {
-    const defs = [definition("jdoe", { attributes: { groups: ["vpn", "contractors"], email: "j@x", gone: null, single: ["a"] } })];
-    const tenant = [account("jdoe", { attributes: { groups: ["contractors", "vpn"], email: "j@x", gone: "", single: "a", other: "x" } })];
+    const defs = [
+      definition("jdoe", { attributes: { groups: ["vpn", "contractors"], email: "j@x", gone: null, single: ["a"] } }),
+    ];
+    const tenant = [
+      account("jdoe", {
+        attributes: { groups: ["contractors", "vpn"], email: "j@x", gone: "", single: "a", other: "x" },
+      }),
+    ];
     const report = compareWithTenant(defs, [{ sourceId: SOURCE_A, accounts: tenant }], options);
     expect(report.summary).to.deep.equal({ managed: 1, inSync: 1, drifted: 0, missing: 0, unmanaged: 0 });
     expect(hasDrift(report)).to.equal(false);
@@ -89,7 +99,11 @@ describe("gitops drift comparison", () => {
   });
 
   it("ignores a locked account unless the definition asks to unlock", () => {
-    const report = compareWithTenant([definition("a")], [{ sourceId: SOURCE_A, accounts: [account("a", { locked: true })] }], options);
+    const report = compareWithTenant(
+      [definition("a")],
+      [{ sourceId: SOURCE_A, accounts: [account("a", { locked: true })] }],
+      options,
+    );
     expect(report.summary.inSync).to.equal(1);
   });
 
@@ -102,7 +116,11 @@ describe("gitops drift comparison", () => {
     const without = compareWithTenant(defs, scans, options);
     expect(without.summary).to.deep.equal({ managed: 3, inSync: 2, drifted: 0, missing: 1, unmanaged: 0 });
     const withUnmanaged = compareWithTenant(defs, scans, { ...options, includeUnmanaged: true });
-    expect(withUnmanaged.accounts.map((a) => `${a.sourceId === SOURCE_A ? "A" : "B"} ${a.nativeIdentity} ${a.status} ${a.accountId}`)).to.deep.equal([
+    expect(
+      withUnmanaged.accounts.map(
+        (a) => `${a.sourceId === SOURCE_A ? "A" : "B"} ${a.nativeIdentity} ${a.status} ${a.accountId}`,
+      ),
+    ).to.deep.equal([
       "A amy missing null",
       "A zed in-sync id-zed",
       "B bob in-sync id-bob",
@@ -147,28 +165,46 @@ describe("gitops drift comparison", () => {
   });
 
   describe("duplicate nativeIdentities on a scanned source", () => {
-    const tenant = [account("jdoe"), account("jdoe", {}, SOURCE_A), account("stray"), account("stray")].map((a, i) => ({ ...a, id: `id-${i}` }));
+    const tenant = [account("jdoe"), account("jdoe", {}, SOURCE_A), account("stray"), account("stray")].map((a, i) => ({
+      ...a,
+      id: `id-${i}`,
+    }));
 
-    it("reports a declared nativeIdentity held by two accounts as drift, naming both ids, even when one is in sync", () => {
-      const report = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], options);
-      expect(report.duplicates).to.deep.equal([{ sourceId: SOURCE_A, nativeIdentity: "jdoe", accountIds: ["id-0", "id-1"], definedAt: "a.yaml:3" }]);
-      expect(report.summary).to.deep.include({ inSync: 1, drifted: 0, missing: 0, unmanaged: 0 });
-      expect(hasDrift(report)).to.equal(true);
-      // Source shown by id or name, and a "defined at" column or not: the row names both ids either way.
-      expect(formatDriftTable(report)).to.match(/\n\S+\s+jdoe\s+duplicate\s+(\S+\s+)?accountId\s+"one account"\s+"id-0, id-1"\n$/);
-      expect(driftSummaryLine(report)).to.equal(
-        "Drift: 0 drifted, 0 missing, 0 unmanaged, 1 in sync, 1 duplicated nativeIdentity (1 managed account on 1 source)",
-      );
-      expect(JSON.parse(driftReportJson(report)).duplicates).to.deep.equal(report.duplicates);
-    });
+    it(
+      "reports a declared nativeIdentity held by two accounts as drift, naming both ids, even when one " + "is in sync",
+      () => {
+        const report = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], options);
+        expect(report.duplicates).to.deep.equal([
+          { sourceId: SOURCE_A, nativeIdentity: "jdoe", accountIds: ["id-0", "id-1"], definedAt: "a.yaml:3" },
+        ]);
+        expect(report.summary).to.deep.include({ inSync: 1, drifted: 0, missing: 0, unmanaged: 0 });
+        expect(hasDrift(report)).to.equal(true);
+        // Source shown by id or name, and a "defined at" column or not: the row names both ids either way.
+        expect(formatDriftTable(report)).to.match(
+          /\n\S+\s+jdoe\s+duplicate\s+(\S+\s+)?accountId\s+"one account"\s+"id-0, id-1"\n$/,
+        );
+        expect(driftSummaryLine(report)).to.equal(
+          "Drift: 0 drifted, 0 missing, 0 unmanaged, 1 in sync, 1 duplicated nativeIdentity (1 managed account on " +
+            "1 source)",
+        );
+        expect(JSON.parse(driftReportJson(report)).duplicates).to.deep.equal(report.duplicates);
+      },
+    );
 
     it("reports undeclared duplicates only with includeUnmanaged", () => {
-      const withUnmanaged = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], { ...options, includeUnmanaged: true });
+      const withUnmanaged = compareWithTenant([definition("jdoe")], [{ sourceId: SOURCE_A, accounts: tenant }], {
+        ...options,
+        includeUnmanaged: true,
+      });
       expect(withUnmanaged.duplicates.map((d) => [d.nativeIdentity, d.accountIds, d.definedAt])).to.deep.equal([
         ["jdoe", ["id-0", "id-1"], "a.yaml:3"],
         ["stray", ["id-2", "id-3"], null],
       ]);
-      const clean = compareWithTenant([definition("other")], [{ sourceId: SOURCE_A, accounts: [account("other")] }], options);
+      const clean = compareWithTenant(
+        [definition("other")],
+        [{ sourceId: SOURCE_A, accounts: [account("other")] }],
+        options,
+      );
       expect(clean.duplicates).to.deep.equal([]);
       expect(hasDrift(clean)).to.equal(false);
     });
@@ -181,16 +217,35 @@ describe("gitops drift comparison", () => {
       definition("fine"),
     ];
     const tenant = [account("jdoe", { attributes: { email: "old@x" } }), account("fine")];
-    const report = compareWithTenant(defs, [{ sourceId: SOURCE_A, sourceName: "HR Flat File", accounts: tenant }], options);
+    const report = compareWithTenant(
+      defs,
+      [{ sourceId: SOURCE_A, sourceName: "HR Flat File", accounts: tenant }],
+      options,
+    );
 
     it("JSON: versioned, documented keys; lists only accounts needing attention unless asked", () => {
       const json = JSON.parse(driftReportJson(report));
-      expect(Object.keys(json)).to.deep.equal(["version", "generatedAt", "baseUrl", "sources", "summary", "accounts", "duplicates"]);
+      expect(Object.keys(json)).to.deep.equal([
+        "version",
+        "generatedAt",
+        "baseUrl",
+        "sources",
+        "summary",
+        "accounts",
+        "duplicates",
+      ]);
       expect(json.duplicates).to.deep.equal([]);
       expect(json).to.include({ version: 1, generatedAt: "2026-01-02T03:04:05.000Z", baseUrl: options.baseUrl });
       expect(json.summary).to.deep.equal({ managed: 3, inSync: 1, drifted: 1, missing: 1, unmanaged: 0 });
       expect(json.accounts.map((a: { nativeIdentity: string }) => a.nativeIdentity)).to.deep.equal(["gone", "jdoe"]);
-      expect(Object.keys(json.accounts[0])).to.deep.equal(["sourceId", "nativeIdentity", "accountId", "status", "differences", "definedAt"]);
+      expect(Object.keys(json.accounts[0])).to.deep.equal([
+        "sourceId",
+        "nativeIdentity",
+        "accountId",
+        "status",
+        "differences",
+        "definedAt",
+      ]);
       const all = JSON.parse(driftReportJson(report, { includeInSync: true }));
       expect(all.accounts).to.have.lengthOf(3);
     });
@@ -208,12 +263,19 @@ describe("gitops drift comparison", () => {
     });
 
     it("table: a source without a known name is shown by id; unmanaged accounts have no definition", () => {
-      const unnamed = compareWithTenant([], [{ sourceId: SOURCE_B, accounts: [account("stray", {}, SOURCE_B)] }], { ...options, includeUnmanaged: true });
-      expect(formatDriftTable(unnamed).trimEnd().split("\n")[1]).to.match(new RegExp(`^${SOURCE_B}\\s+stray\\s+unmanaged\\s+-\\s+-\\s+-\\s+-$`));
+      const unnamed = compareWithTenant([], [{ sourceId: SOURCE_B, accounts: [account("stray", {}, SOURCE_B)] }], {
+        ...options,
+        includeUnmanaged: true,
+      });
+      expect(formatDriftTable(unnamed).trimEnd().split("\n")[1]).to.match(
+        new RegExp(`^${SOURCE_B}\\s+stray\\s+unmanaged\\s+-\\s+-\\s+-\\s+-$`),
+      );
     });
 
     it("summary line for drift and for no drift", () => {
-      expect(driftSummaryLine(report)).to.equal("Drift: 1 drifted, 1 missing, 0 unmanaged, 1 in sync (3 managed accounts on 1 source)");
+      expect(driftSummaryLine(report)).to.equal(
+        "Drift: 1 drifted, 1 missing, 0 unmanaged, 1 in sync (3 managed accounts on 1 source)",
+      );
       const clean = compareWithTenant([definition("fine")], [{ sourceId: SOURCE_A, accounts: tenant }], options);
       expect(driftSummaryLine(clean)).to.equal("No drift: 1 managed account on 1 source matches the definitions.");
       expect(formatDriftTable(clean)).to.equal("");

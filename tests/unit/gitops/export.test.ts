@@ -3,7 +3,7 @@ import type { Account, SourceSchema } from "../../../provider/client/types";
 import { exportFileName, renderExport, type ExportedSource } from "../../../provider/gitops/export";
 import { parseDefinitionsFile } from "../../../provider/gitops/loader";
 import { iscAccount } from "../../support/accounts";
-import { IDENTITY_1, SOURCE_A } from "./fixtures";
+import { IDENTITY_1, SOURCE_A } from "../../support/gitops-fixtures";
 
 const schema: SourceSchema = {
   identityAttribute: "id",
@@ -25,28 +25,39 @@ function source(accounts: Account[], overrides: Partial<ExportedSource> = {}): E
 
 describe("gitops export rendering", () => {
   const accounts = [
-    account("a2", "jdoe", { identityId: IDENTITY_1, attributes: { id: "jdoe", displayName: "John", groups: ["vpn", "admins"] } }),
-    account("a1", "Zed", { disabled: true, identityId: null, attributes: { id: "Zed", email: "z@example.com", groups: "solo" } }),
+    account("a2", "jdoe", {
+      identityId: IDENTITY_1,
+      attributes: { id: "jdoe", displayName: "John", groups: ["vpn", "admins"] },
+    }),
+    account("a1", "Zed", {
+      disabled: true,
+      identityId: null,
+      attributes: { id: "Zed", email: "z@example.com", groups: "solo" },
+    }),
     account("a3", "123", { attributes: { id: "123", displayName: "yes" } }),
   ];
 
-  it("writes accounts sorted by nativeIdentity with the schema's attributes, adopting, and loads back as in-sync definitions", () => {
-    const { text, accountCount, warnings } = renderExport(source(accounts));
-    expect(accountCount).to.equal(3);
-    expect(warnings).to.deep.equal([]);
-    const parsed = parseDefinitionsFile("hr.yaml", text);
-    expect(parsed.errors).to.deep.equal([]);
-    expect(parsed.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["123", "Zed", "jdoe"]); // code-unit order
-    const [numeric, zed, jdoe] = parsed.definitions;
-    // Strings YAML would read as numbers or booleans stay strings.
-    expect(numeric.attributes).to.deep.equal({ displayName: "yes", email: null, groups: null });
-    expect(zed).to.deep.include({ enabled: false, adopt: true });
-    expect(zed.attributes).to.deep.equal({ displayName: null, email: "z@example.com", groups: ["solo"] });
-    expect(zed).to.not.have.property("identityId"); // uncorrelated: correlation is not managed
-    expect(jdoe).to.deep.include({ enabled: true, identityId: IDENTITY_1, adopt: true });
-    expect(jdoe.attributes).to.deep.equal({ displayName: "John", email: null, groups: ["admins", "vpn"] });
-    expect(text).to.not.match(/^\s+id:/m); // the identity attribute is filled from nativeIdentity by the provider
-  });
+  it(
+    "writes accounts sorted by nativeIdentity with the schema's attributes, adopting, and loads back as in-sync " +
+      "definitions",
+    () => {
+      const { text, accountCount, warnings } = renderExport(source(accounts));
+      expect(accountCount).to.equal(3);
+      expect(warnings).to.deep.equal([]);
+      const parsed = parseDefinitionsFile("hr.yaml", text);
+      expect(parsed.errors).to.deep.equal([]);
+      expect(parsed.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["123", "Zed", "jdoe"]); // code-unit order
+      const [numeric, zed, jdoe] = parsed.definitions;
+      // Strings YAML would read as numbers or booleans stay strings.
+      expect(numeric.attributes).to.deep.equal({ displayName: "yes", email: null, groups: null });
+      expect(zed).to.deep.include({ enabled: false, adopt: true });
+      expect(zed.attributes).to.deep.equal({ displayName: null, email: "z@example.com", groups: ["solo"] });
+      expect(zed).to.not.have.property("identityId"); // uncorrelated: correlation is not managed
+      expect(jdoe).to.deep.include({ enabled: true, identityId: IDENTITY_1, adopt: true });
+      expect(jdoe.attributes).to.deep.equal({ displayName: "John", email: null, groups: ["admins", "vpn"] });
+      expect(text).to.not.match(/^\s+id:/m); // the identity attribute is filled from nativeIdentity by the provider
+    },
+  );
 
   it("is stable: the tenant's listing order does not change a byte", () => {
     expect(renderExport(source([...accounts].reverse())).text).to.equal(renderExport(source(accounts)).text);
@@ -54,8 +65,14 @@ describe("gitops export rendering", () => {
 
   it("--attribute limits the attributes, and an attribute not in the schema is an error naming the known ones", () => {
     const parsed = parseDefinitionsFile("hr.yaml", renderExport(source(accounts), { attributes: ["email"] }).text);
-    expect(parsed.definitions.map((d) => d.attributes)).to.deep.equal([{ email: null }, { email: "z@example.com" }, { email: null }]);
-    expect(() => renderExport(source(accounts), { attributes: ["mail"] })).to.throw(/--attribute mail: not in the account schema .*known attributes: displayName, email, groups, id/);
+    expect(parsed.definitions.map((d) => d.attributes)).to.deep.equal([
+      { email: null },
+      { email: "z@example.com" },
+      { email: null },
+    ]);
+    expect(() => renderExport(source(accounts), { attributes: ["mail"] })).to.throw(
+      /--attribute mail: not in the account schema .*known attributes: displayName, email, groups, id/,
+    );
   });
 
   it("exports one account per nativeIdentity and warns when ISC holds two", () => {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { formatDefinitionError, type LoadResult } from "../../../provider/gitops/definitions";
 import { loadDefinitions, loadDefinitionsSync, parseDefinitionsFile } from "../../../provider/gitops/loader";
-import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "./fixtures";
+import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "../../support/gitops-fixtures";
 
 /** `file:line: message` lines, with `root/` taken out of paths so expectations read as inside that folder. */
 function errorLines(result: LoadResult, root?: string): string[] {
@@ -50,12 +50,20 @@ describe("gitops loader", () => {
       });
     });
 
-    it("keeps null values (identityId: null = uncorrelated, attribute null = absent) and quoted numbers as text", () => {
-      const asmith = result.definitions.find((d) => d.nativeIdentity === "asmith")!;
-      expect(asmith.identityId).to.equal(null);
-      expect(asmith.attributes).to.deep.equal({ displayName: "Alice Smith", employeeNumber: "00123", phone: null });
-      expect(asmith).to.include({ manuallyCorrelated: true, unlock: true, adopt: true, externalVerificationId: "ticket-42" });
-    });
+    it(
+      "keeps null values (identityId: null = uncorrelated, attribute null = absent) and quoted " + "numbers as text",
+      () => {
+        const asmith = result.definitions.find((d) => d.nativeIdentity === "asmith")!;
+        expect(asmith.identityId).to.equal(null);
+        expect(asmith.attributes).to.deep.equal({ displayName: "Alice Smith", employeeNumber: "00123", phone: null });
+        expect(asmith).to.include({
+          manuallyCorrelated: true,
+          unlock: true,
+          adopt: true,
+          externalVerificationId: "ticket-42",
+        });
+      },
+    );
 
     it("applies the file's defaults unless the account overrides them, and enabled defaults to true", () => {
       const byName = new Map(result.definitions.map((d) => [d.nativeIdentity, d]));
@@ -87,7 +95,8 @@ describe("gitops loader", () => {
 
     it("unknown keys, at the key's line, naming the allowed keys", () => {
       expect(load("unknown-key.yaml")).to.deep.equal([
-        'unknown-key.yaml:6: accounts[0].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)',
+        'unknown-key.yaml:6: accounts[0].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, ' +
+          "identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)",
       ]);
       expect(load("unknown-top-key.yaml")).to.deep.equal([
         'unknown-top-key.yaml:1: missing required key "accounts"',
@@ -98,7 +107,8 @@ describe("gitops loader", () => {
     it("wrong types, with a hint to quote numbers YAML read from unquoted text", () => {
       expect(load("wrong-type.yaml")).to.deep.equal([
         "wrong-type.yaml:4: accounts[0].enabled: must be true or false, got a string",
-        "wrong-type.yaml:6: accounts[0].attributes.employeeNumber: must be a string, a list of strings or null, got a number; quote the value to keep it as text",
+        "wrong-type.yaml:6: accounts[0].attributes.employeeNumber: must be a string, a list of strings or null, " +
+          "got a number; quote the value to keep it as text",
       ]);
     });
 
@@ -117,7 +127,8 @@ describe("gitops loader", () => {
 
     it("duplicate accounts within a file: at the second occurrence, naming the first", () => {
       expect(load("duplicate-in-file.yaml")).to.deep.equal([
-        `duplicate-in-file.yaml:5: duplicate account jdoe on source ${SOURCE_A} (first defined at duplicate-in-file.yaml:3)`,
+        `duplicate-in-file.yaml:5: duplicate account jdoe on source ${SOURCE_A} (first defined at ` +
+          `duplicate-in-file.yaml:3)`,
       ]);
     });
 
@@ -133,7 +144,9 @@ describe("gitops loader", () => {
     });
 
     it("reports the problems of every file in one run, in file order", () => {
-      const files = errorLines(loadDefinitionsSync(fixturePath("errors")), fixturePath("errors")).map((line) => line.split(":")[0]);
+      const files = errorLines(loadDefinitionsSync(fixturePath("errors")), fixturePath("errors")).map(
+        (line) => line.split(":")[0],
+      );
       expect(new Set(files)).to.have.lengthOf(8);
       expect(files).to.deep.equal([...files].sort());
     });
@@ -150,7 +163,11 @@ describe("gitops loader", () => {
     });
 
     it("empty and comment-only files are placeholders with no accounts, not errors", () => {
-      const dir = scratch({ "empty.yaml": "", "comments.yaml": "# accounts of the new team go here\n", "a.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n` });
+      const dir = scratch({
+        "empty.yaml": "",
+        "comments.yaml": "# accounts of the new team go here\n",
+        "a.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n`,
+      });
       try {
         const result = loadDefinitionsSync(dir);
         expect(result.errors).to.deep.equal([]);
@@ -164,17 +181,21 @@ describe("gitops loader", () => {
   });
 
   describe("paths as the user gave them", () => {
-    it("errors and locations name the directory as given joined with the file (accounts/hr.yaml:3, not hr.yaml:3)", () => {
-      const relative = path.relative(process.cwd(), fixturePath("dup-across"));
-      const result = loadDefinitionsSync(`${relative}/`);
-      expect(errorLines(result)).to.deep.equal([
-        `${path.join(relative, "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ${path.join(relative, "a.yaml")}:4)`,
-      ]);
-      const valid = loadDefinitionsSync(path.relative(process.cwd(), fixturePath("valid")));
-      expect(valid.definitions.find((d) => d.nativeIdentity === "jdoe")!.location.file).to.equal(
-        path.join(path.relative(process.cwd(), fixturePath("valid")), "hr", "employees.yaml"),
-      );
-    });
+    it(
+      "errors and locations name the directory as given joined with the file (accounts/hr.yaml:3, not " + "hr.yaml:3)",
+      () => {
+        const relative = path.relative(process.cwd(), fixturePath("dup-across"));
+        const result = loadDefinitionsSync(`${relative}/`);
+        expect(errorLines(result)).to.deep.equal([
+          `${path.join(relative, "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ` +
+            `${path.join(relative, "a.yaml")}:4)`,
+        ]);
+        const valid = loadDefinitionsSync(path.relative(process.cwd(), fixturePath("valid")));
+        expect(valid.definitions.find((d) => d.nativeIdentity === "jdoe")!.location.file).to.equal(
+          path.join(path.relative(process.cwd(), fixturePath("valid")), "hr", "employees.yaml"),
+        );
+      },
+    );
   });
 
   describe("reports everything in one run", () => {
@@ -196,11 +217,15 @@ describe("gitops loader", () => {
 
     it("multi-document files: every document is read, and duplicates across documents are reported", () => {
       const dir = scratch({
-        "multi.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_B}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\n`,
+        "multi.yaml":
+          `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\nsource: ${SOURCE_B}\naccounts:\n  - ` +
+          `nativeIdentity: jdoe\n---\nsource: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n---\n`,
       });
       try {
         const result = loadDefinitionsSync(dir);
-        expect(errorLines(result, dir)).to.deep.equal([`multi.yaml:11: duplicate account jdoe on source ${SOURCE_A} (first defined at multi.yaml:3)`]);
+        expect(errorLines(result, dir)).to.deep.equal([
+          `multi.yaml:11: duplicate account jdoe on source ${SOURCE_A} (first defined at multi.yaml:3)`,
+        ]);
         expect(result.sourceIds).to.deep.equal([SOURCE_A, SOURCE_B]);
         expect(result.definitions.map((d) => [d.sourceId, d.location.line])).to.deep.equal([
           [SOURCE_A, 3],
@@ -229,7 +254,8 @@ describe("gitops loader", () => {
         const result = loadDefinitionsSync(dir);
         expect(errorLines(result, dir)).to.deep.equal([
           "f.yaml:6: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }",
-          'f.yaml:8: accounts[3].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)',
+          'f.yaml:8: accounts[3].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, ' +
+            "manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)",
           `f.yaml:9: duplicate account jdoe on source ${SOURCE_A} (first defined at f.yaml:3)`,
         ]);
         expect(result.definitions.map((d) => d.nativeIdentity)).to.not.include("broken");
@@ -241,12 +267,17 @@ describe("gitops loader", () => {
     it("a duplicate YAML key does not hide the file's other problems", () => {
       expect(
         errorLines(loadDefinitionsSync(fixturePath("errors", "duplicate-yaml-key.yaml")), fixturePath("errors")).concat(
-          parseDefinitionsFile("g.yaml", `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n    enabled: true\n    enabled: false\n  - nativeIdentity: b\n    enabeld: true\n`).errors.map(formatDefinitionError),
+          parseDefinitionsFile(
+            "g.yaml",
+            `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: a\n    enabled: true\n    enabled: false\n  - ` +
+              `nativeIdentity: b\n    enabeld: true\n`,
+          ).errors.map(formatDefinitionError),
         ),
       ).to.deep.equal([
         'duplicate-yaml-key.yaml:6: duplicate key "email"',
         'g.yaml:5: duplicate key "enabled"',
-        'g.yaml:7: accounts[1].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)',
+        'g.yaml:7: accounts[1].enabeld: unknown key "enabeld" (allowed: nativeIdentity, attributes, identityId, ' +
+          "manuallyCorrelated, enabled, unlock, adopt, forceProvisioning, externalVerificationId)",
       ]);
     });
 
@@ -260,14 +291,17 @@ describe("gitops loader", () => {
     it("nativeIdentities that differ only in case on one source are a warning, not an error", () => {
       const dir = scratch({
         "a.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n`,
-        "b.yaml": `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: e4001\n---\nsource: ${SOURCE_B}\naccounts:\n  - nativeIdentity: e4001\n`,
+        "b.yaml":
+          `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: e4001\n---\nsource: ` +
+          `${SOURCE_B}\naccounts:\n  - nativeIdentity: e4001\n`,
       });
       try {
         const result = loadDefinitionsSync(dir);
         expect(result.errors).to.deep.equal([]);
         expect(result.definitions).to.have.lengthOf(3);
         expect(warningLines(result, dir)).to.deep.equal([
-          `b.yaml:3: nativeIdentity "e4001" differs only in case from "E4001" (a.yaml:3) on source ${SOURCE_A}; many tenants treat them as one account`,
+          `b.yaml:3: nativeIdentity "e4001" differs only in case from "E4001" (a.yaml:3) on source ${SOURCE_A}; ` +
+            `many tenants treat them as one account`,
         ]);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -292,8 +326,15 @@ describe("gitops loader", () => {
 
   describe("file reading", () => {
     it("rejects invalid UTF-8 (Latin-1 bytes) naming file:line instead of turning them into U+FFFD", () => {
-      const latin1 = Buffer.concat([Buffer.from(`source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: ren`), Buffer.from([0xe9]), Buffer.from("\n")]);
-      const dir = scratch({ "latin1.yaml": latin1, "ok.yaml": `source: ${SOURCE_B}\naccounts:\n  - nativeIdentity: "ren\u00e9"\n` });
+      const latin1 = Buffer.concat([
+        Buffer.from(`source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: ren`),
+        Buffer.from([0xe9]),
+        Buffer.from("\n"),
+      ]);
+      const dir = scratch({
+        "latin1.yaml": latin1,
+        "ok.yaml": `source: ${SOURCE_B}\naccounts:\n  - nativeIdentity: "ren\u00e9"\n`,
+      });
       try {
         const result = loadDefinitionsSync(dir);
         expect(errorLines(result, dir)).to.deep.equal(["latin1.yaml:3: not valid UTF-8 (save the file as UTF-8)"]);
@@ -305,11 +346,19 @@ describe("gitops loader", () => {
 
     it("accepts a UTF-8 byte order mark and names UTF-16 files", () => {
       const dir = scratch({
-        "bom.yaml": Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`source: ${SOURCE_A}\naccounts: []\n`)]),
-        "utf16.yaml": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`source: ${SOURCE_B}\naccounts: []\n`, "utf16le")]),
+        "bom.yaml": Buffer.concat([
+          Buffer.from([0xef, 0xbb, 0xbf]),
+          Buffer.from(`source: ${SOURCE_A}\naccounts: []\n`),
+        ]),
+        "utf16.yaml": Buffer.concat([
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from(`source: ${SOURCE_B}\naccounts: []\n`, "utf16le"),
+        ]),
       });
       try {
-        expect(errorLines(loadDefinitionsSync(dir), dir)).to.deep.equal(["utf16.yaml:1: not valid UTF-8 (the file looks like UTF-16; save it as UTF-8)"]);
+        expect(errorLines(loadDefinitionsSync(dir), dir)).to.deep.equal([
+          "utf16.yaml:1: not valid UTF-8 (the file looks like UTF-16; save it as UTF-8)",
+        ]);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -339,7 +388,11 @@ describe("gitops loader", () => {
     const account = (id: string) => `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: ${id}\n`;
 
     beforeEach(() => {
-      base = scratch({ "shared/hr/people.yaml": account("hr1"), "shared/ops.yaml": account("ops1"), "defs/own.yaml": account("own1") });
+      base = scratch({
+        "shared/hr/people.yaml": account("hr1"),
+        "shared/ops.yaml": account("ops1"),
+        "defs/own.yaml": account("own1"),
+      });
     });
     afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
@@ -357,7 +410,8 @@ describe("gitops loader", () => {
       fs.symlinkSync(path.join(base, "defs"), path.join(base, "defs", "again"));
       const result = loadDefinitionsSync(path.join(base, "defs"));
       expect(errorLines(result, path.join(base, "defs"))).to.deep.equal([
-        `again: symlink loop: it points back to ${JSON.stringify(fs.realpathSync(path.join(base, "defs")))}, a folder that contains it`,
+        `again: symlink loop: it points back to ${JSON.stringify(fs.realpathSync(path.join(base, "defs")))}, a ` +
+          `folder that contains it`,
       ]);
       expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["own1"]);
     });
@@ -370,25 +424,35 @@ describe("gitops loader", () => {
       expect(result.files).to.deep.equal(["a/hr/people.yaml", "a/ops.yaml", "own.yaml"]);
     });
 
-    it("a dangling or self-looping *.yaml link, or a dangling folder link, is an error naming it (no raw ELOOP)", () => {
-      fs.symlinkSync(path.join(base, "gone.yaml"), path.join(base, "defs", "dangling.yaml"));
-      fs.symlinkSync("self.yaml", path.join(base, "defs", "self.yaml"));
-      fs.symlinkSync(path.join(base, "no-such-folder"), path.join(base, "defs", "team"));
-      const result = loadDefinitionsSync(path.join(base, "defs"));
-      expect(errorLines(result, path.join(base, "defs"))).to.deep.equal([
-        `dangling.yaml: broken symlink: its target ${JSON.stringify(path.join(base, "gone.yaml"))} does not exist`,
-        "self.yaml: symlink loop: the link resolves to itself (ELOOP)",
-        `team: broken symlink: its target ${JSON.stringify(path.join(base, "no-such-folder"))} does not exist`,
-      ]);
-      expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["own1"]);
-    });
+    it(
+      "a dangling or self-looping *.yaml link, or a dangling folder link, is an error naming it (no " + "raw ELOOP)",
+      () => {
+        fs.symlinkSync(path.join(base, "gone.yaml"), path.join(base, "defs", "dangling.yaml"));
+        fs.symlinkSync("self.yaml", path.join(base, "defs", "self.yaml"));
+        fs.symlinkSync(path.join(base, "no-such-folder"), path.join(base, "defs", "team"));
+        const result = loadDefinitionsSync(path.join(base, "defs"));
+        expect(errorLines(result, path.join(base, "defs"))).to.deep.equal([
+          `dangling.yaml: broken symlink: its target ${JSON.stringify(path.join(base, "gone.yaml"))} does not exist`,
+          "self.yaml: symlink loop: the link resolves to itself (ELOOP)",
+          `team: broken symlink: its target ${JSON.stringify(path.join(base, "no-such-folder"))} does not exist`,
+        ]);
+        expect(result.definitions.map((d) => d.nativeIdentity)).to.deep.equal(["own1"]);
+      },
+    );
   });
 
   it("an alias bomb is reported as an error instead of exhausting memory", () => {
     let text = `source: ${SOURCE_A}\naccounts: []\nx0: &a0 [a, a, a, a, a, a, a, a, a, a]\n`;
-    for (let i = 1; i < 12; i++) text += `x${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]\n`;
+    for (let i = 1; i < 12; i++)
+      text += `x${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(", ")}]\n`;
     expect(parseDefinitionsFile("bomb.yaml", text).errors).to.deep.equal([
-      { file: "bomb.yaml", line: 1, message: "YAML error: Excessive alias count indicates a resource exhaustion attack" },
+      {
+        file: "bomb.yaml",
+        line: 1,
+        message: "YAML error: Excessive alias count indicates a resource exhaustion attack",
+      },
     ]);
   });
 
@@ -398,9 +462,12 @@ describe("gitops loader", () => {
       const after = loadDefinitionsSync(fixturePath("moved-after"));
       expect(before.errors).to.deep.equal([]);
       expect(after.errors).to.deep.equal([]);
-      const names = (r: LoadResult) => Object.fromEntries(r.definitions.map((d) => [`${d.sourceId} ${d.nativeIdentity}`, d.resourceName]));
+      const names = (r: LoadResult) =>
+        Object.fromEntries(r.definitions.map((d) => [`${d.sourceId} ${d.nativeIdentity}`, d.resourceName]));
       expect(names(after)).to.deep.equal(names(before));
-      expect(after.definitions.map((d) => d.location.file)).to.include(fixturePath("moved-after", "people", "jdoe.yml"));
+      expect(after.definitions.map((d) => d.location.file)).to.include(
+        fixturePath("moved-after", "people", "jdoe.yml"),
+      );
     });
   });
 });

@@ -3,12 +3,16 @@ import { capQuotedInput } from "../../../provider/gitops/message-cap";
 
 describe("capQuotedInput", () => {
   it("leaves short messages and short quotes alone", () => {
-    expect(capQuotedInput('accounts[0].enabled: must be true or false, got "yes"')).to.equal('accounts[0].enabled: must be true or false, got "yes"');
+    expect(capQuotedInput('accounts[0].enabled: must be true or false, got "yes"')).to.equal(
+      'accounts[0].enabled: must be true or false, got "yes"',
+    );
   });
 
   it("cuts a long quote to 80 characters and says how long it was", () => {
     const message = `YAML syntax error: Unexpected scalar token in YAML stream: "${"x".repeat(9000)}"`;
-    expect(capQuotedInput(message)).to.equal(`YAML syntax error: Unexpected scalar token in YAML stream: "${"x".repeat(80)}..." (9000 characters)`);
+    expect(capQuotedInput(message)).to.equal(
+      `YAML syntax error: Unexpected scalar token in YAML stream: "${"x".repeat(80)}..." (9000 characters)`,
+    );
   });
 
   it("never ends an excerpt inside an escape sequence", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { accountResourceName } from "../../../provider/gitops/naming";
-import { SOURCE_A, SOURCE_B } from "./fixtures";
+import { SOURCE_A, SOURCE_B } from "../../support/gitops-fixtures";
 
 describe("gitops accountResourceName", () => {
   it("is readable: <sourceId>/<nativeIdentity> for ordinary names", () => {
@@ -19,8 +19,33 @@ describe("gitops accountResourceName", () => {
 
   it("is collision-free on tricky inputs (escaping is reversible)", () => {
     const natives = [
-      "jdoe", "JDOE", "a:b", "a%3Ab", "a%3ab", "a%b", "a%25b", "a::b", "a%3A%3Ab", "a/b", "a//b", "a b", "a\tb", "a%09b",
-      "a\u00a0b", "a%C2%A0b", "", " ", "%", "%25", "ü", "%C3%BC", "😀", "a\nb", "a%0Ab", "/", "%2F",
+      "jdoe",
+      "JDOE",
+      "a:b",
+      "a%3Ab",
+      "a%3ab",
+      "a%b",
+      "a%25b",
+      "a::b",
+      "a%3A%3Ab",
+      "a/b",
+      "a//b",
+      "a b",
+      "a\tb",
+      "a%09b",
+      "a\u00a0b",
+      "a%C2%A0b",
+      "",
+      " ",
+      "%",
+      "%25",
+      "ü",
+      "%C3%BC",
+      "😀",
+      "a\nb",
+      "a%0Ab",
+      "/",
+      "%2F",
     ];
     const pairs = [SOURCE_A, SOURCE_B].flatMap((source) => natives.map((native) => [source, native] as const));
     // A source id is never a prefix trick: "<source>/x" + "y" vs "<source>" + "x/y".

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as sinon from "sinon";
 import { accountsFromDirectory, summarizeAccounts } from "../../../provider/gitops/program";
-import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "./fixtures";
+import { IDENTITY_1, SOURCE_A, SOURCE_B, fixturePath } from "../../support/gitops-fixtures";
 
 interface Registered {
   name: string;
@@ -20,9 +20,9 @@ describe("gitops program (accountsFromDirectory)", function () {
   this.timeout(20_000);
   let registered: Registered[];
 
-  beforeEach(() => {
+  beforeEach(async () => {
     registered = [];
-    pulumi.runtime.setMocks(
+    await pulumi.runtime.setMocks(
       {
         newResource(args: pulumi.runtime.MockResourceArgs) {
           registered.push({ name: args.name, inputs: args.inputs as Record<string, unknown> });
@@ -36,23 +36,36 @@ describe("gitops program (accountsFromDirectory)", function () {
     );
   });
 
-  it("declares one Account per definition, named <source>/<nativeIdentity>, with only the declared inputs", async () => {
-    const accounts = accountsFromDirectory(fixturePath("valid"));
-    await Promise.all(accounts.map((a) => settle(a.urn)));
-    expect(registered.map((r) => r.name).sort()).to.deep.equal([
-      `${SOURCE_A}/asmith`,
-      `${SOURCE_A}/jdoe`,
-      `${SOURCE_B}/c%3A01`,
-      `${SOURCE_B}/c-02`,
-    ]);
-    const jdoe = registered.find((r) => r.name === `${SOURCE_A}/jdoe`)!.inputs;
-    expect(jdoe).to.include({ sourceId: SOURCE_A, nativeIdentity: "jdoe", identityId: IDENTITY_1, enabled: false, forceProvisioning: true });
-    expect(jdoe.attributes).to.deep.equal({ displayName: "John Doe", email: "jdoe@example.com", groups: ["vpn", "contractors"] });
-    const c01 = registered.find((r) => r.name === `${SOURCE_B}/c%3A01`)!.inputs;
-    expect(c01).to.not.have.any.keys("identityId", "unlock", "adopt");
-    const asmith = registered.find((r) => r.name === `${SOURCE_A}/asmith`)!.inputs;
-    expect(asmith).to.include({ identityId: null, adopt: true, unlock: true });
-  });
+  it(
+    "declares one Account per definition, named <source>/<nativeIdentity>, with only the " + "declared inputs",
+    async () => {
+      const accounts = accountsFromDirectory(fixturePath("valid"));
+      await Promise.all(accounts.map((a) => settle(a.urn)));
+      expect(registered.map((r) => r.name).sort()).to.deep.equal([
+        `${SOURCE_A}/asmith`,
+        `${SOURCE_A}/jdoe`,
+        `${SOURCE_B}/c%3A01`,
+        `${SOURCE_B}/c-02`,
+      ]);
+      const jdoe = registered.find((r) => r.name === `${SOURCE_A}/jdoe`)!.inputs;
+      expect(jdoe).to.include({
+        sourceId: SOURCE_A,
+        nativeIdentity: "jdoe",
+        identityId: IDENTITY_1,
+        enabled: false,
+        forceProvisioning: true,
+      });
+      expect(jdoe.attributes).to.deep.equal({
+        displayName: "John Doe",
+        email: "jdoe@example.com",
+        groups: ["vpn", "contractors"],
+      });
+      const c01 = registered.find((r) => r.name === `${SOURCE_B}/c%3A01`)!.inputs;
+      expect(c01).to.not.have.any.keys("identityId", "unlock", "adopt");
+      const asmith = registered.find((r) => r.name === `${SOURCE_A}/asmith`)!.inputs;
+      expect(asmith).to.include({ identityId: null, adopt: true, unlock: true });
+    },
+  );
 
   it("summarizes counts per source and account ids", async () => {
     const summary = summarizeAccounts(accountsFromDirectory(fixturePath("valid")));
@@ -65,14 +78,15 @@ describe("gitops program (accountsFromDirectory)", function () {
   it("declares only the requested sources", async () => {
     const accounts = accountsFromDirectory(fixturePath("valid"), { sourceIds: [SOURCE_B] });
     expect(summarizeAccounts(accounts).accountsPerSource).to.deep.equal({ [SOURCE_B]: 2 });
-    expect(() => accountsFromDirectory(fixturePath("valid"), { sourceIds: ["ffffffffffffffffffffffffffffffff"] })).to.throw(
-      /sourceIds not named by any definitions file/,
-    );
+    expect(() =>
+      accountsFromDirectory(fixturePath("valid"), { sourceIds: ["ffffffffffffffffffffffffffffffff"] }),
+    ).to.throw(/sourceIds not named by any definitions file/);
   });
 
   it("throws one error listing every file:line problem, and declares nothing", () => {
     expect(() => accountsFromDirectory(fixturePath("dup-across"))).to.throw(
-      `invalid account definitions in ${fixturePath("dup-across")}:\n${fixturePath("dup-across", "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ${fixturePath("dup-across", "a.yaml")}:4)`,
+      `invalid account definitions in ${fixturePath("dup-across")}:\n${fixturePath("dup-across", "b.yaml")}:4: ` +
+        `duplicate account jdoe on source ${SOURCE_A} (first defined at ${fixturePath("dup-across", "a.yaml")}:4)`,
     );
     let message = "";
     try {
@@ -80,7 +94,9 @@ describe("gitops program (accountsFromDirectory)", function () {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message.split("\n").filter((line) => line.startsWith(fixturePath("errors")) && /\.yaml:\d+: /.test(line)).length).to.be.at.least(10);
+    expect(
+      message.split("\n").filter((line) => line.startsWith(fixturePath("errors")) && /\.yaml:\d+: /.test(line)).length,
+    ).to.be.at.least(10);
     expect(registered).to.deep.equal([]);
   });
 
@@ -88,10 +104,14 @@ describe("gitops program (accountsFromDirectory)", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-defs-warn-"));
     const warn = sinon.stub(pulumi.log, "warn").resolves();
     try {
-      fs.writeFileSync(path.join(dir, "a.yaml"), `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n  - nativeIdentity: e4001\n`);
+      fs.writeFileSync(
+        path.join(dir, "a.yaml"),
+        `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: E4001\n  - nativeIdentity: e4001\n`,
+      );
       expect(accountsFromDirectory(dir)).to.have.lengthOf(2);
       expect(warn.args.map((args) => args[0])).to.deep.equal([
-        `${path.join(dir, "a.yaml")}:4: nativeIdentity "e4001" differs only in case from "E4001" (${path.join(dir, "a.yaml")}:3) on source ${SOURCE_A}; many tenants treat them as one account`,
+        `${path.join(dir, "a.yaml")}:4: nativeIdentity "e4001" differs only in case from "E4001" ` +
+          `(${path.join(dir, "a.yaml")}:3) on source ${SOURCE_A}; many tenants treat them as one account`,
       ]);
     } finally {
       warn.restore();
@@ -110,8 +130,11 @@ describe("gitops program (accountsFromDirectory)", function () {
     });
 
     it("is refused for an empty folder, a folder of placeholders and a source filter matching no account", () => {
-      const refused = /no accounts are defined in .*: applying that would delete every account this stack manages\. If that is what you want, pass \{ allowEmpty: true \}.*isc-accounts:allowEmpty/;
-      expect(() => accountsFromDirectory(dir)).to.throw(`no definition files (*.yaml, *.yml) in ${dir}: applying that would delete every account`);
+      const refused =
+        /no accounts are defined in .*: applying that would delete every account this stack manages\. If that is what you want, pass \{ allowEmpty: true \}.*isc-accounts:allowEmpty/;
+      expect(() => accountsFromDirectory(dir)).to.throw(
+        `no definition files (*.yaml, *.yml) in ${dir}: applying that would delete every account`,
+      );
       fs.writeFileSync(path.join(dir, "placeholder.yaml"), "# nothing yet\n");
       fs.writeFileSync(path.join(dir, "retired.yaml"), `source: ${SOURCE_B}\naccounts: []\n`);
       expect(() => accountsFromDirectory(dir)).to.throw(refused);
@@ -127,7 +150,9 @@ describe("gitops program (accountsFromDirectory)", function () {
     });
 
     it("a missing folder is always an error", () => {
-      expect(() => accountsFromDirectory(path.join(dir, "missing"), { allowEmpty: true })).to.throw(/definitions directory not found/);
+      expect(() => accountsFromDirectory(path.join(dir, "missing"), { allowEmpty: true })).to.throw(
+        /definitions directory not found/,
+      );
     });
   });
 });

@@ -11,7 +11,7 @@ import {
   UNKNOWN,
   type ProviderPlugin,
 } from "../../../harness/plugin";
-import { makeRecordingProvider, type RecordingProvider } from "./recording-provider";
+import { makeRecordingProvider, type RecordingProvider } from "../../support/recording-provider";
 
 const TYPE = "pulumi-nodejs:dynamic/isc:Account";
 const urn = (name: string) => urnFor("dev", "harness", TYPE, name);
@@ -49,14 +49,17 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
     expect(() => process.kill(plugin.pid, 0)).not.to.throw();
   });
 
-  it("configures like the engine: the provider's configure sees the stack config, secrets are not accepted", async function () {
-    const result = await plugin.configure({ "isc:baseUrl": "http://sim.local", "harness:tier": "gold" });
-    expect(result).to.deep.equal({ acceptSecrets: false, supportsPreview: false });
+  it(
+    "configures like the engine: the provider's configure sees the stack config, secrets are not " + "accepted",
+    async function () {
+      const result = await plugin.configure({ "isc:baseUrl": "http://sim.local", "harness:tier": "gold" });
+      expect(result).to.deep.equal({ acceptSecrets: false, supportsPreview: false });
 
-    const created = await plugin.create(urn("configured"), { __provider: providerText, key: "configured" });
-    expect(created.properties.baseUrl).to.equal("http://sim.local");
-    expect(created.properties.tier, "un-namespaced key read in the project's namespace").to.equal("gold");
-  });
+      const created = await plugin.create(urn("configured"), { __provider: providerText, key: "configured" });
+      expect(created.properties.baseUrl).to.equal("http://sim.local");
+      expect(created.properties.tier, "un-namespaced key read in the project's namespace").to.equal("gold");
+    },
+  );
 
   it("takes the same Configure again, and refuses other settings in the same process", async function () {
     await plugin.configure({ "isc:baseUrl": "http://sim.local", "harness:tier": "gold" });
@@ -80,10 +83,19 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
 
   it("maps diff answers to some/none/unknown with replaces and deleteBeforeReplace", async function () {
     const olds = { __provider: providerText, key: "a", value: "1" };
-    const diff = (news: Record<string, unknown>) => plugin.diff(urn("a"), "a-1", olds, { __provider: providerText, ...news });
+    const diff = (news: Record<string, unknown>) =>
+      plugin.diff(urn("a"), "a-1", olds, { __provider: providerText, ...news });
 
-    expect(await diff({ key: "a", value: "1" })).to.deep.equal({ changes: "none", replaces: [], deleteBeforeReplace: false });
-    expect(await diff({ key: "a", value: "2" })).to.deep.equal({ changes: "some", replaces: [], deleteBeforeReplace: false });
+    expect(await diff({ key: "a", value: "1" })).to.deep.equal({
+      changes: "none",
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await diff({ key: "a", value: "2" })).to.deep.equal({
+      changes: "some",
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect(await diff({ key: "b", value: "1", dbr: true })).to.deep.equal({
       changes: "some",
       replaces: ["key"],
@@ -118,21 +130,28 @@ describe("harness/plugin: the real dynamic-provider plugin over gRPC", function 
   });
 
   it("rejects a failed create with the provider's error message", async function () {
-    const error = await rejectionOf(plugin.create(urn("refused"), { __provider: providerText, key: "refused", failCreate: "plain" }));
+    const error = await rejectionOf(
+      plugin.create(urn("refused"), { __provider: providerText, key: "refused", failCreate: "plain" }),
+    );
     expect(error.message).to.equal("create refused for refused");
     expect(error.method).to.equal("create");
     expect(error.code).to.equal(2);
     expect(error.initFailed).to.equal(undefined);
   });
 
-  it("parses ErrorResourceInitFailed details when the thrown error carries id, properties and reasons", async function () {
-    const error = await rejectionOf(plugin.create(urn("half"), { __provider: providerText, key: "half", failCreate: "partial" }));
-    expect(error.message).to.match(/^created half-\w+ but it failed to initialize$/);
-    expect(error.initFailed?.id).to.match(/^half-/);
-    expect(error.initFailed?.properties).to.include({ key: "half", half: true });
-    expect(error.initFailed?.reasons).to.deep.equal(["initialization failed"]);
-    expect(recorder.backend()).to.have.property(error.initFailed!.id);
-  });
+  it(
+    "parses ErrorResourceInitFailed details when the thrown error carries id, properties " + "and reasons",
+    async function () {
+      const error = await rejectionOf(
+        plugin.create(urn("half"), { __provider: providerText, key: "half", failCreate: "partial" }),
+      );
+      expect(error.message).to.match(/^created half-\w+ but it failed to initialize$/);
+      expect(error.initFailed?.id).to.match(/^half-/);
+      expect(error.initFailed?.properties).to.include({ key: "half", half: true });
+      expect(error.initFailed?.reasons).to.deep.equal(["initialization failed"]);
+      expect(recorder.backend()).to.have.property(error.initFailed!.id);
+    },
+  );
 });
 
 describe("harness/plugin: deadlines and plugin death", function () {
@@ -159,12 +178,16 @@ describe("harness/plugin: deadlines and plugin death", function () {
   });
 
   it("gives every call a deadline", async function () {
-    const error = await rejectionOf(plugin.create(urn("slow"), { __provider: providerText, key: "slow", delayMs: 1500 }));
+    const error = await rejectionOf(
+      plugin.create(urn("slow"), { __provider: providerText, key: "slow", delayMs: 1500 }),
+    );
     expect(error.code).to.equal(4); // DEADLINE_EXCEEDED
   });
 
   it("rejects calls to a plugin that died with its exit status and last stderr lines", async function () {
-    const error = await rejectionOf(plugin.update(urn("x"), "x-1", { key: "x" }, { __provider: providerText, key: "x" }));
+    const error = await rejectionOf(
+      plugin.update(urn("x"), "x-1", { key: "x" }, { __provider: providerText, key: "x" }),
+    );
     expect(error.message).to.contain("exited with code 3");
     expect(error.message).to.contain("fatal: the simulated provider crashed");
     expect(plugin.outputTail()).to.include("fatal: the simulated provider crashed");
@@ -180,7 +203,10 @@ describe("harness/plugin: the program's own @pulumi/pulumi", function () {
     try {
       const pluginDir = join(programDir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
       mkdirSync(pluginDir, { recursive: true });
-      writeFileSync(join(programDir, "node_modules", "@pulumi", "pulumi", "package.json"), JSON.stringify({ name: "@pulumi/pulumi", version: "3.139.0" }));
+      writeFileSync(
+        join(programDir, "node_modules", "@pulumi", "pulumi", "package.json"),
+        JSON.stringify({ name: "@pulumi/pulumi", version: "3.139.0" }),
+      );
       writeFileSync(join(pluginDir, "index.js"), "");
       expect(resolveDynamicProviderPlugin(programDir)).to.equal(join(pluginDir, "index.js"));
     } finally {
@@ -205,23 +231,26 @@ describe("harness/plugin: the program's own @pulumi/pulumi", function () {
 });
 
 describe("harness/plugin: withoutSailEnv", function () {
-  it("keeps this process's SAIL_* connection variables out of the plugin's environment, and passes the rest", async function () {
-    const saved = { url: process.env.SAIL_BASE_URL, extra: process.env.HARNESS_PROBE };
-    process.env.SAIL_BASE_URL = "https://leaked.api.identitynow.com";
-    process.env.HARNESS_PROBE = "kept";
-    const recorder = makeRecordingProvider();
-    const plugin = await startProviderPlugin({ cwd: PROGRAM_DIR, withoutSailEnv: true });
-    try {
-      const environ = readFileSync(`/proc/${plugin.pid}/environ`, "utf8").split("\0");
-      expect(environ).to.include("HARNESS_PROBE=kept");
-      expect(environ.filter((e) => e.startsWith("SAIL_"))).to.deep.equal([]);
-    } finally {
-      await plugin.stop();
-      recorder.remove();
-      if (saved.url === undefined) delete process.env.SAIL_BASE_URL;
-      else process.env.SAIL_BASE_URL = saved.url;
-      if (saved.extra === undefined) delete process.env.HARNESS_PROBE;
-      else process.env.HARNESS_PROBE = saved.extra;
-    }
-  });
+  it(
+    "keeps this process's SAIL_* connection variables out of the plugin's environment, and passes " + "the rest",
+    async function () {
+      const saved = { url: process.env.SAIL_BASE_URL, extra: process.env.HARNESS_PROBE };
+      process.env.SAIL_BASE_URL = "https://leaked.api.identitynow.com";
+      process.env.HARNESS_PROBE = "kept";
+      const recorder = makeRecordingProvider();
+      const plugin = await startProviderPlugin({ cwd: PROGRAM_DIR, withoutSailEnv: true });
+      try {
+        const environ = readFileSync(`/proc/${plugin.pid}/environ`, "utf8").split("\0");
+        expect(environ).to.include("HARNESS_PROBE=kept");
+        expect(environ.filter((e) => e.startsWith("SAIL_"))).to.deep.equal([]);
+      } finally {
+        await plugin.stop();
+        recorder.remove();
+        if (saved.url === undefined) delete process.env.SAIL_BASE_URL;
+        else process.env.SAIL_BASE_URL = saved.url;
+        if (saved.extra === undefined) delete process.env.HARNESS_PROBE;
+        else process.env.HARNESS_PROBE = saved.extra;
+      }
+    },
+  );
 });

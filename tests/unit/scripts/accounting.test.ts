@@ -22,16 +22,20 @@ describe("soak accounting", () => {
     expect(r).to.deep.equal({ duplicates: [], orphans: [], missing: [], phantoms: [], strays: [], drifted: [] });
   });
 
-  it("reports two accounts with the same source and nativeIdentity as a duplicate, and the untracked one as an orphan", () => {
-    const r = reconcile({
-      declared: [declared("a", "u.1")],
-      state: [{ name: "a", id: "A" }],
-      tenant: [onTenant("A", "u.1"), onTenant("B", "u.1")],
-      preexistingIds: new Set(),
-    });
-    expect(r.duplicates).to.deep.equal([{ sourceId: S, nativeIdentity: "u.1", ids: ["A", "B"] }]);
-    expect(r.orphans.map((o) => o.id)).to.deep.equal(["B"]);
-  });
+  it(
+    "reports two accounts with the same source and nativeIdentity as a duplicate, and the untracked one as " +
+      "an orphan",
+    () => {
+      const r = reconcile({
+        declared: [declared("a", "u.1")],
+        state: [{ name: "a", id: "A" }],
+        tenant: [onTenant("A", "u.1"), onTenant("B", "u.1")],
+        preexistingIds: new Set(),
+      });
+      expect(r.duplicates).to.deep.equal([{ sourceId: S, nativeIdentity: "u.1", ids: ["A", "B"] }]);
+      expect(r.orphans.map((o) => o.id)).to.deep.equal(["B"]);
+    },
+  );
 
   it("reports an account state does not know as an orphan, declared or not", () => {
     const r = reconcile({
@@ -47,7 +51,10 @@ describe("soak accounting", () => {
   it("reports declared accounts the tenant lacks as missing, and state entries without an account as phantoms", () => {
     const r = reconcile({
       declared: [declared("a", "u.1"), declared("b", "u.2")],
-      state: [{ name: "a", id: "A" }, { name: "b", id: "GONE" }],
+      state: [
+        { name: "a", id: "A" },
+        { name: "b", id: "GONE" },
+      ],
       tenant: [onTenant("A", "u.1")],
       preexistingIds: new Set(),
     });
@@ -68,7 +75,10 @@ describe("soak accounting", () => {
   it("reports wrong attribute values and a state id that is not the tenant's", () => {
     const r = reconcile({
       declared: [declared("a", "u.1", "new@x"), declared("b", "u.2")],
-      state: [{ name: "a", id: "A" }, { name: "b", id: "A" }],
+      state: [
+        { name: "a", id: "A" },
+        { name: "b", id: "A" },
+      ],
       tenant: [onTenant("A", "u.1", "old@x"), onTenant("B", "u.2")],
       preexistingIds: new Set(),
     });

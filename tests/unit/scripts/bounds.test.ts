@@ -1,17 +1,26 @@
 import { expect } from "chai";
-import { budgetTimeMs, describeBound, lowerBound, parallelismFloorMs, requiredRequests } from "../../../scripts/lib/bounds";
+import {
+  budgetTimeMs,
+  describeBound,
+  lowerBound,
+  parallelismFloorMs,
+  requiredRequests,
+} from "../../../scripts/lib/bounds";
 
 const ISC_SCALED = { requestsPerWindow: 100, windowMs: 1_000 };
 
 describe("bench lower bounds", () => {
   const workload = { accountsPerSource: [250, 250], updated: 50 };
 
-  it("counts what each phase must send: one POST/DELETE per account, list calls of 250, schema reads per source", () => {
-    expect(requiredRequests("create", workload)).to.deep.equal({ v3: 500 + 2 * 2 + 4, v2025: 2, oauth: 1 });
-    expect(requiredRequests("refresh", workload)).to.deep.equal({ v3: 2, v2025: 0, oauth: 1 });
-    expect(requiredRequests("update", workload)).to.deep.equal({ v3: 50 + 1 + 4, v2025: 1, oauth: 1 });
-    expect(requiredRequests("delete", workload)).to.deep.equal({ v3: 500, v2025: 2, oauth: 1 });
-  });
+  it(
+    "counts what each phase must send: one POST/DELETE per account, list calls of 250, schema reads " + "per source",
+    () => {
+      expect(requiredRequests("create", workload)).to.deep.equal({ v3: 500 + 2 * 2 + 4, v2025: 2, oauth: 1 });
+      expect(requiredRequests("refresh", workload)).to.deep.equal({ v3: 2, v2025: 0, oauth: 1 });
+      expect(requiredRequests("update", workload)).to.deep.equal({ v3: 50 + 1 + 4, v2025: 1, oauth: 1 });
+      expect(requiredRequests("delete", workload)).to.deep.equal({ v3: 500, v2025: 2, oauth: 1 });
+    },
+  );
 
   it("needs one more lookup per source as soon as a source passes 250 accounts", () => {
     expect(requiredRequests("create", { accountsPerSource: [251, 0], updated: 0 }).v3).to.equal(251 + 2 * 2 + 2);
@@ -47,12 +56,16 @@ describe("bench lower bounds", () => {
   it("says in one sentence what sets each bound, from ISC's limit only", () => {
     const deleteAll = lowerBound("delete", workload, ISC_SCALED, 100);
     expect(describeBound(deleteAll, ISC_SCALED)).to.equal(
-      "bound 4.10 s: the 500 v3 requests it must make take 4.00 s at ISC's 100 per 1000 ms per API version + the last task 0.10 s",
+      "bound 4.10 s: the 500 v3 requests it must make take 4.00 s at ISC's 100 per 1000 ms per API version + the " +
+        "last task 0.10 s",
     );
     const deleteFew = lowerBound("delete", { accountsPerSource: [100], updated: 0 }, ISC_SCALED, 100);
     expect(describeBound(deleteFew, ISC_SCALED)).to.equal(
-      "bound 0.10 s: the 100 v3 + 1 v2025 requests it must make fit in one rate window at ISC's 100 per 1000 ms per API version, so only the last task counts",
+      "bound 0.10 s: the 100 v3 + 1 v2025 requests it must make fit in one rate window at ISC's 100 per 1000 ms " +
+        "per API version, so only the last task counts",
     );
-    expect(describeBound(lowerBound("refresh", workload, ISC_SCALED, 100), ISC_SCALED)).to.match(/^bound 0: .* and it waits for no task$/);
+    expect(describeBound(lowerBound("refresh", workload, ISC_SCALED, 100), ISC_SCALED)).to.match(
+      /^bound 0: .* and it waits for no task$/,
+    );
   });
 });

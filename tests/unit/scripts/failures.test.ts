@@ -1,5 +1,11 @@
 import { expect } from "chai";
-import { containsIdentifier, failureKinds, failuresLeaking, namesItsSubject, unclearFailures } from "../../../scripts/lib/failures";
+import {
+  containsIdentifier,
+  failureKinds,
+  failuresLeaking,
+  namesItsSubject,
+  unclearFailures,
+} from "../../../scripts/lib/failures";
 
 const TASK = "e28cba96036849f39c17655776518469";
 const ACCOUNT = "7196fbf59ef0cdf5fdc02a464a49f772";
@@ -27,7 +33,10 @@ describe("soak failure messages", () => {
       { name: "r2", op: "update", message: "ISC GET /v3/accounts failed with 429" },
       { name: "r3", op: "create", message: 'account "soak.3": boom' },
     ];
-    const subjects: Record<string, { nativeIdentity: string }> = { r1: { nativeIdentity: "soak.1" }, r2: { nativeIdentity: "soak.2" } };
+    const subjects: Record<string, { nativeIdentity: string }> = {
+      r1: { nativeIdentity: "soak.1" },
+      r2: { nativeIdentity: "soak.2" },
+    };
     expect(unclearFailures(failures, (n) => subjects[n]).map((f) => f.name)).to.deep.equal(["r2", "r3"]);
   });
 

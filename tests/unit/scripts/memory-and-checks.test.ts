@@ -16,22 +16,39 @@ describe("peak memory from /proc", () => {
 
 describe("soak checks", () => {
   const clean = { duplicates: [], orphans: [], missing: [], phantoms: [], strays: [], drifted: [] };
-  const fine = { failures: 3, unclear: 0, leaking: 0, converged: true, injected: { serverErrorsOrResets: 5, throttled: 2 } };
+  const fine = {
+    failures: 3,
+    unclear: 0,
+    leaking: 0,
+    converged: true,
+    injected: { serverErrorsOrResets: 5, throttled: 2 },
+  };
 
   it("pass when nothing is wrong", () => {
     expect(soakChecks(clean, fine).filter((c) => !c.pass)).to.deep.equal([]);
   });
 
-  it("fail on an orphan, a duplicate, a missing account, an unclear message, a leaked secret, no convergence, or no faults", () => {
-    const failing = (r: typeof clean | Record<string, unknown[]>, o: typeof fine) => soakChecks({ ...clean, ...r }, o).filter((c) => !c.pass).map((c) => c.name);
-    expect(failing({ orphans: [{}] }, fine)).to.deep.equal(["orphans (on the tenant, unknown to state)"]);
-    expect(failing({ duplicates: [{}] }, fine)).to.deep.equal(["duplicates (same source + nativeIdentity twice)"]);
-    expect(failing({ missing: [{}] }, fine)).to.deep.equal(["missing (declared, not on the tenant)"]);
-    expect(failing(clean, { ...fine, unclear: 1 })).to.deep.equal(["every failure names its account or task"]);
-    expect(failing(clean, { ...fine, leaking: 1 })).to.deep.equal(["failures quoting the client secret"]);
-    expect(failing(clean, { ...fine, converged: false })).to.deep.equal(["convergence (clean up, then nothing to do)"]);
-    expect(failing(clean, { ...fine, injected: { serverErrorsOrResets: 0, throttled: 0 } })).to.deep.equal(["faults were injected"]);
-  });
+  it(
+    "fail on an orphan, a duplicate, a missing account, an unclear message, a leaked secret, no convergence, or " +
+      "no faults",
+    () => {
+      const failing = (r: typeof clean | Record<string, unknown[]>, o: typeof fine) =>
+        soakChecks({ ...clean, ...r }, o)
+          .filter((c) => !c.pass)
+          .map((c) => c.name);
+      expect(failing({ orphans: [{}] }, fine)).to.deep.equal(["orphans (on the tenant, unknown to state)"]);
+      expect(failing({ duplicates: [{}] }, fine)).to.deep.equal(["duplicates (same source + nativeIdentity twice)"]);
+      expect(failing({ missing: [{}] }, fine)).to.deep.equal(["missing (declared, not on the tenant)"]);
+      expect(failing(clean, { ...fine, unclear: 1 })).to.deep.equal(["every failure names its account or task"]);
+      expect(failing(clean, { ...fine, leaking: 1 })).to.deep.equal(["failures quoting the client secret"]);
+      expect(failing(clean, { ...fine, converged: false })).to.deep.equal([
+        "convergence (clean up, then nothing to do)",
+      ]);
+      expect(failing(clean, { ...fine, injected: { serverErrorsOrResets: 0, throttled: 0 } })).to.deep.equal([
+        "faults were injected",
+      ]);
+    },
+  );
 
   it("scales token expiry and visibility delay with the clock and splits 5xx into before and after applying", () => {
     const faults = soakFaults({ errorRate: 0.1, taskErrorRate: 0.03, timeScale: 0.1 });

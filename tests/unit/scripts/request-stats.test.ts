@@ -5,7 +5,15 @@ import type { RequestLogEntry } from "../../../simulator/types";
 const ID = "0123456789abcdef0123456789abcdef";
 
 function entry(method: string, path: string, status: number, budget: string, filters?: string): RequestLogEntry {
-  return { time: "2026-01-01T00:00:00.000Z", method, path, query: filters ? { filters } : {}, status, budget, durationMs: 1 };
+  return {
+    time: "2026-01-01T00:00:00.000Z",
+    method,
+    path,
+    query: filters ? { filters } : {},
+    status,
+    budget,
+    durationMs: 1,
+  };
 }
 
 describe("request figures from the simulator's log", () => {
@@ -19,7 +27,9 @@ describe("request figures from the simulator's log", () => {
   it("names operations with ids blanked and the in-list field", () => {
     expect(operationOf(entry("DELETE", `/v3/accounts/${ID}`, 202, "v3"))).to.equal("DELETE /v3/accounts/{id}");
     expect(operationOf(entry("GET", "/v3/accounts", 200, "v3", 'id in ("a")'))).to.equal("GET /v3/accounts [id in]");
-    expect(operationOf(entry("GET", "/v3/accounts", 200, "v3", 'sourceId eq "s"'))).to.equal("GET /v3/accounts [filtered]");
+    expect(operationOf(entry("GET", "/v3/accounts", 200, "v3", 'sourceId eq "s"'))).to.equal(
+      "GET /v3/accounts [filtered]",
+    );
   });
 
   it("sums per budget, counts 429s, failures and 401s, and leaves the admin API out", () => {
@@ -38,6 +48,9 @@ describe("request figures from the simulator's log", () => {
     expect(figures.failed).to.equal(2);
     expect(figures.unauthorized).to.equal(1);
     expect(figures.operations[0]).to.deep.equal({ operation: "POST /v3/accounts", count: 3, throttled: 1 });
-    expect(figures.operations.find((o) => o.operation === "GET /v2025/task-status [id in]")).to.include({ count: 2, meanInValues: 3 });
+    expect(figures.operations.find((o) => o.operation === "GET /v2025/task-status [id in]")).to.include({
+      count: 2,
+      meanInValues: 3,
+    });
   });
 });

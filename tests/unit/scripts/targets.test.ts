@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { createTimeTarget, phaseTargets, refreshRequestsTarget, throttledShareTarget } from "../../../scripts/lib/targets";
+import {
+  createTimeTarget,
+  phaseTargets,
+  refreshRequestsTarget,
+  throttledShareTarget,
+} from "../../../scripts/lib/targets";
 
 describe("bench targets", () => {
   it("allows a refresh ceil(N/250) + 5 v3 requests, and no more", () => {

@@ -1,5 +1,12 @@
 import { expect } from "chai";
-import { DEMO_SOURCES, accountSpecs, accountsPerSource, pickShare, seededRandom, withChangedEmail } from "../../../scripts/lib/workload";
+import {
+  DEMO_SOURCES,
+  accountSpecs,
+  accountsPerSource,
+  pickShare,
+  seededRandom,
+  withChangedEmail,
+} from "../../../scripts/lib/workload";
 
 describe("bench and soak workload", () => {
   const ids = DEMO_SOURCES.map((s) => s.id);
@@ -9,7 +16,11 @@ describe("bench and soak workload", () => {
     expect(accountsPerSource(specs, ids)).to.deep.equal([6, 5]);
     expect(new Set(specs.map((s) => s.nativeIdentity)).size).to.equal(11);
     expect(specs[3]).to.include({ name: "w-res-03", nativeIdentity: "w.03", sourceId: ids[1] });
-    expect(specs[3].attributes).to.deep.equal({ displayName: "w user 03", email: "w.03@example.com", company: "initial" });
+    expect(specs[3].attributes).to.deep.equal({
+      displayName: "w user 03",
+      email: "w.03@example.com",
+      company: "initial",
+    });
     expect(specs.every((s) => s.name !== s.nativeIdentity)).to.equal(true);
   });
 

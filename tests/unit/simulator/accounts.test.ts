@@ -3,7 +3,7 @@ import { expect } from "chai";
 import type { Account, Entitlement, ErrorResponseDto } from "../../../provider/client/types";
 import { DEMO_IDS } from "../../../simulator/index";
 import type { SeedData } from "../../../simulator/types";
-import { filterQuery, useSimulator, type SimResponse } from "./http";
+import { filterQuery, useSimulator, type SimResponse } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 const AD = "ad00000000000000000000000000d001";
@@ -28,9 +28,20 @@ function seed(): SeedData {
       { id: AD, name: "AD", type: "Active Directory - Direct", identityAttribute: "dn" },
     ],
     accounts: [
-      { sourceId: HR, nativeIdentity: "E1", attributes: { displayName: "Zed", department: "Ops", groups: ["g1"] }, identityId: ids.adaLovelace },
+      {
+        sourceId: HR,
+        nativeIdentity: "E1",
+        attributes: { displayName: "Zed", department: "Ops", groups: ["g1"] },
+        identityId: ids.adaLovelace,
+      },
       { sourceId: HR, nativeIdentity: "E2", attributes: { displayName: "Amy", department: "Eng" } },
-      { sourceId: HR, nativeIdentity: "X3", attributes: { displayName: "Max", department: "Eng" }, identityId: ids.graceHopper, manuallyCorrelated: true },
+      {
+        sourceId: HR,
+        nativeIdentity: "X3",
+        attributes: { displayName: "Max", department: "Eng" },
+        identityId: ids.graceHopper,
+        manuallyCorrelated: true,
+      },
       { sourceId: AD, nativeIdentity: "CN=ad1", attributes: {} },
     ],
   };
@@ -49,7 +60,9 @@ describe("simulator accounts", () => {
 
   const http = () => context().http;
   const byNative = (nativeIdentity: string): Account => {
-    const found = context().sim.admin.listAccounts().find((a) => a.nativeIdentity === nativeIdentity);
+    const found = context()
+      .sim.admin.listAccounts()
+      .find((a) => a.nativeIdentity === nativeIdentity);
     if (!found) throw new Error(`no account ${nativeIdentity}`);
     return found;
   };
@@ -62,7 +75,10 @@ describe("simulator accounts", () => {
 
   describe("listing", () => {
     it("filters with eq, in, sw, booleans and and", async () => {
-      expect(natives(await list(filterQuery(`nativeIdentity sw "E" and sourceId eq "${HR}"`)))).to.deep.equal(["E1", "E2"]);
+      expect(natives(await list(filterQuery(`nativeIdentity sw "E" and sourceId eq "${HR}"`)))).to.deep.equal([
+        "E1",
+        "E2",
+      ]);
       expect(natives(await list(filterQuery('nativeIdentity in ("X3","E2","nope")')))).to.deep.equal(["E2", "X3"]);
       expect(natives(await list(filterQuery("uncorrelated eq true")))).to.deep.equal(["E2", "CN=ad1"]);
       expect(natives(await list(filterQuery("manuallyCorrelated eq true")))).to.deep.equal(["X3"]);
@@ -80,7 +96,14 @@ describe("simulator accounts", () => {
     });
 
     it("answers 400 for limit > 250, bad sorters and filters on fields ISC does not filter", async () => {
-      for (const query of ["limit=251", "limit=-1", "offset=x", "sorters=disabled", filterQuery("disabled eq false"), filterQuery('sourceId eq "x" and')]) {
+      for (const query of [
+        "limit=251",
+        "limit=-1",
+        "offset=x",
+        "sorters=disabled",
+        filterQuery("disabled eq false"),
+        filterQuery('sourceId eq "x" and'),
+      ]) {
         const response = await http().call("GET", `/v3/accounts?${query}`);
         expect(response.status, query).to.equal(400);
         expect((response.body as ErrorResponseDto).trackingId).to.match(/^[0-9a-f]{32}$/);
@@ -89,30 +112,47 @@ describe("simulator accounts", () => {
 
     it("shows account fields as ISC does", async () => {
       const [e1] = await list(filterQuery('nativeIdentity eq "E1"'));
-      expect(e1).to.include({ name: "Zed", sourceName: "HR Flat File", identityId: ids.adaLovelace, uncorrelated: false, hasEntitlements: true, origin: "AGGREGATED" });
+      expect(e1).to.include({
+        name: "Zed",
+        sourceName: "HR Flat File",
+        identityId: ids.adaLovelace,
+        uncorrelated: false,
+        hasEntitlements: true,
+        origin: "AGGREGATED",
+      });
       expect(e1.attributes).to.deep.equal({ id: "E1", displayName: "Zed", department: "Ops", groups: ["g1"] });
       expect(e1.identity).to.deep.equal({ id: ids.adaLovelace, name: "adaLovelace", type: "IDENTITY" });
       const [e2] = await list(filterQuery('nativeIdentity eq "E2"'));
-      expect(e2).to.include({ uncorrelated: true, hasEntitlements: false }).and.not.have.any.keys("identityId", "identity");
+      expect(e2)
+        .to.include({ uncorrelated: true, hasEntitlements: false })
+        .and.not.have.any.keys("identityId", "identity");
     });
   });
 
   describe("create (POST /v3/accounts)", () => {
-    it("answers a task id; the account appears as PROVISIONED when the task completes, with multi-valued attributes as arrays", async () => {
-      const response = await http().call("POST", "/v3/accounts", { json: { attributes: { sourceId: HR, id: "N1", displayName: "New", groups: "g1" } } });
-      expect(response.status).to.equal(202);
-      const taskId = (response.body as { id: string }).id;
-      expect(await list(filterQuery('nativeIdentity eq "N1"'))).to.deep.equal([]);
-      expect((await http().waitForTask(taskId)).completionStatus).to.equal("SUCCESS");
-      const [created] = await list(filterQuery('nativeIdentity eq "N1"'));
-      expect(created.id).not.to.equal(taskId);
-      expect(created).to.include({ origin: "PROVISIONED", uncorrelated: true, name: "New" });
-      expect(created.attributes).to.deep.equal({ id: "N1", displayName: "New", groups: ["g1"] });
-    });
+    it(
+      "answers a task id; the account appears as PROVISIONED when the task completes, with multi-valued " +
+        "attributes as arrays",
+      async () => {
+        const response = await http().call("POST", "/v3/accounts", {
+          json: { attributes: { sourceId: HR, id: "N1", displayName: "New", groups: "g1" } },
+        });
+        expect(response.status).to.equal(202);
+        const taskId = (response.body as { id: string }).id;
+        expect(await list(filterQuery('nativeIdentity eq "N1"'))).to.deep.equal([]);
+        expect((await http().waitForTask(taskId)).completionStatus).to.equal("SUCCESS");
+        const [created] = await list(filterQuery('nativeIdentity eq "N1"'));
+        expect(created.id).not.to.equal(taskId);
+        expect(created).to.include({ origin: "PROVISIONED", uncorrelated: true, name: "New" });
+        expect(created.attributes).to.deep.equal({ id: "N1", displayName: "New", groups: ["g1"] });
+      },
+    );
 
     it("updates (merges into) the account when the nativeIdentity already exists", async () => {
       const before = byNative("E2");
-      const response = await http().call("POST", "/v3/accounts", { json: { attributes: { sourceId: HR, id: "E2", department: "Sales" } } });
+      const response = await http().call("POST", "/v3/accounts", {
+        json: { attributes: { sourceId: HR, id: "E2", department: "Sales" } },
+      });
       await http().waitForTask((response.body as { id: string }).id);
       const after = byNative("E2");
       expect(after.id).to.equal(before.id);
@@ -139,7 +179,9 @@ describe("simulator accounts", () => {
   describe("put (PUT /v3/accounts/{id})", () => {
     it("replaces the attribute set when the task completes", async () => {
       const id = byNative("E1").id;
-      const response = await http().call("PUT", `/v3/accounts/${id}`, { json: { attributes: { displayName: "Zed Z" } } });
+      const response = await http().call("PUT", `/v3/accounts/${id}`, {
+        json: { attributes: { displayName: "Zed Z" } },
+      });
       expect(response.status).to.equal(202);
       expect(byNative("E1").attributes).to.have.property("department");
       await http().waitForTask((response.body as { id: string }).id);
@@ -147,7 +189,9 @@ describe("simulator accounts", () => {
     });
 
     it("refuses to change the identity attribute and refuses non-flat-file sources", async () => {
-      const changeId = await http().call("PUT", `/v3/accounts/${byNative("E1").id}`, { json: { attributes: { id: "E9" } } });
+      const changeId = await http().call("PUT", `/v3/accounts/${byNative("E1").id}`, {
+        json: { attributes: { id: "E9" } },
+      });
       expect(changeId.status).to.equal(400);
       expect(errorText(changeId)).to.match(/identity attribute/);
       const ad = await http().call("PUT", `/v3/accounts/${byNative("CN=ad1").id}`, { json: { attributes: {} } });
@@ -181,32 +225,41 @@ describe("simulator accounts", () => {
         { op: "add", path: "/attributes/department", value: "Legal" },
         { op: "remove", path: "/attributes/groups" },
       ]);
-      await http().eventually(async () => byNative("E1"), (a) => a.identityId === ids.graceHopper);
+      await http().eventually(
+        async () => byNative("E1"),
+        (a) => a.identityId === ids.graceHopper,
+      );
       expect(byNative("E1")).to.include({ manuallyCorrelated: false, hasEntitlements: false });
       expect(byNative("E1").attributes).to.deep.equal({ id: "E1", displayName: "Zed", department: "Legal" });
       await patch(id, [{ op: "remove", path: "/identityId" }]);
-      await http().eventually(async () => byNative("E1"), (a) => a.uncorrelated);
+      await http().eventually(
+        async () => byNative("E1"),
+        (a) => a.uncorrelated,
+      );
     });
 
-    it("answers 400 for another content type, other paths, unknown identities and attribute edits off flat files", async () => {
-      const id = byNative("E1").id;
-      const cases: Array<[unknown, string?]> = [
-        [[{ op: "replace", path: "/identityId", value: ids.graceHopper }], "application/json"],
-        [[{ op: "replace", path: "/disabled", value: true }]],
-        [[{ op: "replace", path: "/identityId", value: "ffffffffffffffffffffffffffffffff" }]],
-        [[{ op: "replace", path: "/attributes/id", value: "E7" }]],
-        [[{ op: "move", path: "/attributes/a", from: "/attributes/b" }]],
-        [[]],
-        [{ op: "replace", path: "/identityId", value: ids.graceHopper }],
-      ];
-      for (const [operations, contentType] of cases) {
-        const response = await patch(id, operations, contentType);
-        expect(response.status, JSON.stringify(operations)).to.equal(400);
-      }
-      const ad = await patch(byNative("CN=ad1").id, [{ op: "add", path: "/attributes/cn", value: "x" }]);
-      expect(ad.status).to.equal(400);
-      expect(errorText(ad)).to.match(/flat file/);
-    });
+    it(
+      "answers 400 for another content type, other paths, unknown identities and attribute edits off " + "flat files",
+      async () => {
+        const id = byNative("E1").id;
+        const cases: Array<[unknown, string?]> = [
+          [[{ op: "replace", path: "/identityId", value: ids.graceHopper }], "application/json"],
+          [[{ op: "replace", path: "/disabled", value: true }]],
+          [[{ op: "replace", path: "/identityId", value: "ffffffffffffffffffffffffffffffff" }]],
+          [[{ op: "replace", path: "/attributes/id", value: "E7" }]],
+          [[{ op: "move", path: "/attributes/a", from: "/attributes/b" }]],
+          [[]],
+          [{ op: "replace", path: "/identityId", value: ids.graceHopper }],
+        ];
+        for (const [operations, contentType] of cases) {
+          const response = await patch(id, operations, contentType);
+          expect(response.status, JSON.stringify(operations)).to.equal(400);
+        }
+        const ad = await patch(byNative("CN=ad1").id, [{ op: "add", path: "/attributes/cn", value: "x" }]);
+        expect(ad.status).to.equal(400);
+        expect(errorText(ad)).to.match(/flat file/);
+      },
+    );
   });
 
   describe("changes while a task runs", () => {
@@ -216,68 +269,80 @@ describe("simulator accounts", () => {
 
     const taskId = (response: SimResponse): string => (response.body as { id: string }).id;
 
-    it("by default takes each change (no pending rule is documented for ISC); each applies when its task completes", async () => {
-      const id = byNative("E1").id;
-      const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
-        json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
-        headers: { "content-type": "application/json-patch+json" },
-      });
-      expect(patch.status).to.equal(202);
-      const accepted: SimResponse[] = [];
-      for (const [method, path, json] of [
-        ["POST", `/v3/accounts/${id}/disable`, {}],
-        ["PUT", `/v3/accounts/${id}`, { attributes: { displayName: "Zed", department: "Sales", groups: ["g1"] } }],
-        ["POST", `/v3/accounts/${id}/reload`, undefined],
-        ["POST", "/v3/accounts", { attributes: { sourceId: HR, id: "E1", groups: ["g2"] } }],
-      ] as const) {
-        const response = await http().call(method, path, { json });
-        expect(response.status, `${method} ${path}: ${response.text}`).to.equal(202);
-        accepted.push(response);
-      }
-      expect(byNative("E1")).to.deep.include({ disabled: false });
-      expect(context().sim.completeTasks()).to.equal(5);
-      for (const response of accepted) expect((await http().waitForTask(taskId(response))).completionStatus).to.equal("SUCCESS");
-      expect(byNative("E1")).to.deep.include({ disabled: true });
-      expect(byNative("E1").attributes).to.deep.include({ department: "Sales", groups: ["g2"] });
-    });
+    it(
+      "by default takes each change (no pending rule is documented for ISC); each applies when its task " + "completes",
+      async () => {
+        const id = byNative("E1").id;
+        const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
+          json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
+          headers: { "content-type": "application/json-patch+json" },
+        });
+        expect(patch.status).to.equal(202);
+        const accepted: SimResponse[] = [];
+        for (const [method, path, json] of [
+          ["POST", `/v3/accounts/${id}/disable`, {}],
+          ["PUT", `/v3/accounts/${id}`, { attributes: { displayName: "Zed", department: "Sales", groups: ["g1"] } }],
+          ["POST", `/v3/accounts/${id}/reload`, undefined],
+          ["POST", "/v3/accounts", { attributes: { sourceId: HR, id: "E1", groups: ["g2"] } }],
+        ] as const) {
+          const response = await http().call(method, path, { json });
+          expect(response.status, `${method} ${path}: ${response.text}`).to.equal(202);
+          accepted.push(response);
+        }
+        expect(byNative("E1")).to.deep.include({ disabled: false });
+        expect(context().sim.completeTasks()).to.equal(5);
+        for (const response of accepted)
+          expect((await http().waitForTask(taskId(response))).completionStatus).to.equal("SUCCESS");
+        expect(byNative("E1")).to.deep.include({ disabled: true });
+        expect(byNative("E1").attributes).to.deep.include({ department: "Sales", groups: ["g2"] });
+      },
+    );
 
-    it("with pendingTaskRefusal, shows the account unchanged while its task runs and refuses a second change with 400", async () => {
-      context().sim.setFaults({ pendingTaskRefusal: true });
-      const id = byNative("E1").id;
-      const disable = await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} });
-      expect(disable.status).to.equal(202);
-      expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).disabled).to.equal(false);
-      for (const [method, path, json] of [
-        ["PUT", `/v3/accounts/${id}`, { attributes: {} }],
-        ["POST", `/v3/accounts/${id}/enable`, {}],
-        ["DELETE", `/v3/accounts/${id}`, undefined],
-        ["POST", "/v3/accounts", { attributes: { sourceId: HR, id: "E1", department: "x" } }],
-      ] as const) {
-        const refused = await http().call(method, path, { json });
-        expect(refused.status, `${method} ${path}`).to.equal(400);
-        expect(errorText(refused)).to.match(/pending task/);
-      }
-      expect(context().sim.completeTasks()).to.equal(1);
-      await http().waitForTask(taskId(disable));
-      expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).disabled).to.equal(true);
-      expect((await http().call("POST", `/v3/accounts/${id}/enable`, { json: {} })).status).to.equal(202);
-    });
+    it(
+      "with pendingTaskRefusal, shows the account unchanged while its task runs and refuses a second change " +
+        "with 400",
+      async () => {
+        context().sim.setFaults({ pendingTaskRefusal: true });
+        const id = byNative("E1").id;
+        const disable = await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} });
+        expect(disable.status).to.equal(202);
+        expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).disabled).to.equal(false);
+        for (const [method, path, json] of [
+          ["PUT", `/v3/accounts/${id}`, { attributes: {} }],
+          ["POST", `/v3/accounts/${id}/enable`, {}],
+          ["DELETE", `/v3/accounts/${id}`, undefined],
+          ["POST", "/v3/accounts", { attributes: { sourceId: HR, id: "E1", department: "x" } }],
+        ] as const) {
+          const refused = await http().call(method, path, { json });
+          expect(refused.status, `${method} ${path}`).to.equal(400);
+          expect(errorText(refused)).to.match(/pending task/);
+        }
+        expect(context().sim.completeTasks()).to.equal(1);
+        await http().waitForTask(taskId(disable));
+        expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).disabled).to.equal(true);
+        expect((await http().call("POST", `/v3/accounts/${id}/enable`, { json: {} })).status).to.equal(202);
+      },
+    );
 
-    it("with pendingTaskRefusal, refuses enable/disable right after a PATCH, and a second create of the same nativeIdentity", async () => {
-      context().sim.setFaults({ pendingTaskRefusal: true });
-      const id = byNative("E1").id;
-      const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
-        json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
-        headers: { "content-type": "application/json-patch+json" },
-      });
-      expect(patch.status).to.equal(202);
-      expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(400);
-      const body = { attributes: { sourceId: HR, id: "N5" } };
-      expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(202);
-      expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(400);
-      context().sim.completeTasks();
-      expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(202);
-    });
+    it(
+      "with pendingTaskRefusal, refuses enable/disable right after a PATCH, and a second create of the same " +
+        "nativeIdentity",
+      async () => {
+        context().sim.setFaults({ pendingTaskRefusal: true });
+        const id = byNative("E1").id;
+        const patch = await http().call("PATCH", `/v3/accounts/${id}`, {
+          json: [{ op: "replace", path: "/attributes/department", value: "Sales" }],
+          headers: { "content-type": "application/json-patch+json" },
+        });
+        expect(patch.status).to.equal(202);
+        expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(400);
+        const body = { attributes: { sourceId: HR, id: "N5" } };
+        expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(202);
+        expect((await http().call("POST", "/v3/accounts", { json: body })).status).to.equal(400);
+        context().sim.completeTasks();
+        expect((await http().call("POST", `/v3/accounts/${id}/disable`, { json: {} })).status).to.equal(202);
+      },
+    );
   });
 
   describe("enable, disable, unlock, reload, delete", () => {
@@ -290,7 +355,9 @@ describe("simulator accounts", () => {
         ["unlock", (a: Account) => !a.locked],
         ["reload", () => true],
       ] as const) {
-        const response = await http().call("POST", `/v3/accounts/${id}/${action}`, { json: action === "reload" ? undefined : {} });
+        const response = await http().call("POST", `/v3/accounts/${id}/${action}`, {
+          json: action === "reload" ? undefined : {},
+        });
         expect(response.status).to.equal(202);
         expect((await http().waitForTask((response.body as { id: string }).id)).uniqueName).to.match(/Account/);
         expect(check(byNative("E1")), action).to.equal(true);
@@ -299,15 +366,18 @@ describe("simulator accounts", () => {
       expect(bad.status).to.equal(400);
     });
 
-    it("delete removes the account when the task completes; unknown ids are 404, non-flat-file sources 400", async () => {
-      const id = byNative("E2").id;
-      const response = await http().call("DELETE", `/v3/accounts/${id}`);
-      expect(response.status).to.equal(202);
-      await http().waitForTask((response.body as { id: string }).id);
-      expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
-      expect((await http().call("DELETE", `/v3/accounts/${id}`)).status).to.equal(404);
-      expect((await http().call("DELETE", `/v3/accounts/${byNative("CN=ad1").id}`)).status).to.equal(400);
-    });
+    it(
+      "delete removes the account when the task completes; unknown ids are 404, non-flat-file " + "sources 400",
+      async () => {
+        const id = byNative("E2").id;
+        const response = await http().call("DELETE", `/v3/accounts/${id}`);
+        expect(response.status).to.equal(202);
+        await http().waitForTask((response.body as { id: string }).id);
+        expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
+        expect((await http().call("DELETE", `/v3/accounts/${id}`)).status).to.equal(404);
+        expect((await http().call("DELETE", `/v3/accounts/${byNative("CN=ad1").id}`)).status).to.equal(400);
+      },
+    );
   });
 
   describe("entitlements", () => {

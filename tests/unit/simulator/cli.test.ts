@@ -64,21 +64,40 @@ describe("simulator CLI", () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   });
 
-  it("with --port 0 prints the real port, the demo tenant and an export line, serves it, and stops cleanly on SIGTERM", async () => {
-    const cli = await startCli(["--port", "0", "--task-delay-ms", "5"]);
-    running.push(cli);
-    expect(Number(LISTENING.exec(cli.output())?.[2])).to.be.above(0);
-    expect(cli.output()).to.include(DEMO_IDS.hrSource).and.include("HR Flat File").and.include(DEMO_IDS.identities.adaLovelace);
-    expect(cli.output()).to.include(`export SAIL_BASE_URL=${cli.url} SAIL_CLIENT_ID=${DEMO_CLIENT.clientId} SAIL_CLIENT_SECRET=${DEMO_CLIENT.clientSecret}`);
-    expect(await tokenStatus(cli.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret)).to.equal(200);
-    expect(await stop(running.pop() as RunningCli)).to.equal(0);
-  });
+  it(
+    "with --port 0 prints the real port, the demo tenant and an export line, serves it, and stops cleanly " +
+      "on SIGTERM",
+    async () => {
+      const cli = await startCli(["--port", "0", "--task-delay-ms", "5"]);
+      running.push(cli);
+      expect(Number(LISTENING.exec(cli.output())?.[2])).to.be.above(0);
+      expect(cli.output())
+        .to.include(DEMO_IDS.hrSource)
+        .and.include("HR Flat File")
+        .and.include(DEMO_IDS.identities.adaLovelace);
+      expect(cli.output()).to.include(
+        `export SAIL_BASE_URL=${cli.url} SAIL_CLIENT_ID=${DEMO_CLIENT.clientId} ` +
+          `SAIL_CLIENT_SECRET=${DEMO_CLIENT.clientSecret}`,
+      );
+      expect(await tokenStatus(cli.url, DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret)).to.equal(200);
+      expect(await stop(running.pop() as RunningCli)).to.equal(0);
+    },
+  );
 
   it("with --seed and --client-id/--client-secret serves that tenant and prints only the listening line", async () => {
     tempDir = mkdtempSync(join(tmpdir(), "isc-sim-cli-"));
     const seedFile = join(tempDir, "seed.json");
     writeFileSync(seedFile, JSON.stringify({ sources: [{ id: "s1", name: "From File", identityAttribute: "uid" }] }));
-    const cli = await startCli(["--port", "0", "--seed", seedFile, "--client-id", "ci-client", "--client-secret", "ci-secret"]);
+    const cli = await startCli([
+      "--port",
+      "0",
+      "--seed",
+      seedFile,
+      "--client-id",
+      "ci-client",
+      "--client-secret",
+      "ci-secret",
+    ]);
     running.push(cli);
     expect(cli.output().trim()).to.match(LISTENING);
     expect(await tokenStatus(cli.url, "ci-client", "ci-secret")).to.equal(200);
@@ -93,18 +112,30 @@ describe("simulator CLI", () => {
   });
 
   it("takes --per-service-rate-budget and --deprecated-api-versions", async () => {
-    const cli = await startCli(["--port", "0", "--per-service-rate-budget", "shared", "--deprecated-api-versions", "v3,v2025"]);
+    const cli = await startCli([
+      "--port",
+      "0",
+      "--per-service-rate-budget",
+      "shared",
+      "--deprecated-api-versions",
+      "v3,v2025",
+    ]);
     running.push(cli);
     const token = await fetch(`${cli.url}/oauth/token`, {
       method: "POST",
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: DEMO_CLIENT.clientId,
+        client_secret: DEMO_CLIENT.clientSecret,
+      }),
     });
     const { access_token: accessToken } = (await token.json()) as { access_token: string };
     const headers = { authorization: `Bearer ${accessToken}` };
     const v2025 = await fetch(`${cli.url}/v2025/task-status`, { headers });
     expect(v2025.headers.get("x-deprecated")).to.equal("true");
     // One shared budget of 100: after 100 on /accounts/v1, /sources/v1 is refused too.
-    for (let i = 0; i < 100; i++) expect((await fetch(`${cli.url}/accounts/v1?limit=1`, { headers })).status).to.equal(200);
+    for (let i = 0; i < 100; i++)
+      expect((await fetch(`${cli.url}/accounts/v1?limit=1`, { headers })).status).to.equal(200);
     expect((await fetch(`${cli.url}/sources/v1`, { headers })).status).to.equal(429);
   });
 

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import type { Account, ErrorResponseDto, TaskStatus } from "../../../provider/client/types";
 import { DEMO_IDS, demoSeed, FaultConfigError } from "../../../simulator/index";
-import { filterQuery, sleep, useSimulator } from "./http";
+import { filterQuery, sleep, useSimulator } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 
@@ -15,8 +15,12 @@ describe("simulator faults", () => {
   after(() => context().sim.resetFaults());
 
   const http = () => context().http;
-  const create = (nativeIdentity: string) => http().call("POST", "/v3/accounts", { json: { attributes: { sourceId: HR, id: nativeIdentity } } });
-  const stored = (nativeIdentity: string) => context().sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === nativeIdentity);
+  const create = (nativeIdentity: string) =>
+    http().call("POST", "/v3/accounts", { json: { attributes: { sourceId: HR, id: nativeIdentity } } });
+  const stored = (nativeIdentity: string) =>
+    context()
+      .sim.admin.listAccounts(HR)
+      .filter((a) => a.nativeIdentity === nativeIdentity);
   const waitUntil = async (check: () => boolean) => {
     for (let i = 0; i < 200 && !check(); i++) await sleep(5);
     expect(check()).to.equal(true);
@@ -64,7 +68,11 @@ describe("simulator faults", () => {
     context().sim.resetFaults();
     await sleep(60);
     expect(stored("F3")).to.have.length(0);
-    expect(context().sim.requests().some((entry) => entry.status === 0 && entry.path === "/v3/accounts")).to.equal(true);
+    expect(
+      context()
+        .sim.requests()
+        .some((entry) => entry.status === 0 && entry.path === "/v3/accounts"),
+    ).to.equal(true);
   });
 
   it("rateLimitBurst answers 429 with Retry-After to exactly the next N requests", async () => {
@@ -97,26 +105,31 @@ describe("simulator faults", () => {
     expect(stored("F5-good")).to.have.length(1);
   });
 
-  it("visibilityDelayMs hides a new account after its task completes, and shows a deleted one for a while", async () => {
-    context().sim.setFaults({ visibilityDelayMs: 150 });
-    const task = await http().waitForTask(((await create("F6")).body as { id: string }).id);
-    expect(task.completionStatus).to.equal("SUCCESS");
-    const query = `/v3/accounts?${filterQuery('nativeIdentity eq "F6"')}`;
-    expect((await http().call("GET", query)).body).to.deep.equal([]);
-    const id = stored("F6")[0].id;
-    expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
-    await sleep(170);
-    expect((await http().call("GET", query)).body).to.have.length(1);
+  it(
+    "visibilityDelayMs hides a new account after its task completes, and shows a deleted one " + "for a while",
+    async () => {
+      context().sim.setFaults({ visibilityDelayMs: 150 });
+      const task = await http().waitForTask(((await create("F6")).body as { id: string }).id);
+      expect(task.completionStatus).to.equal("SUCCESS");
+      const query = `/v3/accounts?${filterQuery('nativeIdentity eq "F6"')}`;
+      expect((await http().call("GET", query)).body).to.deep.equal([]);
+      const id = stored("F6")[0].id;
+      expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
+      await sleep(170);
+      expect((await http().call("GET", query)).body).to.have.length(1);
 
-    const deleted = await http().waitForTask(((await http().call("DELETE", `/v3/accounts/${id}`)).body as { id: string }).id);
-    expect(deleted.completionStatus).to.equal("SUCCESS");
-    expect(stored("F6")).to.have.length(0);
-    expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).nativeIdentity).to.equal("F6");
-    expect((await http().call("GET", query)).body).to.have.length(1);
-    await sleep(170);
-    expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
-    expect((await http().call("GET", query)).body).to.deep.equal([]);
-  });
+      const deleted = await http().waitForTask(
+        ((await http().call("DELETE", `/v3/accounts/${id}`)).body as { id: string }).id,
+      );
+      expect(deleted.completionStatus).to.equal("SUCCESS");
+      expect(stored("F6")).to.have.length(0);
+      expect(((await http().call("GET", `/v3/accounts/${id}`)).body as Account).nativeIdentity).to.equal("F6");
+      expect((await http().call("GET", query)).body).to.have.length(1);
+      await sleep(170);
+      expect((await http().call("GET", `/v3/accounts/${id}`)).status).to.equal(404);
+      expect((await http().call("GET", query)).body).to.deep.equal([]);
+    },
+  );
 
   it("completedBeforeStatusMs shows completed before completionStatus", async () => {
     context().sim.setFaults({ completedBeforeStatusMs: 150 });
@@ -135,7 +148,10 @@ describe("simulator faults", () => {
     expect(() => context().sim.setFaults({ errorRate: 2 })).to.throw(FaultConfigError);
     expect(() => context().sim.setFaults({ latencyMs: -1 })).to.throw(FaultConfigError);
     expect(() => context().sim.setFaults({ nope: 1 } as never)).to.throw(FaultConfigError, /unknown fault/);
-    expect(() => context().sim.setFaults({ pendingTaskRefusal: "yes" } as never)).to.throw(FaultConfigError, /true or false/);
+    expect(() => context().sim.setFaults({ pendingTaskRefusal: "yes" } as never)).to.throw(
+      FaultConfigError,
+      /true or false/,
+    );
     expect(() => context().sim.setFaults({ completedBeforeStatusPolls: -1 })).to.throw(FaultConfigError);
   });
 });

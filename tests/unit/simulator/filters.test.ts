@@ -35,7 +35,7 @@ describe("simulator filter language", () => {
       expect(ids('name co "o"')).to.deep.equal(["b3"]);
     });
 
-    it("unescapes \\\" and \\\\ inside strings", () => {
+    it('unescapes \\" and \\\\ inside strings', () => {
       expect(ids('name eq "Ann \\"the\\" Admin"')).to.deep.equal(["a1"]);
       expect(ids('name eq "back\\\\slash"')).to.deep.equal(["a2"]);
     });
@@ -72,7 +72,7 @@ describe("simulator filter language", () => {
       ['id in ("a1" "a2")', /"\)" closing the "in" list/],
       ['(id eq "a1"', /expected "\)"/],
       ['id eq "a1")', /unexpected "\)"/],
-      ['disabled eq true', /not supported on field "disabled"/],
+      ["disabled eq true", /not supported on field "disabled"/],
       ['flag sw "t"', /operator "sw" is not supported on field "flag"/],
       ['flag eq "true"', /needs a boolean value/],
       ["id eq 5", /needs a string value/],

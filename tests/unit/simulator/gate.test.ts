@@ -1,7 +1,7 @@
 /** The simulator's gate: OAuth token endpoint, bearer tokens, token expiry and the rate limit. */
 import { expect } from "chai";
 import { DEMO_CLIENT, DEMO_IDS, startSimulator } from "../../../simulator/index";
-import { filterQuery, SimHttp, sleep, useSimulator } from "./http";
+import { filterQuery, SimHttp, sleep, useSimulator } from "../../support/simulator-http";
 
 describe("simulator gate", () => {
   describe("POST /oauth/token", () => {
@@ -15,7 +15,9 @@ describe("simulator gate", () => {
       });
 
     it("issues a bearer token for client credentials in the form body", async () => {
-      const response = await tokenRequest(`grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`);
+      const response = await tokenRequest(
+        `grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`,
+      );
       expect(response.status).to.equal(200);
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).to.include({ token_type: "bearer", expires_in: 600 });
@@ -26,34 +28,47 @@ describe("simulator gate", () => {
 
     it("accepts HTTP Basic credentials", async () => {
       const basic = Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString("base64");
-      const response = await tokenRequest("grant_type=client_credentials", { headers: { authorization: `Basic ${basic}` } });
+      const response = await tokenRequest("grant_type=client_credentials", {
+        headers: { authorization: `Basic ${basic}` },
+      });
       expect(response.status).to.equal(200);
     });
 
     it("answers 401 invalid_client for a wrong secret", async () => {
-      const response = await tokenRequest(`grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=wrong`);
+      const response = await tokenRequest(
+        `grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=wrong`,
+      );
       expect(response.status).to.equal(401);
       expect(await response.json()).to.include({ error: "invalid_client" });
     });
 
-    it("takes credentials from the URL query string as ISC does, and keeps the secret out of the request log", async () => {
-      context().sim.clearRequests();
-      const query = `?grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`;
-      const response = await tokenRequest("", { query });
-      expect(response.status).to.equal(200);
-      const logged = context().sim.requests();
-      expect(logged[0]).to.deep.include({ path: "/oauth/token", budget: "oauth", status: 200 });
-      expect(JSON.stringify(logged)).not.to.include(DEMO_CLIENT.clientSecret);
-    });
+    it(
+      "takes credentials from the URL query string as ISC does, and keeps the secret out of the " + "request log",
+      async () => {
+        context().sim.clearRequests();
+        const query =
+          `?grant_type=client_credentials&client_id=${DEMO_CLIENT.clientId}` +
+          `&client_secret=${DEMO_CLIENT.clientSecret}`;
+        const response = await tokenRequest("", { query });
+        expect(response.status).to.equal(200);
+        const logged = context().sim.requests();
+        expect(logged[0]).to.deep.include({ path: "/oauth/token", budget: "oauth", status: 200 });
+        expect(JSON.stringify(logged)).not.to.include(DEMO_CLIENT.clientSecret);
+      },
+    );
 
     it("refuses a body that is neither form type", async () => {
-      const response = await tokenRequest(JSON.stringify({ grant_type: "client_credentials" }), { headers: { "content-type": "application/json" } });
+      const response = await tokenRequest(JSON.stringify({ grant_type: "client_credentials" }), {
+        headers: { "content-type": "application/json" },
+      });
       expect(response.status).to.equal(400);
       expect(await response.json()).to.include({ error: "invalid_request" });
     });
 
     it("refuses other grant types", async () => {
-      const response = await tokenRequest(`grant_type=password&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`);
+      const response = await tokenRequest(
+        `grant_type=password&client_id=${DEMO_CLIENT.clientId}&client_secret=${DEMO_CLIENT.clientSecret}`,
+      );
       expect(response.status).to.equal(400);
       expect(await response.json()).to.include({ error: "unsupported_grant_type" });
     });
@@ -108,25 +123,28 @@ describe("simulator gate", () => {
   describe("rate limit", () => {
     const context = useSimulator({ rateLimit: { requestsPerWindow: 3, windowMs: 10_000 }, timeScale: 0.05 });
 
-    it("answers 429 with Retry-After and {message} past the limit, per budget, and frees up as the window slides", async () => {
-      const { http } = context();
-      await http.token();
-      const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await http.call("GET", "/v3/sources")).status);
-      expect(statuses).to.deep.equal([200, 200, 200, 429]);
-      const limited = await http.call("GET", "/v3/sources");
-      expect(limited.status).to.equal(429);
-      expect(limited.headers.get("retry-after")).to.equal("1");
-      expect(limited.body).to.have.property("message").that.is.a("string");
+    it(
+      "answers 429 with Retry-After and {message} past the limit, per budget, and frees up as the " + "window slides",
+      async () => {
+        const { http } = context();
+        await http.token();
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await http.call("GET", "/v3/sources")).status);
+        expect(statuses).to.deep.equal([200, 200, 200, 429]);
+        const limited = await http.call("GET", "/v3/sources");
+        expect(limited.status).to.equal(429);
+        expect(limited.headers.get("retry-after")).to.equal("1");
+        expect(limited.body).to.have.property("message").that.is.a("string");
 
-      // v2025 and the per-service paths are separate budgets.
-      expect((await http.call("GET", "/v2025/task-status")).status).to.equal(200);
-      expect((await http.call("GET", "/sources/v1")).status).to.equal(200);
+        // v2025 and the per-service paths are separate budgets.
+        expect((await http.call("GET", "/v2025/task-status")).status).to.equal(200);
+        expect((await http.call("GET", "/sources/v1")).status).to.equal(200);
 
-      // timeScale 0.05 turns the 10 s window into 500 ms.
-      await sleep(550);
-      expect((await http.call("GET", "/v3/sources")).status).to.equal(200);
-    });
+        // timeScale 0.05 turns the 10 s window into 500 ms.
+        await sleep(550);
+        expect((await http.call("GET", "/v3/sources")).status).to.equal(200);
+      },
+    );
 
     it("counts each client id separately", async () => {
       const { sim, http } = context();

@@ -6,7 +6,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { expect } from "chai";
 import type { ErrorResponseDto } from "../../../provider/client/types";
-import { useSimulator } from "./http";
+import { useSimulator } from "../../support/simulator-http";
 
 interface RawAnswer {
   status: number;
@@ -14,7 +14,13 @@ interface RawAnswer {
 }
 
 /** Sends the request target exactly as given (fetch would normalise it first). */
-function rawRequest(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<RawAnswer> {
+function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -40,7 +46,9 @@ function rawSocket(port: number, bytes: string): Promise<string> {
   });
 }
 
-/** ISC's three error shapes: 401 `{error}`, the token endpoint's OAuth `{error, error_description}`, ErrorResponseDto. */
+/**
+ * ISC's three error shapes: 401 `{error}`, the token endpoint's OAuth `{error, error_description}`, ErrorResponseDto.
+ */
 function expectIscError(answer: RawAnswer, label: string): void {
   if (answer.status === 401 || label.includes("/oauth/token")) {
     expect(answer.body, label).to.have.property("error").that.is.a("string");
@@ -106,7 +114,11 @@ describe("simulator robustness", () => {
 
   it("answers bytes that are not HTTP with a 400 JSON error and keeps serving", async () => {
     const { sim } = context();
-    for (const bytes of ["GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"]) {
+    for (const bytes of [
+      "GARBAGE\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+      "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+    ]) {
       const reply = await rawSocket(sim.port, bytes);
       expect(reply, JSON.stringify(bytes)).to.match(/^HTTP\/1\.1 400 /);
       expect(reply).to.match(/"trackingId"/);
@@ -118,7 +130,12 @@ describe("simulator robustness", () => {
     it("does not let dot segments, encoded or not, reach the admin API", async () => {
       const { sim, http } = context();
       const auth = { authorization: `Bearer ${await http.token()}` };
-      for (const path of ["/v3/../__sim/state", "/v3/accounts/%2e%2e/%2e%2e/__sim/state", "/v3/%2E%2E/__sim/state", "/./__sim/state"]) {
+      for (const path of [
+        "/v3/../__sim/state",
+        "/v3/accounts/%2e%2e/%2e%2e/__sim/state",
+        "/v3/%2E%2E/__sim/state",
+        "/./__sim/state",
+      ]) {
         const answer = await rawRequest(sim.port, "GET", path, auth);
         expect(answer.status, path).to.equal(404);
         expectIscError(answer, path);
@@ -136,28 +153,34 @@ describe("simulator robustness", () => {
       expect((await rawRequest(sim.port, "GET", "/__sim/faults")).body).to.include({ errorRate: 0 });
     });
 
-    it("refuses admin calls from a foreign Origin, Host or cross-site browser request; accepts its own origin", async () => {
-      const { sim } = context();
-      const faults = JSON.stringify({ latencyMs: 5 });
-      const json = { "content-type": "application/json" };
-      const foreign: Array<Record<string, string>> = [
-        { origin: "http://evil.example" },
-        { origin: "null" },
-        { origin: `http://127.0.0.1:${sim.port + 1}` },
-        { origin: `https://127.0.0.1:${sim.port}` },
-        { host: `rebound.example:${sim.port}` },
-        { "sec-fetch-site": "cross-site" },
-      ];
-      for (const headers of foreign) {
-        const answer = await rawRequest(sim.port, "POST", "/__sim/faults", { ...json, ...headers }, faults);
-        expect(answer.status, JSON.stringify(headers)).to.equal(403);
-        expectIscError(answer, JSON.stringify(headers));
-      }
-      expect(sim.admin.state().faults.latencyMs).to.equal(0);
-      for (const origin of [`http://127.0.0.1:${sim.port}`, `http://localhost:${sim.port}`]) {
-        expect((await rawRequest(sim.port, "POST", "/__sim/faults", { ...json, origin }, faults)).status, origin).to.equal(200);
-      }
-      expect((await fetch(`${sim.url}/__sim/state`)).status, "tools without Origin still work").to.equal(200);
-    });
+    it(
+      "refuses admin calls from a foreign Origin, Host or cross-site browser request; accepts its " + "own origin",
+      async () => {
+        const { sim } = context();
+        const faults = JSON.stringify({ latencyMs: 5 });
+        const json = { "content-type": "application/json" };
+        const foreign: Array<Record<string, string>> = [
+          { origin: "http://evil.example" },
+          { origin: "null" },
+          { origin: `http://127.0.0.1:${sim.port + 1}` },
+          { origin: `https://127.0.0.1:${sim.port}` },
+          { host: `rebound.example:${sim.port}` },
+          { "sec-fetch-site": "cross-site" },
+        ];
+        for (const headers of foreign) {
+          const answer = await rawRequest(sim.port, "POST", "/__sim/faults", { ...json, ...headers }, faults);
+          expect(answer.status, JSON.stringify(headers)).to.equal(403);
+          expectIscError(answer, JSON.stringify(headers));
+        }
+        expect(sim.admin.state().faults.latencyMs).to.equal(0);
+        for (const origin of [`http://127.0.0.1:${sim.port}`, `http://localhost:${sim.port}`]) {
+          expect(
+            (await rawRequest(sim.port, "POST", "/__sim/faults", { ...json, origin }, faults)).status,
+            origin,
+          ).to.equal(200);
+        }
+        expect((await fetch(`${sim.url}/__sim/state`)).status, "tools without Origin still work").to.equal(200);
+      },
+    );
   });
 });

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import type { TaskStatus } from "../../../provider/client/types";
 import { DEMO_IDS, demoSeed } from "../../../simulator/index";
-import { filterQuery, useSimulator } from "./http";
+import { filterQuery, useSimulator } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 
@@ -17,29 +17,37 @@ describe("simulator task quirks", () => {
 
   const http = () => context().http;
   const startTask = async (nativeIdentity: string): Promise<string> => {
-    const created = await http().call("POST", "/v3/accounts", { json: { attributes: { sourceId: HR, id: nativeIdentity } } });
+    const created = await http().call("POST", "/v3/accounts", {
+      json: { attributes: { sourceId: HR, id: nativeIdentity } },
+    });
     expect(created.status).to.equal(202);
     return (created.body as { id: string }).id;
   };
-  const poll = async (id: string): Promise<TaskStatus> => (await http().call("GET", `/v2025/task-status/${id}`)).body as TaskStatus;
+  const poll = async (id: string): Promise<TaskStatus> =>
+    (await http().call("GET", `/v2025/task-status/${id}`)).body as TaskStatus;
 
-  it("completedBeforeStatusPolls: the first poll after completion sees `completed` with completionStatus null, the next sees both", async () => {
-    context().sim.setFaults({ completedBeforeStatusPolls: 1 });
-    const id = await startTask("Q1");
-    expect(await poll(id)).to.include({ completed: null, completionStatus: null });
-    context().sim.completeTasks();
-    const first = await poll(id);
-    expect(first.completed).to.be.a("string");
-    expect(first).to.include({ completionStatus: null });
-    expect(first.messages).to.deep.equal([]);
-    expect(await poll(id)).to.include({ completionStatus: "SUCCESS" });
-  });
+  it(
+    "completedBeforeStatusPolls: the first poll after completion sees `completed` with completionStatus null, the " +
+      "next sees both",
+    async () => {
+      context().sim.setFaults({ completedBeforeStatusPolls: 1 });
+      const id = await startTask("Q1");
+      expect(await poll(id)).to.include({ completed: null, completionStatus: null });
+      context().sim.completeTasks();
+      const first = await poll(id);
+      expect(first.completed).to.be.a("string");
+      expect(first).to.include({ completionStatus: null });
+      expect(first.messages).to.deep.equal([]);
+      expect(await poll(id)).to.include({ completionStatus: "SUCCESS" });
+    },
+  );
 
   it("completedBeforeStatusPolls counts a list poll too", async () => {
     context().sim.setFaults({ completedBeforeStatusPolls: 1 });
     const id = await startTask("Q2");
     context().sim.completeTasks();
-    const listed = async () => ((await http().call("GET", `/v2025/task-status?${filterQuery(`id in ("${id}")`)}`)).body as TaskStatus[])[0];
+    const listed = async () =>
+      ((await http().call("GET", `/v2025/task-status?${filterQuery(`id in ("${id}")`)}`)).body as TaskStatus[])[0];
     expect(await listed()).to.include({ completionStatus: null });
     expect(await listed()).to.include({ completionStatus: "SUCCESS" });
   });
@@ -47,7 +55,9 @@ describe("simulator task quirks", () => {
   it("reports every task as type QUARTZ, account operations included", async () => {
     const id = await startTask("Q3");
     context().sim.completeTasks();
-    const account = context().sim.admin.listAccounts(HR).find((a) => a.nativeIdentity === "Q3");
+    const account = context()
+      .sim.admin.listAccounts(HR)
+      .find((a) => a.nativeIdentity === "Q3");
     const disable = await http().call("POST", `/v3/accounts/${account?.id ?? ""}/disable`, { json: {} });
     expect(disable.status).to.equal(202);
     expect((await poll(id)).type).to.equal("QUARTZ");

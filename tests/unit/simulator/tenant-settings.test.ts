@@ -7,7 +7,7 @@ import type { Account } from "../../../provider/client/types";
 import { DEMO_IDS, SimulatorAdminError, demoSeed } from "../../../simulator/index";
 import { normalizeSeed, SeedError } from "../../../simulator/seed";
 import type { SeedData } from "../../../simulator/types";
-import { filterQuery, useSimulator, type SimHttp } from "./http";
+import { filterQuery, useSimulator, type SimHttp } from "../../support/simulator-http";
 
 const HR = DEMO_IDS.hrSource;
 
@@ -38,8 +38,16 @@ describe("simulator tenant settings", () => {
     it("keeps E1001 and e1001 apart, and refuses a seed holding one nativeIdentity twice", () => {
       const { sim } = context();
       sim.admin.createAccount({ sourceId: HR, nativeIdentity: "e1001" });
-      expect(sim.admin.listAccounts(HR).map((a) => a.nativeIdentity).sort()).to.deep.equal(["E1001", "E1002", "e1001"]);
-      const twice: SeedData = { ...demoSeed(), accounts: [...(demoSeed().accounts ?? []), { sourceId: HR, nativeIdentity: "E1001" }] };
+      expect(
+        sim.admin
+          .listAccounts(HR)
+          .map((a) => a.nativeIdentity)
+          .sort(),
+      ).to.deep.equal(["E1001", "E1002", "e1001"]);
+      const twice: SeedData = {
+        ...demoSeed(),
+        accounts: [...(demoSeed().accounts ?? []), { sourceId: HR, nativeIdentity: "E1001" }],
+      };
       expect(() => sim.admin.seed(twice)).to.throw(SimulatorAdminError, /appears twice/);
     });
   });
@@ -55,14 +63,20 @@ describe("simulator tenant settings", () => {
       expect(await listed(http, `nativeIdentity sw "e100"`)).to.deep.equal(["E1001", "E1002"]);
     });
 
-    it("treats e1001 as the existing E1001: a create merges into it, keeping its spelling; admin refuses it", async () => {
-      const { http, sim } = context();
-      await post(http, { id: "e1001", department: "Analytical Engines" });
-      const hr = sim.admin.listAccounts(HR);
-      expect(hr.map((a) => a.nativeIdentity)).to.deep.equal(["E1001", "E1002"]);
-      expect(hr[0].attributes).to.include({ id: "E1001", department: "Analytical Engines" });
-      expect(() => sim.admin.createAccount({ sourceId: HR, nativeIdentity: "e1001" })).to.throw(SimulatorAdminError, /already exists/);
-    });
+    it(
+      "treats e1001 as the existing E1001: a create merges into it, keeping its spelling; admin " + "refuses it",
+      async () => {
+        const { http, sim } = context();
+        await post(http, { id: "e1001", department: "Analytical Engines" });
+        const hr = sim.admin.listAccounts(HR);
+        expect(hr.map((a) => a.nativeIdentity)).to.deep.equal(["E1001", "E1002"]);
+        expect(hr[0].attributes).to.include({ id: "E1001", department: "Analytical Engines" });
+        expect(() => sim.admin.createAccount({ sourceId: HR, nativeIdentity: "e1001" })).to.throw(
+          SimulatorAdminError,
+          /already exists/,
+        );
+      },
+    );
 
     it("a reseed keeps the setting unless the seed names it", async () => {
       const { http, sim } = context();
@@ -89,31 +103,46 @@ describe("simulator tenant settings", () => {
       expect(await listed(http, `sourceId eq "${HR}" and nativeIdentity eq "E1001"`)).to.deep.equal(["E1001", "E1001"]);
     });
 
-    it("accepts two concurrent POSTs of one new nativeIdentity, even with pendingTaskRefusal, and makes two accounts", async () => {
-      const { http, sim } = context();
-      sim.setFaults({ pendingTaskRefusal: true });
-      try {
-        await Promise.all([post(http, { id: "N1" }), post(http, { id: "N1" })]);
-      } finally {
-        sim.resetFaults();
-      }
-      expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "N1")).to.have.length(2);
-    });
+    it(
+      "accepts two concurrent POSTs of one new nativeIdentity, even with pendingTaskRefusal, and makes two " +
+        "accounts",
+      async () => {
+        const { http, sim } = context();
+        sim.setFaults({ pendingTaskRefusal: true });
+        try {
+          await Promise.all([post(http, { id: "N1" }), post(http, { id: "N1" })]);
+        } finally {
+          sim.resetFaults();
+        }
+        expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "N1")).to.have.length(2);
+      },
+    );
 
     it("lets admin and seed hold duplicates; deleting one leaves the other findable", async () => {
       const { http, sim } = context();
       const extra = sim.admin.createAccount({ sourceId: HR, nativeIdentity: "E1001" });
       expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "E1001")).to.have.length(2);
       sim.admin.deleteAccount(DEMO_IDS.accounts.hrAda);
-      const [left] = (await http.call("GET", `/v3/accounts?${filterQuery('nativeIdentity eq "E1001"')}`)).body as Account[];
+      const [left] = (await http.call("GET", `/v3/accounts?${filterQuery('nativeIdentity eq "E1001"')}`))
+        .body as Account[];
       expect(left.id).to.equal(extra.id);
-      sim.admin.seed({ ...demoSeed(), accounts: [...(demoSeed().accounts ?? []), { sourceId: HR, nativeIdentity: "E1001" }] });
+      sim.admin.seed({
+        ...demoSeed(),
+        accounts: [...(demoSeed().accounts ?? []), { sourceId: HR, nativeIdentity: "E1001" }],
+      });
       expect(sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "E1001")).to.have.length(2);
     });
   });
 
   it("takes the settings from CLI flags", async () => {
-    const cli = spawn(process.execPath, [join(__dirname, "..", "..", "..", "simulator", "cli.js"), "--port", "0", "--native-identity-case", "insensitive", "--duplicate-creates"]);
+    const cli = spawn(process.execPath, [
+      join(__dirname, "..", "..", "..", "simulator", "cli.js"),
+      "--port",
+      "0",
+      "--native-identity-case",
+      "insensitive",
+      "--duplicate-creates",
+    ]);
     try {
       let output = "";
       for await (const chunk of cli.stdout) {

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { NO_FAULTS } from "../../../simulator/index";
 import { ESCALATION_STEPS_SECONDS, Throttle } from "../../../simulator/throttle";
 import type { FaultConfig } from "../../../simulator/types";
-import { useSimulator } from "./http";
+import { useSimulator } from "../../support/simulator-http";
 
 describe("simulator throttle", () => {
   describe("Throttle (on an explicit clock)", () => {
@@ -59,24 +59,31 @@ describe("simulator throttle", () => {
   });
 
   describe("over HTTP", () => {
-    const context = useSimulator({ rateLimit: { requestsPerWindow: 2, windowMs: 10_000 }, perServiceRateBudget: "shared" });
+    const context = useSimulator({
+      rateLimit: { requestsPerWindow: 2, windowMs: 10_000 },
+      perServiceRateBudget: "shared",
+    });
     afterEach(() => context().sim.resetFaults());
 
-    it("arms a 60 s Retry-After on the next request with rateLimitBurst + escalatingRetryAfter, then refuses during the penalty", async () => {
-      const { sim, http } = context();
-      await http.token();
-      sim.setFaults({ rateLimitBurst: 1, escalatingRetryAfter: true });
-      const first = await http.call("GET", "/v2025/task-status");
-      expect(first.status).to.equal(429);
-      expect(first.headers.get("retry-after")).to.equal("60");
-      expect(first.body).to.have.property("message");
-      const during = await http.call("GET", "/v2025/task-status");
-      expect(during.status).to.equal(429);
-      expect(Number(during.headers.get("retry-after"))).to.be.within(1, 60);
-      expect((await http.call("GET", "/v3/sources")).status, "another budget is not penalised").to.equal(200);
-      sim.resetFaults();
-      expect((await http.call("GET", "/v2025/task-status")).status).to.equal(200);
-    });
+    it(
+      "arms a 60 s Retry-After on the next request with rateLimitBurst + escalatingRetryAfter, then refuses " +
+        "during the penalty",
+      async () => {
+        const { sim, http } = context();
+        await http.token();
+        sim.setFaults({ rateLimitBurst: 1, escalatingRetryAfter: true });
+        const first = await http.call("GET", "/v2025/task-status");
+        expect(first.status).to.equal(429);
+        expect(first.headers.get("retry-after")).to.equal("60");
+        expect(first.body).to.have.property("message");
+        const during = await http.call("GET", "/v2025/task-status");
+        expect(during.status).to.equal(429);
+        expect(Number(during.headers.get("retry-after"))).to.be.within(1, 60);
+        expect((await http.call("GET", "/v3/sources")).status, "another budget is not penalised").to.equal(200);
+        sim.resetFaults();
+        expect((await http.call("GET", "/v2025/task-status")).status).to.equal(200);
+      },
+    );
 
     it("sends Retry-After as an HTTP-date with retryAfterHttpDate", async () => {
       const { sim, http } = context();
@@ -90,17 +97,23 @@ describe("simulator throttle", () => {
       expect(Date.parse(value)).to.be.at.least(started);
     });
 
-    it('counts all per-service paths against one budget with perServiceRateBudget "shared"; versions stay separate', async () => {
-      const { http } = context();
-      await http.token();
-      expect((await http.call("GET", "/accounts/v1?limit=1")).status).to.equal(200);
-      expect((await http.call("GET", "/sources/v1")).status).to.equal(200);
-      const third = await http.call("GET", "/task-status/v1");
-      expect(third.status).to.equal(429);
-      expect(context().sim.requests().at(-1)).to.deep.include({ path: "/task-status/v1", budget: "task-status/v1", status: 429 });
-      expect((await http.call("GET", "/v3/sources")).status).to.equal(200);
-    });
-
+    it(
+      'counts all per-service paths against one budget with perServiceRateBudget "shared"; versions stay ' + "separate",
+      async () => {
+        const { http } = context();
+        await http.token();
+        expect((await http.call("GET", "/accounts/v1?limit=1")).status).to.equal(200);
+        expect((await http.call("GET", "/sources/v1")).status).to.equal(200);
+        const third = await http.call("GET", "/task-status/v1");
+        expect(third.status).to.equal(429);
+        expect(context().sim.requests().at(-1)).to.deep.include({
+          path: "/task-status/v1",
+          budget: "task-status/v1",
+          status: 429,
+        });
+        expect((await http.call("GET", "/v3/sources")).status).to.equal(200);
+      },
+    );
   });
 
   describe("deprecatedApiVersions", () => {

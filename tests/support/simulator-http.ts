@@ -1,8 +1,8 @@
 /** A tiny fetch-based client for the simulator's own tests (the product's client is tested elsewhere). */
-import { ROUTES, resolveRoute, type ApiGeneration, type RouteName } from "../../../provider/client/routes";
-import type { TaskStatus } from "../../../provider/client/types";
-import { startSimulator } from "../../../simulator/index";
-import type { RunningSimulator, SimulatorOptions } from "../../../simulator/types";
+import { ROUTES, resolveRoute, type ApiGeneration, type RouteName } from "../../provider/client/routes";
+import type { TaskStatus } from "../../provider/client/types";
+import { startSimulator } from "../../simulator/index";
+import type { RunningSimulator, SimulatorOptions } from "../../simulator/types";
 
 export interface SimResponse {
   status: number;
@@ -41,7 +41,11 @@ export class SimHttp {
     const response = await fetch(`${this.sim.url}/oauth/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: credentials.clientId, client_secret: credentials.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+      }),
     });
     if (response.status !== 200) throw new Error(`token request failed: ${response.status}`);
     return ((await response.json()) as { access_token: string }).access_token;
@@ -62,13 +66,25 @@ export class SimHttp {
     }
     const response = await fetch(`${this.sim.url}${path}`, { method, headers, body });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, text, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: text === "" ? undefined : (JSON.parse(text) as unknown),
+    };
   }
 
   /** Calls a named route of the product's route table in one generation. */
-  route(name: RouteName, generation: ApiGeneration, params: Record<string, string> = {}, options: CallOptions & { query?: string } = {}): Promise<SimResponse> {
+  route(
+    name: RouteName,
+    generation: ApiGeneration,
+    params: Record<string, string> = {},
+    options: CallOptions & { query?: string } = {},
+  ): Promise<SimResponse> {
     const resolved = resolveRoute(name, params, generation);
-    const experimental: Record<string, string> = ROUTES[name].experimental ? { "X-SailPoint-Experimental": "true" } : {};
+    const experimental: Record<string, string> = ROUTES[name].experimental
+      ? { "X-SailPoint-Experimental": "true" }
+      : {};
     return this.call(resolved.method, `${resolved.path}${options.query ? `?${options.query}` : ""}`, {
       ...options,
       headers: { ...experimental, ...options.headers },

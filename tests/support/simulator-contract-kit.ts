@@ -7,8 +7,8 @@ import { expect } from "chai";
 import { ROUTES, type ApiGeneration, type RouteName } from "../../provider/client/routes";
 import { demoSeed } from "../../simulator/index";
 import type { RunningSimulator, SeedData } from "../../simulator/types";
-import { expectValid, routeContract, type Contract } from "../support/contract";
-import { GENERATIONS, SimHttp, type SimResponse } from "../unit/simulator/http";
+import { expectValid, routeContract, type Contract } from "./contract";
+import { GENERATIONS, SimHttp, type SimResponse } from "./simulator-http";
 
 export const AD_SOURCE_ID = "ad00000000000000000000000000d001";
 export const READ_ONLY_CLIENT = { clientId: "read-only-client", clientSecret: "read-only-secret", readOnly: true };
@@ -21,7 +21,13 @@ export function contractSeed(): SeedData {
     clients: [...(seed.clients ?? []), READ_ONLY_CLIENT],
     sources: [
       ...(seed.sources ?? []),
-      { id: AD_SOURCE_ID, name: "Corporate AD", type: "Active Directory - Direct", identityAttribute: "distinguishedName", displayAttribute: "cn" },
+      {
+        id: AD_SOURCE_ID,
+        name: "Corporate AD",
+        type: "Active Directory - Direct",
+        identityAttribute: "distinguishedName",
+        displayAttribute: "cn",
+      },
     ],
   };
 }
@@ -62,10 +68,13 @@ export class ContractChecker {
 
   /** Validates one answer of `route` against the contract (and records it). Returns the body for chaining. */
   check(route: RouteName, generation: ApiGeneration, response: SimResponse, expectedStatus?: number): unknown {
-    if (expectedStatus !== undefined) expect(response.status, `${route} ${generation}: ${response.text}`).to.equal(expectedStatus);
+    if (expectedStatus !== undefined)
+      expect(response.status, `${route} ${generation}: ${response.text}`).to.equal(expectedStatus);
     const location = routeContract(route, generation);
     const label = `${location.method.toUpperCase()} ${location.path} (${location.file}) -> ${response.status}`;
-    const declared = this.contract.spec(location.file).paths[location.path]?.[location.method]?.responses?.[String(response.status)];
+    const declared = this.contract.spec(location.file).paths[location.path]?.[location.method]?.responses?.[
+      String(response.status)
+    ];
     if (declared) {
       const validate = this.contract.responseValidator(location.file, location.path, location.method, response.status);
       if (validate) {
@@ -88,14 +97,18 @@ export class ContractChecker {
   missing(routes: readonly RouteName[]): string[] {
     return routes.flatMap((route) =>
       GENERATIONS.flatMap((generation) =>
-        EXPECTED_STATUSES[route].map((status) => `${route} ${generation} ${status}`).filter((key) => !this.seen.has(key)),
+        EXPECTED_STATUSES[route]
+          .map((status) => `${route} ${generation} ${status}`)
+          .filter((key) => !this.seen.has(key)),
       ),
     );
   }
 }
 
 function dummyParams(route: RouteName): Record<string, string> {
-  const names = [...`${ROUTES[route].versioned.path}${ROUTES[route].perService}`.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+  const names = [...`${ROUTES[route].versioned.path}${ROUTES[route].perService}`.matchAll(/\{(\w+)\}/g)].map(
+    (m) => m[1],
+  );
   return Object.fromEntries(names.map((name) => [name, "0123456789abcdef0123456789abcdef"]));
 }
 

@@ -141,7 +141,11 @@ export function makeRecordingProvider(): RecordingProvider {
     provider,
     ops: () =>
       existsSync(opsPath)
-        ? readFileSync(opsPath, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as RecordedOp)
+        ? readFileSync(opsPath, "utf8")
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as RecordedOp)
         : [],
     backend: () => (existsSync(backendPath) ? JSON.parse(readFileSync(backendPath, "utf8")) : {}),
     setBackend: (contents) => writeFileSync(backendPath, JSON.stringify(contents)),

@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { describeCsvProblems, validateAccountsCsv } from "../../../provider/resources/uncorrelated-accounts-load/csv";
+import {
+  describeCsvProblems,
+  validateAccountsCsv,
+} from "../../../../provider/resources/uncorrelated-accounts-load/csv";
 
 const rules = { identityAttribute: "id" };
 
@@ -73,7 +76,9 @@ describe("jobs: accounts CSV validation (row numbers as a spreadsheet shows them
   });
 
   it("skips identity checks when the identity attribute is not known (no schema / offline)", () => {
-    expect(problemsOf("login\n\n,\n", {} as typeof rules)).to.deep.equal(["row 3: 2 values but the header (row 1) has 1 column"]);
+    expect(problemsOf("login\n\n,\n", {} as typeof rules)).to.deep.equal([
+      "row 3: 2 values but the header (row 1) has 1 column",
+    ]);
   });
 
   it("ignores a byte-order mark before the header", () => {

@@ -3,8 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { validateAccountInputs } from "../../../provider/resources/account/inputs";
-import { runCaptured } from "./cli-io";
-import { SOURCE_A, fixturePath } from "./fixtures";
+import { runCaptured } from "../../support/cli-io";
+import { SOURCE_A, fixturePath } from "../../support/gitops-fixtures";
 
 describe("isc-accounts validate", () => {
   it("exits 0 and prints the counts for valid definitions", async () => {
@@ -23,12 +23,15 @@ describe("isc-accounts validate", () => {
     expect(run.code).to.equal(1);
     expect(run.stdout).to.equal("");
     expect(run.stderr).to.equal(
-      `${fixturePath("dup-across", "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ${fixturePath("dup-across", "a.yaml")}:4)\n1 error in the definitions\n`,
+      `${fixturePath("dup-across", "b.yaml")}:4: duplicate account jdoe on source ${SOURCE_A} (first defined at ` +
+        `${fixturePath("dup-across", "a.yaml")}:4)\n1 error in the definitions\n`,
     );
     const many = await runCaptured(["validate", fixturePath("errors")]);
     expect(many.code).to.equal(1);
     const lines = many.stderr.trimEnd().split("\n");
-    expect(lines.slice(0, -1).every((line) => line.startsWith(fixturePath("errors")) && /[\w-]+\.yaml:\d+: \S/.test(line))).to.equal(true);
+    expect(
+      lines.slice(0, -1).every((line) => line.startsWith(fixturePath("errors")) && /[\w-]+\.yaml:\d+: \S/.test(line)),
+    ).to.equal(true);
     expect(lines.at(-1)).to.match(/^\d+ errors in the definitions$/);
   });
 
@@ -54,10 +57,18 @@ describe("isc-accounts validate", () => {
   });
 
   it("drift reports missing connection settings with the client's texts and exit 1", async () => {
-    const run = await runCaptured(["drift", fixturePath("valid")], { SAIL_BASE_URL: "http://127.0.0.1:9", SAIL_CLIENT_ID: "id" });
+    const run = await runCaptured(["drift", fixturePath("valid")], {
+      SAIL_BASE_URL: "http://127.0.0.1:9",
+      SAIL_CLIENT_ID: "id",
+    });
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.match(/Missing ISC setting "clientSecret" \(set SAIL_CLIENT_SECRET; it has no command-line flag/);
-    const malformed = await runCaptured(["drift", fixturePath("valid"), "--base-url", "ftp://x"], { SAIL_CLIENT_ID: "id", SAIL_CLIENT_SECRET: "s3cr3t-value" });
+    expect(run.stderr).to.match(
+      /Missing ISC setting "clientSecret" \(set SAIL_CLIENT_SECRET; it has no command-line flag/,
+    );
+    const malformed = await runCaptured(["drift", fixturePath("valid"), "--base-url", "ftp://x"], {
+      SAIL_CLIENT_ID: "id",
+      SAIL_CLIENT_SECRET: "s3cr3t-value",
+    });
     expect(malformed.code).to.equal(1);
     expect(malformed.stderr).to.match(/Malformed ISC setting "baseUrl".*use --base-url or set SAIL_BASE_URL/);
     expect(malformed.stderr).to.not.include("s3cr3t-value");
@@ -78,18 +89,56 @@ describe("isc-accounts validate: the same checks as Pulumi `check`", () => {
   };
   /** What `check` says about the same input, as validate prints it for line `line` of people.yaml. */
   const checkSays = (line: number, field: string, inputs: Record<string, unknown>): string => {
-    const failure = validateAccountInputs({ sourceId: SOURCE_A, ...inputs }).find((f) => f.property === field || f.property.startsWith(`${field}.`));
+    const failure = validateAccountInputs({ sourceId: SOURCE_A, ...inputs }).find(
+      (f) => f.property === field || f.property.startsWith(`${field}.`),
+    );
     expect(failure, JSON.stringify(inputs)).to.not.equal(undefined);
     return `people.yaml:${line}: accounts[0].${failure!.property}: ${failure!.reason}`;
   };
   const cases: Array<[string, string, number, string, Record<string, unknown>]> = [
-    ["a leading space in nativeIdentity", '  - nativeIdentity: " jdoe"\n', 3, "nativeIdentity", { nativeIdentity: " jdoe" }],
+    [
+      "a leading space in nativeIdentity",
+      '  - nativeIdentity: " jdoe"\n',
+      3,
+      "nativeIdentity",
+      { nativeIdentity: " jdoe" },
+    ],
     ["a blank nativeIdentity", '  - nativeIdentity: "   "\n', 3, "nativeIdentity", { nativeIdentity: "   " }],
-    ["a NUL in nativeIdentity", '  - nativeIdentity: "j\\0doe"\n', 3, "nativeIdentity", { nativeIdentity: "j\u0000doe" }],
-    ["an ESC in nativeIdentity", '  - nativeIdentity: "j\\edoe"\n', 3, "nativeIdentity", { nativeIdentity: "j\u001bdoe" }],
-    ["a lone surrogate in nativeIdentity", '  - nativeIdentity: "E1\\uD800001"\n', 3, "nativeIdentity", { nativeIdentity: "E1\uD800001" }],
-    ["a 20 000-character nativeIdentity", `  - nativeIdentity: ${"x".repeat(20_000)}\n`, 3, "nativeIdentity", { nativeIdentity: "x".repeat(20_000) }],
-    ["an empty attribute name", '  - nativeIdentity: jdoe\n    attributes:\n      "": x\n', 5, "attributes", { nativeIdentity: "jdoe", attributes: { "": "x" } }],
+    [
+      "a NUL in nativeIdentity",
+      '  - nativeIdentity: "j\\0doe"\n',
+      3,
+      "nativeIdentity",
+      { nativeIdentity: "j\u0000doe" },
+    ],
+    [
+      "an ESC in nativeIdentity",
+      '  - nativeIdentity: "j\\edoe"\n',
+      3,
+      "nativeIdentity",
+      { nativeIdentity: "j\u001bdoe" },
+    ],
+    [
+      "a lone surrogate in nativeIdentity",
+      '  - nativeIdentity: "E1\\uD800001"\n',
+      3,
+      "nativeIdentity",
+      { nativeIdentity: "E1\uD800001" },
+    ],
+    [
+      "a 20 000-character nativeIdentity",
+      `  - nativeIdentity: ${"x".repeat(20_000)}\n`,
+      3,
+      "nativeIdentity",
+      { nativeIdentity: "x".repeat(20_000) },
+    ],
+    [
+      "an empty attribute name",
+      '  - nativeIdentity: jdoe\n    attributes:\n      "": x\n',
+      5,
+      "attributes",
+      { nativeIdentity: "jdoe", attributes: { "": "x" } },
+    ],
     [
       "an attribute named __proto__",
       "  - nativeIdentity: jdoe\n    attributes:\n      __proto__: x\n",
@@ -106,7 +155,10 @@ describe("isc-accounts validate: the same checks as Pulumi `check`", () => {
         expect(run.code).to.equal(1);
         const expected = checkSays(line, field, inputs);
         // The directory prefix of file names belongs to the loader; the message after it is check's.
-        expect(run.stderr.split("\n")[0].endsWith(expected) || run.stderr.split("\n")[0].includes(expected.slice(0, 120)), run.stderr).to.equal(true);
+        expect(
+          run.stderr.split("\n")[0].endsWith(expected) || run.stderr.split("\n")[0].includes(expected.slice(0, 120)),
+          run.stderr,
+        ).to.equal(true);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

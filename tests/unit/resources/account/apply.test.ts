@@ -1,14 +1,14 @@
 import { expect } from "chai";
-import type { IscClient, IscResponse, RequestOptions } from "../../../provider/client/request";
-import type { RouteName } from "../../../provider/client/routes";
-import type { Account, TaskStatus } from "../../../provider/client/types";
+import type { IscClient, IscResponse, RequestOptions } from "../../../../provider/client/request";
+import type { RouteName } from "../../../../provider/client/routes";
+import type { Account, TaskStatus } from "../../../../provider/client/types";
 import {
   planAccountChanges,
   reloadOperation,
   type CurrentAccount,
   type DesiredAccount,
-} from "../../../provider/engine/account-plan";
-import { applySteps, PlanStepError, type ApplyContext } from "../../../provider/resources/account/apply";
+} from "../../../../provider/engine/account-plan";
+import { applySteps, PlanStepError, type ApplyContext } from "../../../../provider/resources/account/apply";
 
 const ID = "0123456789abcdef0123456789abcdef";
 const SOURCE = "2c9180857df6aa8f017e1a4fb1e20a5b";
@@ -29,7 +29,14 @@ interface Sent {
 function stubClient(completion: (route: RouteName) => "SUCCESS" | "ERROR" = () => "SUCCESS") {
   const sent: Sent[] = [];
   const tasks = new Map<string, TaskStatus>();
-  const account: Account = { id: ID, name: "jdoe", sourceId: SOURCE, nativeIdentity: "jdoe", identityId: null, manuallyCorrelated: false } as Account;
+  const account: Account = {
+    id: ID,
+    name: "jdoe",
+    sourceId: SOURCE,
+    nativeIdentity: "jdoe",
+    identityId: null,
+    manuallyCorrelated: false,
+  } as Account;
   let patchTakesEffect = true;
   const client: IscClient = {
     // One poller per base URL in the task waiter: a unique one keeps tests apart.
@@ -45,7 +52,8 @@ function stubClient(completion: (route: RouteName) => "SUCCESS" | "ERROR" = () =
             if (op.path === "/identityId") account.identityId = op.op === "remove" ? null : (op.value as string);
             if (op.path === "/manuallyCorrelated") account.manuallyCorrelated = op.value as boolean;
           }
-          if ((opts.body as Array<{ path: string }>).some((op) => op.path === "/identityId") && account.identityId) account.manuallyCorrelated = true;
+          if ((opts.body as Array<{ path: string }>).some((op) => op.path === "/identityId") && account.identityId)
+            account.manuallyCorrelated = true;
         }
         return { status: 202, data: {} as T, headers: {} };
       }
@@ -55,7 +63,10 @@ function stubClient(completion: (route: RouteName) => "SUCCESS" | "ERROR" = () =
         id,
         completed: new Date().toISOString(),
         completionStatus: status,
-        messages: status === "ERROR" ? [{ type: "ERROR", localizedText: { locale: "en-US", message: `${route} refused` } }] : [],
+        messages:
+          status === "ERROR"
+            ? [{ type: "ERROR", localizedText: { locale: "en-US", message: `${route} refused` } }]
+            : [],
       } as unknown as TaskStatus);
       return { status: 202, data: { id } as T, headers: {} };
     },
@@ -78,19 +89,38 @@ function desired(overrides: Partial<DesiredAccount> = {}): DesiredAccount {
 }
 
 function current(overrides: Partial<CurrentAccount> = {}): CurrentAccount {
-  return { id: ID, attributes: { email: "old@example.com" }, identityId: null, manuallyCorrelated: false, disabled: false, locked: false, ...overrides };
+  return {
+    id: ID,
+    attributes: { email: "old@example.com" },
+    identityId: null,
+    manuallyCorrelated: false,
+    disabled: false,
+    locked: false,
+    ...overrides,
+  };
 }
 
 describe("account apply: executes the engine's plan generically", () => {
   it("calls each operation's route with its params, body and content type, in plan order", async () => {
     const { ctx, sent } = stubClient();
     const plan = planAccountChanges(
-      desired({ attributes: { email: "new@example.com" }, identityId: IDENTITY, enabled: false, unlock: true, forceProvisioning: true }),
+      desired({
+        attributes: { email: "new@example.com" },
+        identityId: IDENTITY,
+        enabled: false,
+        unlock: true,
+        forceProvisioning: true,
+      }),
       current({ locked: true }),
     );
     await applySteps(ctx, plan);
     expect(sent).to.deep.equal([
-      { route: "putAccount", params: { id: ID }, body: { attributes: { email: "new@example.com" } }, contentType: undefined },
+      {
+        route: "putAccount",
+        params: { id: ID },
+        body: { attributes: { email: "new@example.com" } },
+        contentType: undefined,
+      },
       {
         route: "patchAccount",
         params: { id: ID },
@@ -115,7 +145,9 @@ describe("account apply: executes the engine's plan generically", () => {
   it("reloads through the reload operation", async () => {
     const { ctx, sent } = stubClient();
     await applySteps(ctx, [reloadOperation(ID)]);
-    expect(sent).to.deep.equal([{ route: "reloadAccount", params: { id: ID }, body: undefined, contentType: undefined }]);
+    expect(sent).to.deep.equal([
+      { route: "reloadAccount", params: { id: ID }, body: undefined, contentType: undefined },
+    ]);
   });
 
   it("waits for each task and stops at the first failed one, naming what was and was not applied", async () => {
@@ -126,7 +158,10 @@ describe("account apply: executes the engine's plan generically", () => {
       (err: unknown) => err,
     );
     expect(error).to.be.instanceOf(PlanStepError);
-    expect((error as PlanStepError).message).to.contain('"update attributes email" failed').and.contain("putAccount refused").and.contain("Not applied: disable");
+    expect((error as PlanStepError).message)
+      .to.contain('"update attributes email" failed')
+      .and.contain("putAccount refused")
+      .and.contain("Not applied: disable");
     expect(sent.map((s) => s.route)).to.deep.equal(["putAccount"]);
   });
 
@@ -138,7 +173,10 @@ describe("account apply: executes the engine's plan generically", () => {
     const stuck = stubClient();
     stuck.neverShowPatches();
     stuck.ctx.run.taskTimeoutMs = 20;
-    const error = await applySteps(stuck.ctx, planAccountChanges(desired({ identityId: IDENTITY, enabled: false }), current())).then(
+    const error = await applySteps(
+      stuck.ctx,
+      planAccountChanges(desired({ identityId: IDENTITY, enabled: false }), current()),
+    ).then(
       () => undefined,
       (err: unknown) => err as Error,
     );

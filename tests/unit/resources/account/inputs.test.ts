@@ -4,10 +4,10 @@ import {
   runOptionsFrom,
   validateAccountInputs,
   validateAgainstSchema,
-} from "../../../provider/resources/account/inputs";
-import type { SourceSchema } from "../../../provider/client/types";
-import { Account } from "../../../provider/resources/account";
-import { UNKNOWN } from "../../../provider/resources/shared/unknown";
+} from "../../../../provider/resources/account/inputs";
+import type { SourceSchema } from "../../../../provider/client/types";
+import { Account } from "../../../../provider/resources/account";
+import { UNKNOWN } from "../../../../provider/resources/shared/unknown";
 
 const SOURCE = "2c9180857df6aa8f017e1a4fb1e20a5b";
 const valid = { sourceId: SOURCE, nativeIdentity: "jdoe" };
@@ -34,13 +34,23 @@ describe("account inputs: check-time validation", () => {
   });
 
   it("rejects non-string attribute values and says how to fix a number", () => {
-    const failures = validateAccountInputs({ ...valid, attributes: { employeeNumber: 42, groups: ["a", 1], ok: "x", gone: null } });
+    const failures = validateAccountInputs({
+      ...valid,
+      attributes: { employeeNumber: 42, groups: ["a", 1], ok: "x", gone: null },
+    });
     expect(failures.map((f) => f.property)).to.deep.equal(["attributes.employeeNumber", "attributes.groups"]);
     expect(failures[0].reason).to.contain('quote it: "42"');
   });
 
   it("does not judge values that are unknown during preview", () => {
-    expect(validateAccountInputs({ sourceId: UNKNOWN, nativeIdentity: UNKNOWN, identityId: UNKNOWN, attributes: { a: UNKNOWN } })).to.deep.equal([]);
+    expect(
+      validateAccountInputs({
+        sourceId: UNKNOWN,
+        nativeIdentity: UNKNOWN,
+        identityId: UNKNOWN,
+        attributes: { a: UNKNOWN },
+      }),
+    ).to.deep.equal([]);
   });
 });
 
@@ -67,7 +77,11 @@ describe("account inputs: checks against the source schema", () => {
   });
 
   it("reports unknown attribute names and lists for single-valued attributes", () => {
-    const { failures } = validateAgainstSchema({ ...valid, attributes: { emial: "x", email: ["a", "b"], groups: ["x", "y"] } }, schema, SOURCE);
+    const { failures } = validateAgainstSchema(
+      { ...valid, attributes: { emial: "x", email: ["a", "b"], groups: ["x", "y"] } },
+      schema,
+      SOURCE,
+    );
     expect(failures.map((f) => f.property)).to.deep.equal(["attributes.emial", "attributes.email"]);
     expect(failures[0].reason).to.contain("known attributes: email, groups, id");
   });
@@ -83,24 +97,41 @@ describe("account inputs: defaults", () => {
   });
   it("turns the timeout into milliseconds with a 10 minute default", () => {
     expect(runOptionsFrom(valid)).to.deep.equal({ adopt: false, taskTimeoutMs: 600_000, pollIntervalMs: 500 });
-    expect(runOptionsFrom({ ...valid, taskTimeoutSeconds: 5, adopt: true })).to.deep.include({ adopt: true, taskTimeoutMs: 5000 });
+    expect(runOptionsFrom({ ...valid, taskTimeoutSeconds: 5, adopt: true })).to.deep.include({
+      adopt: true,
+      taskTimeoutMs: 5000,
+    });
   });
 });
 
 describe("account inputs: bad input never reaches the API", () => {
-  const reasons = (inputs: Record<string, unknown>) => validateAccountInputs(inputs).map((f) => `${f.property}: ${f.reason}`);
+  const reasons = (inputs: Record<string, unknown>) =>
+    validateAccountInputs(inputs).map((f) => `${f.property}: ${f.reason}`);
 
   it("caps nativeIdentity at 255 characters (a 20 000-character one made the lookup URL fail with 431)", () => {
     expect(validateAccountInputs({ ...valid, nativeIdentity: "x".repeat(255) })).to.deep.equal([]);
-    expect(reasons({ ...valid, nativeIdentity: "x".repeat(256) })[0]).to.match(/^nativeIdentity: nativeIdentity must be at most 255 characters long, got 256/);
+    expect(reasons({ ...valid, nativeIdentity: "x".repeat(256) })[0]).to.match(
+      /^nativeIdentity: nativeIdentity must be at most 255 characters long, got 256/,
+    );
     expect(properties({ ...valid, nativeIdentity: "x".repeat(20_000) })).to.deep.equal(["nativeIdentity"]);
   });
 
   it("refuses control characters in nativeIdentity (NUL, newline, ESC, DEL, C1, line separator)", () => {
-    for (const bad of ["j\u0000doe", "j\ndoe", "jdoe\r\nx", "j\u001bdoe", "j\tdoe", "j\u007fdoe", "j\u0085doe", "j\u2028doe"]) {
+    for (const bad of [
+      "j\u0000doe",
+      "j\ndoe",
+      "jdoe\r\nx",
+      "j\u001bdoe",
+      "j\tdoe",
+      "j\u007fdoe",
+      "j\u0085doe",
+      "j\u2028doe",
+    ]) {
       const found = reasons({ ...valid, nativeIdentity: bad });
       expect(found, JSON.stringify(bad)).to.have.lengthOf(1);
-      expect(found[0]).to.match(/^nativeIdentity: nativeIdentity must not contain control characters \(found U\+[0-9A-F]{4} at position \d+\)/);
+      expect(found[0]).to.match(
+        /^nativeIdentity: nativeIdentity must not contain control characters \(found U\+[0-9A-F]{4} at position \d+\)/,
+      );
     }
   });
 
@@ -123,7 +154,8 @@ describe("account inputs: bad input never reaches the API", () => {
   it("refuses an attribute named __proto__ instead of dropping it, and empty attribute names", () => {
     const attributes = JSON.parse('{"__proto__": "x", "email": "a@b"}') as Record<string, unknown>;
     expect(reasons({ ...valid, attributes })).to.deep.equal([
-      'attributes.__proto__: attributes: the name "__proto__" is not supported (it cannot be sent or stored as a plain map key)',
+      'attributes.__proto__: attributes: the name "__proto__" is not supported (it cannot be sent or stored as a ' +
+        "plain map key)",
     ]);
     expect(properties({ ...valid, attributes: { "": "x" } })).to.deep.equal(["attributes"]);
     expect(properties({ ...valid, attributes: { "  ": "x" } })).to.deep.equal(["attributes"]);
@@ -138,14 +170,17 @@ describe("account inputs: bad input never reaches the API", () => {
       expect(properties({ ...valid, taskTimeoutSeconds: bad }), String(bad)).to.deep.equal(["taskTimeoutSeconds"]);
     }
     for (const ok of [50, 500, 60_000]) expect(properties({ ...valid, pollIntervalMs: ok })).to.deep.equal([]);
-    for (const bad of [49.9, 0, 60_001, -1]) expect(properties({ ...valid, pollIntervalMs: bad }), String(bad)).to.deep.equal(["pollIntervalMs"]);
+    for (const bad of [49.9, 0, 60_001, -1])
+      expect(properties({ ...valid, pollIntervalMs: bad }), String(bad)).to.deep.equal(["pollIntervalMs"]);
   });
 });
 
 describe("Account resource: keys Pulumi cannot serialize", () => {
   it("refuses an attribute named __proto__ before Pulumi's serializer would drop it", () => {
     const attributes = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
-    expect(() => new Account("jdoe", { ...valid, attributes })).to.throw('Account jdoe: attributes: the name "__proto__" is not supported');
+    expect(() => new Account("jdoe", { ...valid, attributes })).to.throw(
+      'Account jdoe: attributes: the name "__proto__" is not supported',
+    );
   });
 
   it("refuses lone UTF-16 surrogates, which Pulumi's Protocol Buffers would drop (E1\\uD800001 becoming E1001)", () => {

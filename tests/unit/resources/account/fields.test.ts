@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { accountsJsonSchemaText } from "../../../provider/gitops/schema-document";
-import { definitionsSchemaPath, packageRoot } from "../../../provider/gitops/schema";
-import { ACCOUNT_FIELD_NAMES, ECHOED_SETTINGS } from "../../../provider/resources/account/fields";
-import { accountInputsTable, withAccountInputsTable } from "../../../provider/resources/account/fields-markdown";
+import { accountsJsonSchemaText } from "../../../../provider/gitops/schema-document";
+import { definitionsSchemaPath, packageRoot } from "../../../../provider/gitops/schema";
+import { ACCOUNT_FIELD_NAMES, ECHOED_SETTINGS } from "../../../../provider/resources/account/fields";
+import { accountInputsTable, withAccountInputsTable } from "../../../../provider/resources/account/fields-markdown";
 
 describe("Account fields: one declaration, everything derived", () => {
   it("schema/accounts.schema.json is the one generated from the declaration (run `npm run generate`)", () => {
@@ -18,6 +18,11 @@ describe("Account fields: one declaration, everything derived", () => {
   });
 
   it("derives the settings kept in state", () => {
-    expect(ECHOED_SETTINGS).to.deep.equal(["taskTimeoutSeconds", "pollIntervalMs", "reloadTrigger", "includeEntitlements"]);
+    expect(ECHOED_SETTINGS).to.deep.equal([
+      "taskTimeoutSeconds",
+      "pollIntervalMs",
+      "reloadTrigger",
+      "includeEntitlements",
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 /** Runs the isc-accounts CLI in-process with captured output. */
-import { runCli } from "../../../provider/cli/run";
+import { runCli } from "../../provider/cli/run";
 
 export interface CliRun {
   code: number;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type * as pulumi from "@pulumi/pulumi";
-import { configureFromStack, iscClient, resetProviderRuntime } from "../../../provider/resources/shared/runtime";
+import { configureFromStack, iscClient, resetProviderRuntime } from "../../../../provider/resources/shared/runtime";
 
 function stackConfig(values: Record<string, string>): pulumi.dynamic.Config {
   return {
@@ -13,7 +13,11 @@ function stackConfig(values: Record<string, string>): pulumi.dynamic.Config {
   };
 }
 
-const settings = { "isc:baseUrl": "https://acme.api.identitynow.com", "isc:clientId": "id-1", "isc:clientSecret": "first-secret" };
+const settings = {
+  "isc:baseUrl": "https://acme.api.identitynow.com",
+  "isc:clientId": "id-1",
+  "isc:clientSecret": "first-secret",
+};
 
 describe("provider runtime: configure() once per provider text, one client per process", function () {
   beforeEach(() => resetProviderRuntime());
@@ -33,11 +37,15 @@ describe("provider runtime: configure() once per provider text, one client per p
     const client = iscClient();
     let failure: unknown;
     try {
-      configureFromStack(stackConfig({ ...settings, "isc:clientSecret": "second-secret", "isc:requestsPerWindow": "50" }));
+      configureFromStack(
+        stackConfig({ ...settings, "isc:clientSecret": "second-secret", "isc:requestsPerWindow": "50" }),
+      );
     } catch (error) {
       failure = error;
     }
-    expect(String(failure)).to.contain("already configured in this process with other settings").and.contain("isc:clientSecret");
+    expect(String(failure))
+      .to.contain("already configured in this process with other settings")
+      .and.contain("isc:clientSecret");
     expect(String(failure)).not.to.contain("second-secret").and.not.to.contain("first-secret");
     expect(iscClient()).to.equal(client);
   });

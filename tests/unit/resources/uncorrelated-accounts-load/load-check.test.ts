@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { checkLoadInputs } from "../../../provider/resources/uncorrelated-accounts-load/check";
-import { diffLoad } from "../../../provider/resources/uncorrelated-accounts-load/diff";
-import { sha256Hex } from "../../../provider/resources/uncorrelated-accounts-load/inputs";
-import { UNKNOWN } from "../../../provider/resources/shared/unknown";
+import { checkLoadInputs } from "../../../../provider/resources/uncorrelated-accounts-load/check";
+import { diffLoad } from "../../../../provider/resources/uncorrelated-accounts-load/diff";
+import { sha256Hex } from "../../../../provider/resources/uncorrelated-accounts-load/inputs";
+import { UNKNOWN } from "../../../../provider/resources/shared/unknown";
 
 const SOURCE = "2c9180835d2e5168015d32f890ca1581";
 const CSV = "id,name\njdoe,John Doe\n";
@@ -19,13 +19,14 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const propertiesOf = async (news: Record<string, unknown>) => (await checkLoadInputs(news, { cwd: dir })).failures?.map((f) => f.property);
+  const propertiesOf = async (news: Record<string, unknown>) =>
+    (await checkLoadInputs(news, { cwd: dir })).failures?.map((f) => f.property);
 
   it("requires sourceId and names it", async () => {
     const { failures } = await checkLoadInputs({ csvContent: CSV }, { cwd: dir });
     expect(failures).to.have.length(1);
-    expect(failures![0]!.property).to.equal("sourceId");
-    expect(failures![0]!.reason).to.contain("sourceId is required");
+    expect(failures![0].property).to.equal("sourceId");
+    expect(failures![0].reason).to.contain("sourceId is required");
   });
 
   it("rejects a sourceId that is not a 32-hex id", async () => {
@@ -35,27 +36,31 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
   it("requires one of csvPath or csvContent", async () => {
     const { failures } = await checkLoadInputs({ sourceId: SOURCE }, { cwd: dir });
     expect(failures!.map((f) => f.property)).to.deep.equal(["csvPath"]);
-    expect(failures![0]!.reason).to.contain("one of csvPath");
+    expect(failures![0].reason).to.contain("one of csvPath");
   });
 
   it("refuses both csvPath and csvContent", async () => {
     const { failures } = await checkLoadInputs({ sourceId: SOURCE, csvPath: "a.csv", csvContent: CSV }, { cwd: dir });
     expect(failures!.map((f) => f.property)).to.deep.equal(["csvContent"]);
-    expect(failures![0]!.reason).to.contain("exactly one of csvPath or csvContent");
+    expect(failures![0].reason).to.contain("exactly one of csvPath or csvContent");
   });
 
   it("names csvPath when the file cannot be read", async () => {
     const { failures } = await checkLoadInputs({ sourceId: SOURCE, csvPath: "missing.csv" }, { cwd: dir });
     expect(failures!.map((f) => f.property)).to.deep.equal(["csvPath"]);
-    expect(failures![0]!.reason).to.contain('cannot read csvPath "missing.csv"').and.contain("ENOENT");
+    expect(failures![0].reason).to.contain('cannot read csvPath "missing.csv"').and.contain("ENOENT");
   });
 
   it("names unknown inputs and out-of-range run options", async () => {
-    expect(await propertiesOf({ sourceId: SOURCE, csvContent: CSV, csvFile: "x", taskTimeoutSeconds: 0, pollIntervalMs: "fast" })).to.have.members([
-      "csvFile",
-      "taskTimeoutSeconds",
-      "pollIntervalMs",
-    ]);
+    expect(
+      await propertiesOf({
+        sourceId: SOURCE,
+        csvContent: CSV,
+        csvFile: "x",
+        taskTimeoutSeconds: 0,
+        pollIntervalMs: "fast",
+      }),
+    ).to.have.members(["csvFile", "taskTimeoutSeconds", "pollIntervalMs"]);
   });
 
   it("stores the content hash, not the content, and resolves csvPath from the program directory", async () => {
@@ -66,7 +71,9 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
 
   it("reports CSV problems as failures of the input that holds the CSV, with row numbers", async () => {
     const { failures } = await checkLoadInputs({ sourceId: SOURCE, csvPath: "bad.csv" }, { cwd: dir });
-    expect(failures).to.deep.equal([{ property: "csvPath", reason: 'csvPath "bad.csv": row 2: 1 value but the header (row 1) has 2 columns' }]);
+    expect(failures).to.deep.equal([
+      { property: "csvPath", reason: 'csvPath "bad.csv": row 2: 1 value but the header (row 1) has 2 columns' },
+    ]);
   });
 
   it("checks the identity column against the source schema when the tenant can be asked", async () => {
@@ -77,16 +84,22 @@ describe("jobs: UncorrelatedAccountsLoad check", () => {
     );
     expect(asked).to.deep.equal([SOURCE]);
     expect(failures).to.have.length(1);
-    expect(failures![0]!.property).to.equal("csvContent");
-    expect(failures![0]!.reason).to.contain('row 1: the header has no column "id"');
+    expect(failures![0].property).to.equal("csvContent");
+    expect(failures![0].reason).to.contain('row 1: the header has no column "id"');
   });
 
   it("turns a failed source lookup into a sourceId failure", async () => {
     const { failures } = await checkLoadInputs(
       { sourceId: SOURCE, csvContent: CSV },
-      { identityAttributeOf: async () => { throw new Error(`source ${SOURCE} does not exist in this tenant`); } },
+      {
+        identityAttributeOf: async () => {
+          throw new Error(`source ${SOURCE} does not exist in this tenant`);
+        },
+      },
     );
-    expect(failures).to.deep.equal([{ property: "sourceId", reason: `source ${SOURCE} does not exist in this tenant` }]);
+    expect(failures).to.deep.equal([
+      { property: "sourceId", reason: `source ${SOURCE} does not exist in this tenant` },
+    ]);
   });
 
   it("marks the hash unknown when the CSV is not known yet (preview)", async () => {
@@ -106,15 +119,24 @@ describe("jobs: UncorrelatedAccountsLoad diff (by content hash)", () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const checked = async (news: Record<string, unknown>) => (await checkLoadInputs(news, { cwd: dir })).inputs as Record<string, unknown>;
-  const stored = async (csvPath: string) => ({ sourceId: SOURCE, csvSha256: (await checked({ sourceId: SOURCE, csvPath })).csvSha256, taskId: "t1" });
+  const checked = async (news: Record<string, unknown>) =>
+    (await checkLoadInputs(news, { cwd: dir })).inputs as Record<string, unknown>;
+  const stored = async (csvPath: string) => ({
+    sourceId: SOURCE,
+    csvSha256: (await checked({ sourceId: SOURCE, csvPath })).csvSha256,
+    taskId: "t1",
+  });
 
   it("sees no change when the same content comes from another path", async () => {
-    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvPath: "two.csv" }))).to.deep.equal({ changes: false });
+    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvPath: "two.csv" }))).to.deep.equal({
+      changes: false,
+    });
   });
 
   it("sees no change when the same content moves from a file to csvContent", async () => {
-    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvContent: CSV }))).to.deep.equal({ changes: false });
+    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvContent: CSV }))).to.deep.equal({
+      changes: false,
+    });
   });
 
   it("sees no change when only run options change", async () => {
@@ -123,16 +145,25 @@ describe("jobs: UncorrelatedAccountsLoad diff (by content hash)", () => {
   });
 
   it("sees a change (an update, not a replacement) when the content changes", async () => {
-    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvPath: "changed.csv" }))).to.deep.equal({ changes: true });
+    expect(
+      diffLoad(await stored("one.csv"), await checked({ sourceId: SOURCE, csvPath: "changed.csv" })),
+    ).to.deep.equal({ changes: true });
   });
 
   it("replaces when the source changes or is not known yet", async () => {
     const other = "2c9180835d2e5168015d32f890ca1582";
-    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: other, csvPath: "one.csv" }))).to.deep.equal({ changes: true, replaces: ["sourceId"] });
-    expect(diffLoad(await stored("one.csv"), { sourceId: UNKNOWN, csvSha256: "x" }).replaces).to.deep.equal(["sourceId"]);
+    expect(diffLoad(await stored("one.csv"), await checked({ sourceId: other, csvPath: "one.csv" }))).to.deep.equal({
+      changes: true,
+      replaces: ["sourceId"],
+    });
+    expect(diffLoad(await stored("one.csv"), { sourceId: UNKNOWN, csvSha256: "x" }).replaces).to.deep.equal([
+      "sourceId",
+    ]);
   });
 
   it("reports a change when the content is not known yet", async () => {
-    expect(diffLoad(await stored("one.csv"), { sourceId: SOURCE, csvSha256: UNKNOWN })).to.deep.equal({ changes: true });
+    expect(diffLoad(await stored("one.csv"), { sourceId: SOURCE, csvSha256: UNKNOWN })).to.deep.equal({
+      changes: true,
+    });
   });
 });
