@@ -72,7 +72,11 @@ describe("Account create answered 2xx without a task id", function () {
   });
 
   it("looks the account up and returns it, with one POST (it never says nothing was created)", async () => {
-    const result = await provider.create!({ sourceId: HR, nativeIdentity: "E7001", attributes: { displayName: "Seven" } });
+    const result = await provider.create({
+      sourceId: HR,
+      nativeIdentity: "E7001",
+      attributes: { displayName: "Seven" },
+    });
     const onTenant = sim.admin.listAccounts(HR).filter((a) => a.nativeIdentity === "E7001");
     expect(onTenant).to.have.length(1);
     expect(result.id).to.equal(onTenant[0].id);

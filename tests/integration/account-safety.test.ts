@@ -193,7 +193,7 @@ describe("Account data safety through the real Pulumi plugin", function () {
     });
     afterEach(async () => stack?.stop());
 
-    it("someone's manually correlated, locked account with the declared attributes is refused, so destroy cannot delete it", async () => {
+    it("refuses a manually correlated, locked account with the declared attributes (destroy leaves it)", async () => {
       const seeded = stack.sim.admin.createAccount({
         sourceId: HR,
         nativeIdentity: "E5001",
@@ -202,9 +202,15 @@ describe("Account data safety through the real Pulumi plugin", function () {
         manuallyCorrelated: true,
         locked: true,
       });
-      const result = await stack.engine.up([stack.account("svc", { sourceId: HR, nativeIdentity: "E5001", attributes: { displayName: "Svc" } })]);
+      const result = await stack.engine.up([
+        stack.account("svc", { sourceId: HR, nativeIdentity: "E5001", attributes: { displayName: "Svc" } }),
+      ]);
       expect(result.errors).to.have.length(1);
-      expect(result.errors[0].message).to.contain("already exists").and.contain(seeded.id).and.contain("manually correlated").and.contain("locked");
+      expect(result.errors[0].message)
+        .to.contain("already exists")
+        .and.contain(seeded.id)
+        .and.contain("manually correlated")
+        .and.contain("locked");
       expect(stack.engine.state()).to.deep.equal([]);
       expect(mutating(stack)).to.deep.equal([]);
       await stack.nextCommand();

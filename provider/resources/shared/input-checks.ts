@@ -30,7 +30,8 @@ function malformedText(value: string): string | undefined {
   const lone = LONE_SURROGATE.exec(value);
   if (!lone) return undefined;
   const code = `U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}`;
-  return `must be well-formed Unicode text (found a lone surrogate ${code} at position ${lone.index + 1}, which Pulumi would drop on the way to ISC)`;
+  const where = `found a lone surrogate ${code} at position ${lone.index + 1}`;
+  return `must be well-formed Unicode text (${where}, which Pulumi would drop on the way to ISC)`;
 }
 
 /**
@@ -148,10 +149,11 @@ export function checkAttributeMap(name: string, value: unknown): Failures {
       continue;
     }
     if (Array.isArray(item)) {
-      const bad = item.find((v) => typeof v !== "string" && !isUnknown(v));
+      const values = item as unknown[];
+      const bad = values.find((v) => typeof v !== "string" && !isUnknown(v));
       if (bad !== undefined)
         failures.push({ property, reason: `${property} must hold strings only, found ${got(bad)}` });
-      for (const v of item) if (typeof v === "string") failures.push(...checkText(property, v));
+      for (const v of values) if (typeof v === "string") failures.push(...checkText(property, v));
       continue;
     }
     failures.push({

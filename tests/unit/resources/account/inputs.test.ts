@@ -135,7 +135,7 @@ describe("account inputs: bad input never reaches the API", () => {
     }
   });
 
-  it("refuses lone UTF-16 surrogates in nativeIdentity, attribute names and values (Pulumi would drop them in transit)", () => {
+  it("refuses lone UTF-16 surrogates in nativeIdentity, attribute names and values (Pulumi drops them)", () => {
     expect(reasons({ ...valid, nativeIdentity: "E1\uD800001" })).to.deep.equal([
       "nativeIdentity: nativeIdentity must be well-formed Unicode text (found a lone surrogate U+D800 at position 3, " +
         "which Pulumi would drop on the way to ISC)",
@@ -184,9 +184,13 @@ describe("Account resource: keys Pulumi cannot serialize", () => {
   });
 
   it("refuses lone UTF-16 surrogates, which Pulumi's Protocol Buffers would drop (E1\\uD800001 becoming E1001)", () => {
-    expect(() => new Account("x", { ...valid, nativeIdentity: "E1\uD800001" })).to.throw("nativeIdentity must be well-formed Unicode text");
+    expect(() => new Account("x", { ...valid, nativeIdentity: "E1\uD800001" })).to.throw(
+      "nativeIdentity must be well-formed Unicode text",
+    );
     expect(() => new Account("x", { ...valid, attributes: { ["d\uDC00n"]: "x" } })).to.throw("attributes: the name");
-    expect(() => new Account("x", { ...valid, attributes: { groups: ["a", "b\uD83D"] } })).to.throw("attributes.groups must be well-formed");
+    expect(() => new Account("x", { ...valid, attributes: { groups: ["a", "b\uD83D"] } })).to.throw(
+      "attributes.groups must be well-formed",
+    );
     expect(() => new Account("x", { ...valid, nativeIdentity: "caf\u00e9 \uD83D\uDE00" })).not.to.throw();
   });
 });
