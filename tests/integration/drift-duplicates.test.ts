@@ -1,72 +1,58 @@
 /**
- * `isc-accounts drift` with two accounts holding one nativeIdentity on a managed source. Today's
- * simulator refuses such duplicates, so a minimal stand-in answers the two calls drift makes (token,
- * account list) the way ISC does; switch to the simulator's non-merging tenant mode once it exists.
+ * `isc-accounts drift` with two accounts holding one nativeIdentity on a managed source, on the
+ * simulator's tenant that does not merge creates (`duplicateCreates`), seeded with the duplicate.
  */
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import type { Account } from "../../provider/client/types";
-import { iscAccount } from "../support/accounts";
+import { startSimulator, type RunningSimulator } from "../../simulator";
 import { runCaptured } from "../support/cli-io";
 
 const SOURCE = "5f0a1c9e3b7d4e2a8c6f0b1d2e3f4a61";
 const FIRST = "acc0c0ffee0000000000000000000101";
 const SECOND = "acc0c0ffee0000000000000000000102";
+const CLIENT = { clientId: "drift-client", clientSecret: "drift-secret-value-123" };
 
-/** Answers POST /oauth/token and paged GET /v3/accounts (filtered on the one source), nothing else. */
-function tenantWith(accounts: Account[]): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(body));
-    };
-    req.resume();
-    req.on("end", () => {
-      if (req.method === "POST" && url.pathname === "/oauth/token")
-        return reply(200, { access_token: "token", token_type: "bearer", expires_in: 749 });
-      if (req.method === "GET" && url.pathname === "/v3/accounts") {
-        const offset = Number(url.searchParams.get("offset") ?? 0);
-        const limit = Number(url.searchParams.get("limit") ?? 250);
-        const filters = url.searchParams.get("filters") ?? "";
-        const matching = accounts
-          .filter((a) => filters.includes(`"${a.sourceId}"`))
-          .sort((a, b) => (a.id < b.id ? -1 : 1));
-        res.setHeader("X-Total-Count", String(matching.length));
-        return reply(200, matching.slice(offset, offset + limit));
-      }
-      return reply(404, { messages: [{ locale: "en-US", localeOrigin: "DEFAULT", text: "not found" }] });
-    });
+function tenantWithDuplicate(): Promise<RunningSimulator> {
+  return startSimulator({
+    port: 0,
+    tenant: { duplicateCreates: true },
+    seed: {
+      clients: [CLIENT],
+      identities: [],
+      sources: [
+        {
+          id: SOURCE,
+          name: "PeopleCSV",
+          type: "DelimitedFile",
+          identityAttribute: "id",
+          attributes: [{ name: "id", type: "STRING" }],
+        },
+      ],
+      accounts: [
+        { id: FIRST, sourceId: SOURCE, nativeIdentity: "jdoe", attributes: { id: "jdoe" } },
+        { id: SECOND, sourceId: SOURCE, nativeIdentity: "jdoe", attributes: { id: "jdoe" } },
+      ],
+    },
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
 describe("isc-accounts drift: duplicate nativeIdentities", function () {
   this.timeout(20_000);
-  let server: http.Server;
+  let sim: RunningSimulator;
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    server = await tenantWith([
-      iscAccount(FIRST, SOURCE, "jdoe", { attributes: { id: "jdoe" } }),
-      iscAccount(SECOND, SOURCE, "jdoe", { attributes: { id: "jdoe" } }),
-    ]);
-    env = {
-      SAIL_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      SAIL_CLIENT_ID: "drift-client",
-      SAIL_CLIENT_SECRET: "drift-secret-value-123",
-    };
+    sim = await tenantWithDuplicate();
+    env = { SAIL_BASE_URL: sim.url, SAIL_CLIENT_ID: CLIENT.clientId, SAIL_CLIENT_SECRET: CLIENT.clientSecret };
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-drift-dup-"));
     fs.writeFileSync(path.join(dir, "people.yaml"), `source: ${SOURCE}\naccounts:\n  - nativeIdentity: jdoe\n`);
   });
 
   after(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await sim?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
