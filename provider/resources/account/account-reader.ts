@@ -10,6 +10,7 @@
  */
 import DataLoader from "dataloader";
 import { and, chunkInValues, eq, isIn } from "../../client/filters";
+import { paginate } from "../../client/paginate";
 import { MAX_PAGE_SIZE, type IscClient } from "../../client/request";
 import type { Account } from "../../client/types";
 import { matchNativeIdentity, type NativeKey, type NativeMatches } from "./account-match";
@@ -108,19 +109,9 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
   };
 }
 
-/**
- * Pages through a filtered listing, stopping as soon as a page is short or every requested value
- * can have been answered (so a full batch of 250 ids costs one request, not two).
- */
-async function listMatching(client: ListingClient, filters: string, expectedAtMost: number): Promise<Account[]> {
-  const items: Account[] = [];
-  for (let offset = 0; ; ) {
-    const { data } = await client.request<Account[]>("listAccounts", { query: { filters, limit: MAX_PAGE_SIZE, offset } });
-    if (!Array.isArray(data)) throw new Error("ISC listAccounts did not answer with a JSON array");
-    items.push(...data);
-    if (data.length < MAX_PAGE_SIZE || items.length >= expectedAtMost) return items;
-    offset += data.length;
-  }
+/** A filtered listing, ended as soon as every requested value can have been answered (a full batch of 250 ids costs one request, not two). */
+function listMatching(client: ListingClient, filters: string, expectedAtMost: number): Promise<Account[]> {
+  return paginate<Account>(client, "listAccounts", { query: { filters }, stopWhen: (items) => items.length >= expectedAtMost });
 }
 
 const readers = new WeakMap<IscClient, AccountReader>();

@@ -21,7 +21,7 @@
  * bound what a long-lived process could see.)
  */
 import { eq } from "../../client/filters";
-import { MAX_PAGE_SIZE } from "../../client/request";
+import { listPages, type Page } from "../../client/paginate";
 import type { Account } from "../../client/types";
 import { NO_MATCHES, hasMatches, matchNativeIdentity, type NativeMatches } from "./account-match";
 import type { ListingClient } from "./account-reader";
@@ -62,7 +62,8 @@ class SourceScan {
   readonly byName = new Map<string, Account[]>();
   reads = 0;
   pages = 0;
-  nextOffset = 0;
+  /** The source's listing, sorted by id, read a page at a time as the ration allows. */
+  listing: AsyncIterator<Page<Account>> | undefined;
   /** Every page has been read (or reading failed: then everything goes by id). */
   done = false;
   /** All pages were read, and nothing was created or deleted on the source while they were. */
@@ -105,15 +106,10 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
   const fetchPage = async (scan: SourceScan, sourceId: string): Promise<void> => {
     scan.pages++;
     try {
-      const first = scan.nextOffset === 0;
-      const res = await client.request<Account[]>("listAccounts", {
-        query: { filters: eq("sourceId", sourceId), sorters: "id", limit: MAX_PAGE_SIZE, offset: scan.nextOffset, count: first ? true : undefined },
-      });
-      if (!Array.isArray(res.data)) throw new Error("ISC listAccounts did not answer with a JSON array");
-      for (const account of res.data) remember(scan, account);
-      scan.nextOffset += res.data.length;
-      const total = Number(res.headers["x-total-count"]);
-      if (res.data.length < MAX_PAGE_SIZE || (Number.isFinite(total) && scan.nextOffset >= total)) {
+      scan.listing ??= listPages<Account>(client, "listAccounts", { query: { filters: eq("sourceId", sourceId), sorters: "id" }, count: true });
+      const next = await scan.listing.next();
+      for (const account of next.done ? [] : next.value.items) remember(scan, account);
+      if (next.done || next.value.last) {
         scan.done = true;
         scan.vouchesForAbsence = !scan.changedDuringScan;
       }
