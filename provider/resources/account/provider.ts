@@ -126,8 +126,9 @@ async function findOnSource(client: IscClient, desired: DesiredAccount): Promise
 
 /** Waits until an account that was just created (or whose create outcome is unknown) is listed; throws when lookups fail. */
 async function awaitVisible(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<NativeMatches> {
+  const reader = accountReaderFor(client);
   const { value } = await pollUntil(
-    () => findOnSource(client, desired),
+    async () => withoutDeleted(await reader.findCreated(desired.sourceId, desired.nativeIdentity)),
     (matches) => matches.exact.length > 0,
     { timeoutMs: Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS), initialDelayMs: Math.min(run.pollIntervalMs, 250) },
   );
