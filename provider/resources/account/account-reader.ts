@@ -10,10 +10,11 @@
  */
 import DataLoader from "dataloader";
 import { and, chunkInValues, eq, isIn } from "../../client/filters";
-import { listPages, paginate } from "../../client/paginate";
+import { paginate } from "../../client/paginate";
 import { MAX_PAGE_SIZE, type IscClient } from "../../client/request";
 import type { Account } from "../../client/types";
 import { matchNativeIdentity, type NativeKey, type NativeMatches } from "./account-match";
+import { createCreatedLookups, type CreatedLookups } from "./created-lookups";
 import { createSourceReadAhead, type ReadAheadOptions } from "./source-read-ahead";
 
 /** What the reader needs of the client: only its request path. */
@@ -42,12 +43,8 @@ export interface AccountReader {
   getForRefresh(id: string, sourceId: string): Promise<Account | undefined>;
   /** The accounts with this nativeIdentity as they are now (exact spelling, and apart: other case). */
   findByNativeIdentity(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
-  /**
-   * After this process created the account: answered, for every lookup pending on the source at
-   * once, by ONE page of the source's newest accounts (`sorters=-created`). An account that page
-   * lacks is looked up by its nativeIdentity: absence is never concluded from a listing.
-   */
-  findCreated(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
+  /** Lookups after creates, batched per source (see created-lookups.ts). */
+  created: CreatedLookups;
   /** For the check before a create: may be answered from a read-ahead listing (see source-read-ahead.ts). */
   findExisting(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
   /**
@@ -98,19 +95,6 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
     return keys.map((k) => matchNativeIdentity(found.get(k.sourceId) ?? [], k));
   }, loaderOptions);
 
-  // At --parallel P only P creates wait for their lookup at once; one page of the newest accounts
-  // answers them all, where `nativeIdentity in (...)` lists split by whoever is ready first.
-  const newestFirst = new DataLoader<NativeKey, NativeMatches | undefined>(async (keys) => {
-    const pages = new Map<string, Promise<Account[]>>();
-    for (const { sourceId } of keys) if (!pages.has(sourceId)) pages.set(sourceId, newestPage(client, sourceId));
-    return Promise.all(
-      keys.map(async (key) => {
-        const listed = matchNativeIdentity(await pages.get(key.sourceId)!, key);
-        return listed.exact.length > 0 ? listed : undefined;
-      }),
-    );
-  }, loaderOptions);
-
   // Two listings, so that the checks of a later `up` never extend the life of a refresh's pages.
   const refreshAhead = createSourceReadAhead(client, { idleMs: 2_000, ...options.refreshReadAhead });
   const createAhead = createSourceReadAhead(client, { idleMs: 10_000, ...options.createReadAhead });
@@ -120,8 +104,7 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
     getById,
     getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, getById),
     findByNativeIdentity,
-    findCreated: async (sourceId, nativeIdentity) =>
-      (await newestFirst.load({ sourceId, nativeIdentity })) ?? findByNativeIdentity(sourceId, nativeIdentity),
+    created: createCreatedLookups(client, findByNativeIdentity),
     findExisting: (sourceId, nativeIdentity) => createAhead.findByNativeIdentity(sourceId, nativeIdentity, findByNativeIdentity),
     forget: (id, sourceId) => {
       refreshAhead.forget(id, sourceId);
@@ -133,14 +116,6 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
 /** A filtered listing, ended as soon as every requested value can have been answered (a full batch of 250 ids costs one request, not two). */
 function listMatching(client: ListingClient, filters: string, expectedAtMost: number): Promise<Account[]> {
   return paginate<Account>(client, "listAccounts", { query: { filters }, stopWhen: (items) => items.length >= expectedAtMost });
-}
-
-/** The first page of the source's accounts, newest first (ISC sorts accounts on `created`). */
-async function newestPage(client: ListingClient, sourceId: string): Promise<Account[]> {
-  const pages = listPages<Account>(client, "listAccounts", { query: { filters: eq("sourceId", sourceId), sorters: "-created" } });
-  const first = await pages.next();
-  await pages.return(undefined);
-  return first.done ? [] : first.value.items;
 }
 
 const readers = new WeakMap<IscClient, AccountReader>();

@@ -22,6 +22,7 @@ import { configureFromStack, hasConnectionSettings, iscClient, sourceWithSchema 
 import { containsUnknown, isUnknown } from "../shared/unknown";
 import { NO_MATCHES, type NativeMatches } from "./account-match";
 import { accountReaderFor } from "./account-reader";
+import type { PendingCreate } from "./created-lookups";
 import { applySteps, PlanStepError, type ApplyContext, type ApplyStep } from "./apply";
 import { decideOnExisting } from "./existing-account";
 import {
@@ -125,10 +126,9 @@ async function findOnSource(client: IscClient, desired: DesiredAccount): Promise
 }
 
 /** Waits until an account that was just created (or whose create outcome is unknown) is listed; throws when lookups fail. */
-async function awaitVisible(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<NativeMatches> {
-  const reader = accountReaderFor(client);
+async function awaitVisible(desired: DesiredAccount, run: AccountRunOptions, pending: PendingCreate): Promise<NativeMatches> {
   const { value } = await pollUntil(
-    async () => withoutDeleted(await reader.findCreated(desired.sourceId, desired.nativeIdentity)),
+    async () => withoutDeleted(await pending.find(desired.nativeIdentity)),
     (matches) => matches.exact.length > 0,
     { timeoutMs: Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS), initialDelayMs: Math.min(run.pollIntervalMs, 250) },
   );
@@ -165,10 +165,10 @@ function mayHaveBeenCreated(desired: DesiredAccount, what: string, outcome: stri
 }
 
 /** After the create was sent: the account, found by exact sourceId + nativeIdentity, or an error that says it may exist. */
-async function findCreated(client: IscClient, desired: DesiredAccount, run: AccountRunOptions, what: string): Promise<Account> {
+async function findCreated(desired: DesiredAccount, run: AccountRunOptions, what: string, pending: PendingCreate): Promise<Account> {
   let matches: NativeMatches;
   try {
-    matches = await awaitVisible(client, desired, run);
+    matches = await awaitVisible(desired, run, pending);
   } catch (err) {
     throw mayHaveBeenCreated(desired, what, `looking it up failed: ${messageOf(err)}`);
   }
@@ -187,14 +187,25 @@ async function findCreated(client: IscClient, desired: DesiredAccount, run: Acco
 
 /** POST /v3/accounts and wait; returns the new account, found by exact sourceId + nativeIdentity. */
 async function createOnTenant(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<Account> {
+  const reader = accountReaderFor(client);
+  reader.forget(undefined, desired.sourceId);
+  // Tasks of creates sent together end within about one poll of each other: their lookups wait that long for each other.
+  const pending = reader.created.expect(desired.sourceId, run.pollIntervalMs);
+  try {
+    return await postAndFind(client, desired, run, pending);
+  } finally {
+    pending.release();
+  }
+}
+
+async function postAndFind(client: IscClient, desired: DesiredAccount, run: AccountRunOptions, pending: PendingCreate): Promise<Account> {
   const what = label(desired);
-  accountReaderFor(client).forget(undefined, desired.sourceId);
   let taskId: string;
   try {
     taskId = await createAccount(client, createBody(desired));
   } catch (err) {
     // Never POST again blindly: an outcome-unknown create is looked up.
-    if (err instanceof AmbiguousCreateError) return findCreated(client, desired, run, `the create request's outcome is unknown (${err.causeSummary})`);
+    if (err instanceof AmbiguousCreateError) return findCreated(desired, run, `the create request's outcome is unknown (${err.causeSummary})`, pending);
     throw new Error(`${what}: create failed, nothing was created: ${messageOf(err)}`);
   }
   try {
@@ -214,7 +225,7 @@ async function createOnTenant(client: IscClient, desired: DesiredAccount, run: A
     // The tenant went away (or answers errors) while the task ran: a lookup would fail the same way.
     throw mayHaveBeenCreated(desired, `ISC accepted the create (task ${taskId})`, `following its task failed: ${messageOf(err)}`);
   }
-  return findCreated(client, desired, run, `create task ${taskId} succeeded`);
+  return findCreated(desired, run, `create task ${taskId} succeeded`, pending);
 }
 
 /** Runs `create` unless another resource of this run is creating the same account right now. */

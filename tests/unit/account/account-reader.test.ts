@@ -96,48 +96,4 @@ describe("account reader", () => {
     expect(fake.api()).to.have.length(2);
   });
 
-  describe("findCreated (the lookup after a create)", () => {
-    /** 600 accounts on srcN, one created per second: the last 12 are the ones "just created". */
-    const onSource: Account[] = [];
-    beforeEach(() => {
-      onSource.length = 0;
-      for (let i = 0; i < 600; i++) onSource.push(account(`n${i}`, "srcN", `new${i}`, { created: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
-      fake.on("GET", "/v3/accounts", (req, res) => {
-        const filter = req.query.get("filters") ?? "";
-        const [sourceId, ...names] = quoted(filter);
-        const offset = Number(req.query.get("offset") ?? 0);
-        const limit = Number(req.query.get("limit"));
-        if (filter.includes("nativeIdentity in")) return json(res, 200, onSource.filter((a) => a.sourceId === sourceId && names.includes(a.nativeIdentity)));
-        expect(req.query.get("sorters")).to.equal("-created");
-        const newest = [...onSource].sort((a, b) => b.created!.localeCompare(a.created!));
-        json(res, 200, newest.slice(offset, offset + limit));
-      });
-    });
-
-    it("answers 12 pending lookups of one source with ONE page of its newest accounts", async () => {
-      const reader = createAccountReader(client, idle);
-      const pending = onSource.slice(-12);
-      const found = await Promise.all(pending.map((a) => reader.findCreated("srcN", a.nativeIdentity)));
-      expect(found.map((m) => m.exact.map((a) => a.id))).to.deep.equal(pending.map((a) => [a.id]));
-      const lists = fake.api("/v3/accounts");
-      expect(lists).to.have.length(1);
-      expect(lists[0]!.query.get("filters")).to.equal('sourceId eq "srcN"');
-      expect(lists[0]!.query.get("limit")).to.equal("250");
-    });
-
-    it("never concludes absence from that page: an account it lacks is looked up by its nativeIdentity", async () => {
-      const reader = createAccountReader(client, idle);
-      // new3 is older than the 250 newest; "ghost" does not exist at all.
-      const [old, ghost, recent] = await Promise.all([
-        reader.findCreated("srcN", "new3"),
-        reader.findCreated("srcN", "ghost"),
-        reader.findCreated("srcN", "new599"),
-      ]);
-      expect(old.exact.map((a) => a.id)).to.deep.equal(["n3"]);
-      expect(ghost).to.deep.equal({ exact: [], otherCase: [] });
-      expect(recent.exact.map((a) => a.id)).to.deep.equal(["n599"]);
-      const filters = fake.api("/v3/accounts").map((r) => r.query.get("filters"));
-      expect(filters).to.deep.equal(['sourceId eq "srcN"', 'sourceId eq "srcN" and nativeIdentity in ("new3","ghost")']);
-    });
-  });
 });
