@@ -1,16 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkMapKey } from "../shared/input-checks";
-import { serializableProvider } from "../shared/serializable-provider";
 import type { AccountArgs } from "./args";
+import accountProviderShim = require("./shim");
 import type { EntitlementSummary } from "./outputs";
 
 export type { AccountArgs } from "./args";
 export type { AccountOutputs, EntitlementSummary } from "./outputs";
 
-/** The Account resource's provider, as Pulumi serializes it: a shim that loads ./provider at run time. */
-export const accountProvider: pulumi.dynamic.ResourceProvider = serializableProvider(
-  "pulumi-isc-accounts/dist/provider/resources/account/provider.js",
-);
+/** The Account resource's provider, as Pulumi serializes it: a shim that loads ./provider at run time (see ./shim). */
+export const accountProvider: pulumi.dynamic.ResourceProvider = accountProviderShim;
 
 /** One account on a flat-file (DelimitedFile) source, with its attributes, correlation and enabled state. */
 export class Account extends pulumi.dynamic.Resource {
