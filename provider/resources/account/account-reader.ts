@@ -37,8 +37,13 @@ export interface AccountReaderOptions {
 }
 
 export interface AccountReader {
-  /** The account as it is now (fresh: for reads after writes and polling). */
-  getById(id: string): Promise<Account | undefined>;
+  /**
+   * The account as it is now (fresh: for reads before and after writes, and polling). With
+   * `gatherMs`, the read waits that long for others to share its request: updates reach their
+   * reads spread out (Pulumi runs Diff one resource at a time), and waiting BEFORE a read keeps
+   * it as fresh for the write built from it.
+   */
+  getById(id: string, gatherMs?: number): Promise<Account | undefined>;
   /** For refresh: may be answered from a read-ahead page of the source listed moments ago. */
   getForRefresh(id: string, sourceId: string): Promise<Account | undefined>;
   /** The accounts with this nativeIdentity as they are now (exact spelling, and apart: other case). */
@@ -58,7 +63,7 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
   const windowMs = options.windowMs ?? 15;
   const maxHoldMs = options.maxHoldMs ?? 10_000;
   const maxBatchSize = Math.min(options.maxBatch ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-  const sealWhenSendable = (run: () => void) =>
+  const sealWhenSendable = (run: () => void, gatherMs = windowMs) =>
     setTimeout(() => {
       let hold: NodeJS.Timeout | undefined;
       const held = new Promise<void>((resolve) => (hold = setTimeout(resolve, maxHoldMs)));
@@ -66,11 +71,11 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
         clearTimeout(hold);
         run();
       });
-    }, windowMs);
+    }, gatherMs);
   // No cache: callers want the state of now (refresh, polling until a change shows), not a memo.
   const loaderOptions = { cache: false, maxBatchSize, batchScheduleFn: sealWhenSendable } as const;
 
-  const byId = new DataLoader<string, Account | undefined>(async (ids) => {
+  const readByIds = async (ids: readonly string[]) => {
     const found = new Map<string, Account>();
     await Promise.all(
       chunkInValues(ids).map(async (chunk) => {
@@ -78,7 +83,18 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
       }),
     );
     return ids.map((id) => found.get(id));
-  }, loaderOptions);
+  };
+  const byId = new DataLoader<string, Account | undefined>(readByIds, loaderOptions);
+  // Reads that may wait a little for others (see getById's gatherMs), one loader per wait.
+  const gatheredById = new Map<number, DataLoader<string, Account | undefined>>();
+  const gathered = (gatherMs: number) => {
+    let loader = gatheredById.get(gatherMs);
+    if (!loader) {
+      loader = new DataLoader<string, Account | undefined>(readByIds, { ...loaderOptions, batchScheduleFn: (run) => sealWhenSendable(run, gatherMs) });
+      gatheredById.set(gatherMs, loader);
+    }
+    return loader;
+  };
 
   const byNativeIdentity = new DataLoader<NativeKey, NativeMatches>(async (keys) => {
     const perSource = new Map<string, string[]>();
@@ -98,11 +114,11 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
   // Two listings, so that the checks of a later `up` never extend the life of a refresh's pages.
   const refreshAhead = createSourceReadAhead(client, { idleMs: 2_000, ...options.refreshReadAhead });
   const createAhead = createSourceReadAhead(client, { idleMs: 10_000, ...options.createReadAhead });
-  const getById = (id: string) => byId.load(id);
+  const getById = (id: string, gatherMs?: number) => (gatherMs !== undefined && gatherMs > windowMs ? gathered(gatherMs) : byId).load(id);
   const findByNativeIdentity = (sourceId: string, nativeIdentity: string) => byNativeIdentity.load({ sourceId, nativeIdentity });
   return {
     getById,
-    getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, getById),
+    getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, (read) => getById(read)),
     findByNativeIdentity,
     created: createCreatedLookups(client, findByNativeIdentity),
     findExisting: (sourceId, nativeIdentity) => createAhead.findByNativeIdentity(sourceId, nativeIdentity, findByNativeIdentity),

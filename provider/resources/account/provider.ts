@@ -87,7 +87,8 @@ async function desiredForApi(inputs: Raw): Promise<{ desired: DesiredAccount; id
 
 function applyContext(client: IscClient, run: AccountRunOptions, text: string): ApplyContext {
   const reader = accountReaderFor(client);
-  return { client, readAccount: (id) => reader.getById(id), run, label: text, warnings: [] };
+  // Reads around writes gather for one poll interval: tasks and Diffs set the pace anyway.
+  return { client, readAccount: (id) => reader.getById(id, run.pollIntervalMs), run, label: text, warnings: [] };
 }
 
 async function outputsFor(client: IscClient, account: Account, inputs: Raw): Promise<AccountOutputs> {
