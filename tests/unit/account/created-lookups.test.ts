@@ -77,12 +77,21 @@ describe("lookups after create (created-lookups)", () => {
     expect(exactLookups).to.deep.equal(["new3", "ghost"]);
   });
 
-  it("does not wait longer than holdMs for a create still on its way, nor for creates on other sources", async () => {
+  it("does not wait longer than holdMs for a create still on its way", async () => {
     const lookups = createCreatedLookups(client, exactLookup);
     lookups.expect("srcN", 20); // still waiting for its task
-    lookups.expect("otherSource", NO_HOLD_TIMER);
     const found = await lookups.expect("srcN", 20).find("new599");
     expect(found.exact.map((a) => a.id)).to.deep.equal(["n599"]);
     expect(listings).to.have.length(1);
+  });
+
+  it("answers creates on two sources with one page of both sources' newest accounts", async () => {
+    onSource.push(account("m1", "srcM", "new599", { created: new Date(Date.UTC(2026, 0, 2)).toISOString() }));
+    const lookups = createCreatedLookups(client, exactLookup);
+    const [onN, onM] = [lookups.expect("srcN", NO_HOLD_TIMER), lookups.expect("srcM", NO_HOLD_TIMER)];
+    const [n, m] = await Promise.all([onN.find("new599"), onM.find("new599")]);
+    expect([n.exact.map((a) => a.id), m.exact.map((a) => a.id)]).to.deep.equal([["n599"], ["m1"]]);
+    expect(listings).to.have.length(1);
+    expect(listings[0]).to.include({ filters: 'sourceId in ("srcN","srcM")', sorters: "-created" });
   });
 });
