@@ -75,7 +75,14 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
   const program = installedProgram(repositoryRoot());
   const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: program.dir, withoutSailEnv: true, project: PROJECT, config }));
   const engine = new PluginEngine(plugin, { project: PROJECT, stack: "scale", parallel: options.parallel, config, secretConfigKeys: ["isc:clientSecret"] });
-  const providerText = accountProviderTextIn(program.dir);
+  let providerText: string;
+  try {
+    providerText = accountProviderTextIn(program.dir);
+  } catch (err) {
+    program.remove();
+    await sim.stop();
+    throw err;
+  }
   return {
     sim,
     engine,
