@@ -52,11 +52,10 @@ export interface AccountReader {
   created: CreatedLookups;
   /** For the check before a create: may be answered from a read-ahead listing (see source-read-ahead.ts). */
   findExisting(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
-  /**
-   * Call before changing an account, so that no later answer predates the change; with its
-   * sourceId when creating or deleting it (pass undefined as id before a create).
-   */
-  forget(id: string | undefined, sourceId?: string): void;
+  /** Call before changing an account, so that no later answer predates the change; with its sourceId when deleting it. */
+  forget(id: string, sourceId?: string): void;
+  /** Call before creating an account: no listing vouches for its absence any more. */
+  creating(sourceId: string, nativeIdentity: string): void;
 }
 
 export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSignal, options: AccountReaderOptions = {}): AccountReader {
@@ -112,8 +111,10 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
   }, loaderOptions);
 
   // Two listings, so that the checks of a later `up` never extend the life of a refresh's pages.
-  const refreshAhead = createSourceReadAhead(client, { idleMs: 2_000, ...options.refreshReadAhead });
-  const createAhead = createSourceReadAhead(client, { idleMs: 10_000, ...options.createReadAhead });
+  // One page per 4 reads: refresh reads come in state order, not id order, so early reads outrun the pages.
+  const refreshAhead = createSourceReadAhead(client, { idleMs: 2_000, readsPerPage: 4, ...options.refreshReadAhead });
+  // A create listing serves a whole `up` (its own creates are tracked by `creating`), not 30 s.
+  const createAhead = createSourceReadAhead(client, { idleMs: 10_000, maxAgeMs: 600_000, ...options.createReadAhead });
   const getById = (id: string, gatherMs?: number) => (gatherMs !== undefined && gatherMs > windowMs ? gathered(gatherMs) : byId).load(id);
   const findByNativeIdentity = (sourceId: string, nativeIdentity: string) => byNativeIdentity.load({ sourceId, nativeIdentity });
   return {
@@ -126,6 +127,7 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
       refreshAhead.forget(id, sourceId);
       createAhead.forget(id, sourceId);
     },
+    creating: (sourceId, nativeIdentity) => createAhead.creating(sourceId, nativeIdentity),
   };
 }
 

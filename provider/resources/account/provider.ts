@@ -189,7 +189,7 @@ async function findCreated(desired: DesiredAccount, run: AccountRunOptions, what
 /** POST /v3/accounts and wait; returns the new account, found by exact sourceId + nativeIdentity. */
 async function createOnTenant(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<Account> {
   const reader = accountReaderFor(client);
-  reader.forget(undefined, desired.sourceId);
+  reader.creating(desired.sourceId, desired.nativeIdentity);
   // Tasks of creates sent together end within about one poll of each other: their lookups wait that long for each other.
   const pending = reader.created.expect(desired.sourceId, run.pollIntervalMs);
   try {
