@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: what N Account resources cost against ISC's rate limit, through the real
  * dynamic-provider plugin with Pulumi-like parallelism. Phases: create all, refresh all, update a
- * share, delete all; each is one "Pulumi command" (a fresh plugin process). Prints requests per API
+ * share, delete all (and a preview of the unchanged stack after create); each is one "Pulumi command" (a fresh plugin process). Prints requests per API
  * version (from the simulator's request log), 429s, wall time against the phase's lower bound
  * (scripts/lib/bounds.ts says how it is computed), peak memory, the serialized provider's size,
- * and PASS/FAIL per target. Exits non-zero only when something errored, not when a target is missed.
+ * state bytes per account, and PASS/FAIL per target (scripts/lib/targets.ts). Exits non-zero only when something errored, not when a target is missed.
  *
  *   node dist/scripts/bench.js [--accounts 500] [--parallel 16] [--time-scale 0.5] [--json]
  */
@@ -14,9 +14,9 @@ import { megabytes, ownPeakRss, peakRssOfProcess } from "./lib/memory";
 import { parseBenchOptions, runFigures, scaledTimings, type BenchOptions } from "./lib/options";
 import { startPhaseProgress } from "./lib/phase-progress";
 import { runScript } from "./lib/run-script";
-import { summarizeRequests, type RequestFigures } from "./lib/request-stats";
+import { accountLookups, schemaReads, summarizeRequests, type RequestFigures } from "./lib/request-stats";
 import { ISC_RATE_LIMIT, PROVIDER_REQUESTS_PER_WINDOW, sleep, startScaledStack, type ScaledStack } from "./lib/stack";
-import { createTimeTarget, phaseTargets, refreshRequestsTarget, roundTo, throttledShareTarget, type TargetResult } from "./lib/targets";
+import { phaseTargets, providerSizeTarget, roundTo, throttledShareTarget, type TargetResult } from "./lib/targets";
 import { DEMO_SOURCES, accountSpecs, accountsPerSource, withChangedEmail, type AccountSpec } from "./lib/workload";
 
 interface PhaseFigures {
@@ -89,7 +89,8 @@ async function runPhase(bench: BenchRun, phase: PhaseName, run: () => Promise<Ph
     progress.stop();
   }
   const pluginPeakRssBytes = peakRssOfProcess(pid);
-  const requests = summarizeRequests(stack.sim.requests());
+  const log = stack.sim.requests();
+  const requests = summarizeRequests(log);
   const bound = lowerBound(phase, workload, { ...ISC_RATE_LIMIT, windowMs: stack.windowMs }, taskDelayMs);
   return {
     phase,
@@ -104,11 +105,17 @@ async function runPhase(bench: BenchRun, phase: PhaseName, run: () => Promise<Ph
     problems: outcome.problems,
     targets: phaseTargets(phase, {
       accounts: options.accounts,
+      operations: outcome.operations,
       wallMs,
       boundMs: bound.ms,
       v3Requests: requests.perBudget.v3 ?? 0,
+      v3Required: bound.required.v3 ?? 0,
+      lookupsAfterCreate: accountLookups(log),
+      schemaReads: schemaReads(log),
+      sources: workload.accountsPerSource.filter((n) => n > 0).length,
       throttled: requests.throttled,
       totalRequests: requests.total,
+      pluginPeakRssBytes,
     }),
   };
 }
@@ -119,6 +126,16 @@ function createPhase(bench: BenchRun): Promise<PhaseFigures> {
     const problems = problemsOf(result);
     expectCount(problems, "created", countOps(result, "create") - result.errors.length, bench.specs.length);
     return { operations: bench.specs.length, problems };
+  });
+}
+
+/** `pulumi preview` of the stack as created: every account unchanged, so only Check's schema reads reach ISC. */
+function previewPhase(bench: BenchRun): Promise<PhaseFigures> {
+  return runPhase(bench, "preview", async () => {
+    const steps = await bench.stack.engine.preview(bench.desired(bench.specs));
+    const problems = steps.filter((s) => s.error).map((s) => `${s.name}: ${s.error}`);
+    expectCount(problems, "unchanged in preview", steps.filter((s) => s.op === "same").length, bench.specs.length);
+    return { operations: steps.length, problems };
   });
 }
 
@@ -155,15 +172,25 @@ function providerFigures(stack: ScaledStack, accounts: number) {
   // Measured, not assumed: how many copies of `__provider` the state holds per resource (inputs and outputs).
   let stateBytes = 0;
   let copies = 0;
-  for (const r of stack.engine.state()) {
+  let resourceBytes = 0;
+  const resources = stack.engine.state();
+  for (const r of resources) {
     for (const bag of [r.inputs, r.outputs]) {
+      resourceBytes += Buffer.byteLength(JSON.stringify(bag));
       if (typeof bag.__provider === "string") {
         stateBytes += Buffer.byteLength(bag.__provider);
         copies++;
       }
     }
   }
-  return { bytesPerResource: bytesPerCopy, totalBytes: bytesPerCopy * accounts, copiesInState: copies, bytesInState: stateBytes };
+  return {
+    bytesPerResource: bytesPerCopy,
+    totalBytes: bytesPerCopy * accounts,
+    copiesInState: copies,
+    bytesInState: stateBytes,
+    /** Inputs + outputs as JSON, `__provider` copies included: what each account adds to the state. */
+    stateBytesPerAccount: resources.length > 0 ? Math.round(resourceBytes / resources.length) : 0,
+  };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
@@ -193,23 +220,18 @@ function printDetails(f: PhaseFigures, budget: { requestsPerWindow: number; wind
 async function runPhases(bench: BenchRun): Promise<{ phases: PhaseFigures[]; provider: ReturnType<typeof providerFigures> }> {
   const phases = [await createPhase(bench)];
   const provider = providerFigures(bench.stack, bench.options.accounts); // while the state holds every account
+  phases.push(await previewPhase(bench));
   phases.push(await refreshPhase(bench));
   if (bench.workload.updated > 0) phases.push(await updatePhase(bench));
   phases.push(await deletePhase(bench));
   return { phases, provider };
 }
 
-/** The run-wide targets (kept in the JSON for its readers): refresh requests, 429 share of all requests, create time. */
-function runTargets(phases: readonly PhaseFigures[], accounts: number): TargetResult[] {
+/** The run-wide targets: the provider text stored per resource, and the 429 share of all requests. */
+function runTargets(phases: readonly PhaseFigures[], providerBytes: number): TargetResult[] {
   const total = phases.reduce((n, f) => n + f.requests.total, 0);
   const throttled = phases.reduce((n, f) => n + f.requests.throttled, 0);
-  const refresh = phases.find((f) => f.phase === "refresh")!;
-  const create = phases.find((f) => f.phase === "create")!;
-  return [
-    refreshRequestsTarget(accounts, refresh.requests.perBudget.v3 ?? 0),
-    throttledShareTarget(throttled, total),
-    createTimeTarget(create.wallMs, create.bound.ms),
-  ];
+  return [providerSizeTarget(providerBytes), throttledShareTarget(throttled, total)];
 }
 
 function jsonPhase(f: PhaseFigures) {
@@ -253,7 +275,7 @@ async function main(options: BenchOptions): Promise<number> {
     const { phases, provider } = await runPhases(bench);
     const totalRequests = phases.reduce((n, f) => n + f.requests.total, 0);
     const totalThrottled = phases.reduce((n, f) => n + f.requests.throttled, 0);
-    const targets = runTargets(phases, options.accounts);
+    const targets = runTargets(phases, provider.bytesPerResource);
     const memory = {
       benchRssBytes: process.memoryUsage().rss,
       benchPeakRssBytes: ownPeakRss(),
@@ -266,8 +288,9 @@ async function main(options: BenchOptions): Promise<number> {
     for (const f of phases) printDetails(f, budget);
     console.log(
       `\nprovider: __provider is ${provider.bytesPerResource} bytes per resource, ${provider.totalBytes} bytes for ${options.accounts}` +
-        ` (state holds ${provider.copiesInState} copies, ${provider.bytesInState} bytes)`,
+        ` (state holds ${provider.copiesInState} copies, ${provider.bytesInState} bytes); state: ${provider.stateBytesPerAccount} bytes per account`,
     );
+    for (const t of targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name}: ${t.actual} (limit ${t.limit})`);
     console.log(`memory: bench peak ${megabytes(memory.benchPeakRssBytes)} (now ${megabytes(memory.benchRssBytes)}), plugin peak ${megabytes(memory.pluginPeakRssBytes)}`);
     console.log(`requests: ${totalRequests} in all, ${totalThrottled} answered 429`);
     const problems = phases.flatMap((f) => f.problems.map((p) => `${f.phase}: ${p}`));

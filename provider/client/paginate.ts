@@ -17,6 +17,8 @@ export interface Page<T> {
   offset: number;
   /** `X-Total-Count` as of the first page, when ISC sent it (only asked for with `count: true`). */
   totalCount?: number;
+  /** No page follows this one (it is short, or reaches the total count). */
+  last: boolean;
 }
 
 export interface PaginateOptions<T = unknown> {
@@ -59,10 +61,11 @@ export async function* listPages<T>(
     if (!Array.isArray(res.data)) throw new Error(`ISC ${name} returned a page that is not a JSON array`);
     const counted = Number(res.headers["x-total-count"] ?? Number.NaN);
     if (Number.isFinite(counted)) totalCount = counted;
-    yield { items: res.data, offset, ...(totalCount !== undefined ? { totalCount } : {}) };
-    offset += res.data.length;
     // A short page is the last one; an empty page also ends a listing whose size is a multiple of the page size.
-    if (res.data.length < pageSize || (totalCount !== undefined && offset >= totalCount)) return;
+    const last = res.data.length < pageSize || (totalCount !== undefined && offset + res.data.length >= totalCount);
+    yield { items: res.data, offset, last, ...(totalCount !== undefined ? { totalCount } : {}) };
+    if (last) return;
+    offset += res.data.length;
   }
 }
 

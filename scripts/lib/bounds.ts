@@ -12,6 +12,7 @@
  * - update:  v3    k PUTs + ceil(k/250) reads of the results + 2 per source (Check);
  *            v2025 ceil(k/250) task-status lists.
  * - delete:  v3    N DELETEs; v2025 ceil(N/250) task-status lists.
+ * - preview: v3    2 per source (source and its account schema, for Check), whatever N.
  * One token request per phase (a Pulumi command is one plugin process) is not rate limited.
  *
  * A budget of R requests per window W (sliding) lets M requests through in no less than
@@ -19,7 +20,7 @@
  * that time for its binding budget, plus one task duration when it waits for tasks (the last task
  * still has to run after the last request that started one).
  */
-export type PhaseName = "create" | "refresh" | "update" | "delete";
+export type PhaseName = "create" | "preview" | "refresh" | "update" | "delete";
 
 export interface Workload {
   /** Accounts per source (the sum is N). */
@@ -49,6 +50,8 @@ export function requiredRequests(phase: PhaseName, workload: Workload): Record<s
   switch (phase) {
     case "create":
       return { v3: total + 2 * sourceLookups + schemaReads, v2025: lists(total), oauth: 1 };
+    case "preview":
+      return { v3: schemaReads, v2025: 0, oauth: 1 };
     case "refresh":
       return { v3: lists(total), v2025: 0, oauth: 1 };
     case "update":
@@ -88,7 +91,7 @@ export function lowerBound(phase: PhaseName, workload: Workload, budget: RateBud
       binding = name;
     }
   }
-  const taskMs = phase === "refresh" ? 0 : taskDelayMs;
+  const taskMs = phase === "refresh" || phase === "preview" ? 0 : taskDelayMs;
   return { ms: slowest + taskMs, binding, required, budgetMs, taskMs };
 }
 

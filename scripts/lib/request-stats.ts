@@ -6,7 +6,7 @@
 import type { RequestLogEntry } from "../../simulator/types";
 
 export interface OperationFigures {
-  /** e.g. `GET /v3/accounts [id in]`, `POST /v3/accounts`, `GET /v2025/task-status/{id}`. */
+  /** e.g. `GET /v3/accounts [id in]`, `GET /v3/accounts [filtered] sorted -created`, `POST /v3/accounts`. */
   operation: string;
   count: number;
   throttled: number;
@@ -50,7 +50,8 @@ export function operationOf(entry: Pick<RequestLogEntry, "method" | "path" | "qu
   const path = entry.path.replace(ISC_ID_SEGMENT, "/{id}");
   const field = inListField(entry.query.filters);
   const filter = field ? ` [${field} in]` : entry.query.filters ? " [filtered]" : "";
-  return `${entry.method} ${path}${filter}`;
+  const sorted = entry.query.sorters ? ` sorted ${entry.query.sorters}` : "";
+  return `${entry.method} ${path}${filter}${sorted}`;
 }
 
 export function summarizeRequests(entries: readonly RequestLogEntry[]): RequestFigures {
@@ -93,4 +94,20 @@ export function summarizeRequests(entries: readonly RequestLogEntry[]): RequestF
       }))
       .sort((a, b) => b.count - a.count || a.operation.localeCompare(b.operation)),
   };
+}
+
+/**
+ * Account lookups by nativeIdentity (`nativeIdentity in` lists and pages of a source's newest
+ * accounts): in a create phase, what finding the created accounts cost. The checks before creates
+ * are listings sorted by id, so not counted; their fallbacks by nativeIdentity are (the stricter side).
+ */
+export function accountLookups(entries: readonly RequestLogEntry[]): number {
+  return entries.filter(
+    (e) => e.method === "GET" && /^\/v3\/accounts$/.test(e.path) && (inListField(e.query.filters) === "nativeIdentity" || e.query.sorters === "-created"),
+  ).length;
+}
+
+/** Reads of a source's account schema (`GET /v3/sources/{id}/schemas`). */
+export function schemaReads(entries: readonly RequestLogEntry[]): number {
+  return entries.filter((e) => e.method === "GET" && /^\/v3\/sources\/[^/]+\/schemas$/.test(e.path)).length;
 }

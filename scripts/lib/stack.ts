@@ -2,15 +2,16 @@
  * The stack a benchmark or soak drives: the ISC simulator with ISC's rate-limit shape on a scaled
  * clock, the real @pulumi/pulumi dynamic-provider plugin, and the harness engine. Like the Pulumi
  * CLI, every command (up, refresh, destroy) runs in a FRESH plugin process while the state carries
- * over, so per-command costs (token, source schema reads) and per-command memory are real.
+ * over, so per-command costs (token, source schema reads) and per-command memory are real. The
+ * program directory has the package installed (installed-program.ts), as a user's has.
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PluginEngine, type DesiredResource } from "../../harness/engine";
 import { CommandPlugin } from "../../harness/command-plugin";
-import { serializeDynamicProvider, startProviderPlugin } from "../../harness/plugin";
-import { accountProvider } from "../../provider/resources/account";
+import { startProviderPlugin } from "../../harness/plugin";
 import { startSimulator, type FaultConfig, type RunningSimulator, type TenantSettings } from "../../simulator";
+import { accountProviderTextIn, installedProgram } from "./installed-program";
 import type { AccountSpec } from "./workload";
 
 export const ACCOUNT_TYPE = "pulumi-nodejs:dynamic/isc:Account";
@@ -34,7 +35,7 @@ export interface ScaledStackOptions {
 export interface ScaledStack {
   sim: RunningSimulator;
   engine: PluginEngine;
-  /** The serialized provider, as `pulumi.dynamic.Resource` stores it in `__provider`. */
+  /** The serialized provider, as `pulumi.dynamic.Resource` stores it in `__provider` in a program with the package installed. */
   providerText: string;
   /** The rate-limit window both sides use. */
   windowMs: number;
@@ -71,10 +72,17 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
     "isc:requestsPerWindow": String(PROVIDER_REQUESTS_PER_WINDOW),
     "isc:rateLimitWindowMs": String(windowMs),
   };
-  const root = repositoryRoot();
-  const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: root, withoutSailEnv: true, project: PROJECT, config }));
+  const program = installedProgram(repositoryRoot());
+  const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: program.dir, withoutSailEnv: true, project: PROJECT, config }));
   const engine = new PluginEngine(plugin, { project: PROJECT, stack: "scale", parallel: options.parallel, config, secretConfigKeys: ["isc:clientSecret"] });
-  const providerText = await serializeDynamicProvider(accountProvider);
+  let providerText: string;
+  try {
+    providerText = accountProviderTextIn(program.dir);
+  } catch (err) {
+    program.remove();
+    await sim.stop();
+    throw err;
+  }
   return {
     sim,
     engine,
@@ -89,6 +97,7 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
     async stop() {
       await plugin.stop();
       await sim.stop();
+      program.remove();
     },
   };
 }

@@ -10,9 +10,11 @@
  */
 import DataLoader from "dataloader";
 import { and, chunkInValues, eq, isIn } from "../../client/filters";
+import { paginate } from "../../client/paginate";
 import { MAX_PAGE_SIZE, type IscClient } from "../../client/request";
 import type { Account } from "../../client/types";
 import { matchNativeIdentity, type NativeKey, type NativeMatches } from "./account-match";
+import { createCreatedLookups, type CreatedLookups } from "./created-lookups";
 import { createSourceReadAhead, type ReadAheadOptions } from "./source-read-ahead";
 
 /** What the reader needs of the client: only its request path. */
@@ -35,26 +37,32 @@ export interface AccountReaderOptions {
 }
 
 export interface AccountReader {
-  /** The account as it is now (fresh: for reads after writes and polling). */
-  getById(id: string): Promise<Account | undefined>;
+  /**
+   * The account as it is now (fresh: for reads before and after writes, and polling). With
+   * `gatherMs`, the read waits that long for others to share its request: updates reach their
+   * reads spread out (Pulumi runs Diff one resource at a time), and waiting BEFORE a read keeps
+   * it as fresh for the write built from it.
+   */
+  getById(id: string, gatherMs?: number): Promise<Account | undefined>;
   /** For refresh: may be answered from a read-ahead page of the source listed moments ago. */
   getForRefresh(id: string, sourceId: string): Promise<Account | undefined>;
   /** The accounts with this nativeIdentity as they are now (exact spelling, and apart: other case). */
   findByNativeIdentity(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
+  /** Lookups after creates, batched per source (see created-lookups.ts). */
+  created: CreatedLookups;
   /** For the check before a create: may be answered from a read-ahead listing (see source-read-ahead.ts). */
   findExisting(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
-  /**
-   * Call before changing an account, so that no later answer predates the change; with its
-   * sourceId when creating or deleting it (pass undefined as id before a create).
-   */
-  forget(id: string | undefined, sourceId?: string): void;
+  /** Call before changing an account, so that no later answer predates the change; with its sourceId when deleting it. */
+  forget(id: string, sourceId?: string): void;
+  /** Call before creating an account: no listing vouches for its absence any more. */
+  creating(sourceId: string, nativeIdentity: string): void;
 }
 
 export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSignal, options: AccountReaderOptions = {}): AccountReader {
   const windowMs = options.windowMs ?? 15;
   const maxHoldMs = options.maxHoldMs ?? 10_000;
   const maxBatchSize = Math.min(options.maxBatch ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-  const sealWhenSendable = (run: () => void) =>
+  const sealWhenSendable = (run: () => void, gatherMs = windowMs) =>
     setTimeout(() => {
       let hold: NodeJS.Timeout | undefined;
       const held = new Promise<void>((resolve) => (hold = setTimeout(resolve, maxHoldMs)));
@@ -62,11 +70,11 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
         clearTimeout(hold);
         run();
       });
-    }, windowMs);
+    }, gatherMs);
   // No cache: callers want the state of now (refresh, polling until a change shows), not a memo.
   const loaderOptions = { cache: false, maxBatchSize, batchScheduleFn: sealWhenSendable } as const;
 
-  const byId = new DataLoader<string, Account | undefined>(async (ids) => {
+  const readByIds = async (ids: readonly string[]) => {
     const found = new Map<string, Account>();
     await Promise.all(
       chunkInValues(ids).map(async (chunk) => {
@@ -74,7 +82,18 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
       }),
     );
     return ids.map((id) => found.get(id));
-  }, loaderOptions);
+  };
+  const byId = new DataLoader<string, Account | undefined>(readByIds, loaderOptions);
+  // Reads that may wait a little for others (see getById's gatherMs), one loader per wait.
+  const gatheredById = new Map<number, DataLoader<string, Account | undefined>>();
+  const gathered = (gatherMs: number) => {
+    let loader = gatheredById.get(gatherMs);
+    if (!loader) {
+      loader = new DataLoader<string, Account | undefined>(readByIds, { ...loaderOptions, batchScheduleFn: (run) => sealWhenSendable(run, gatherMs) });
+      gatheredById.set(gatherMs, loader);
+    }
+    return loader;
+  };
 
   const byNativeIdentity = new DataLoader<NativeKey, NativeMatches>(async (keys) => {
     const perSource = new Map<string, string[]>();
@@ -92,35 +111,29 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
   }, loaderOptions);
 
   // Two listings, so that the checks of a later `up` never extend the life of a refresh's pages.
-  const refreshAhead = createSourceReadAhead(client, { idleMs: 2_000, ...options.refreshReadAhead });
-  const createAhead = createSourceReadAhead(client, { idleMs: 10_000, ...options.createReadAhead });
-  const getById = (id: string) => byId.load(id);
+  // One page per 4 reads: refresh reads come in state order, not id order, so early reads outrun the pages.
+  const refreshAhead = createSourceReadAhead(client, { idleMs: 2_000, readsPerPage: 4, ...options.refreshReadAhead });
+  // A create listing serves a whole `up` (its own creates are tracked by `creating`), not 30 s.
+  const createAhead = createSourceReadAhead(client, { idleMs: 10_000, maxAgeMs: 600_000, ...options.createReadAhead });
+  const getById = (id: string, gatherMs?: number) => (gatherMs !== undefined && gatherMs > windowMs ? gathered(gatherMs) : byId).load(id);
   const findByNativeIdentity = (sourceId: string, nativeIdentity: string) => byNativeIdentity.load({ sourceId, nativeIdentity });
   return {
     getById,
-    getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, getById),
+    getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, (read) => getById(read)),
     findByNativeIdentity,
+    created: createCreatedLookups(client, findByNativeIdentity),
     findExisting: (sourceId, nativeIdentity) => createAhead.findByNativeIdentity(sourceId, nativeIdentity, findByNativeIdentity),
     forget: (id, sourceId) => {
       refreshAhead.forget(id, sourceId);
       createAhead.forget(id, sourceId);
     },
+    creating: (sourceId, nativeIdentity) => createAhead.creating(sourceId, nativeIdentity),
   };
 }
 
-/**
- * Pages through a filtered listing, stopping as soon as a page is short or every requested value
- * can have been answered (so a full batch of 250 ids costs one request, not two).
- */
-async function listMatching(client: ListingClient, filters: string, expectedAtMost: number): Promise<Account[]> {
-  const items: Account[] = [];
-  for (let offset = 0; ; ) {
-    const { data } = await client.request<Account[]>("listAccounts", { query: { filters, limit: MAX_PAGE_SIZE, offset } });
-    if (!Array.isArray(data)) throw new Error("ISC listAccounts did not answer with a JSON array");
-    items.push(...data);
-    if (data.length < MAX_PAGE_SIZE || items.length >= expectedAtMost) return items;
-    offset += data.length;
-  }
+/** A filtered listing, ended as soon as every requested value can have been answered (a full batch of 250 ids costs one request, not two). */
+function listMatching(client: ListingClient, filters: string, expectedAtMost: number): Promise<Account[]> {
+  return paginate<Account>(client, "listAccounts", { query: { filters }, stopWhen: (items) => items.length >= expectedAtMost });
 }
 
 const readers = new WeakMap<IscClient, AccountReader>();

@@ -1,16 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkMapKey, checkText, type CheckFailure } from "../shared/input-checks";
-import { serializableProvider } from "../shared/serializable-provider";
 import type { AccountArgs } from "./args";
+import accountProviderShim = require("./shim");
 import type { EntitlementSummary } from "./outputs";
 
 export type { AccountArgs } from "./args";
 export type { AccountOutputs, EntitlementSummary } from "./outputs";
 
-/** The Account resource's provider, as Pulumi serializes it: a shim that loads ./provider at run time. */
-export const accountProvider: pulumi.dynamic.ResourceProvider = serializableProvider(
-  "pulumi-isc-accounts/dist/provider/resources/account/provider.js",
-);
+/** The Account resource's provider, as Pulumi serializes it: a shim that loads ./provider at run time (see ./shim). */
+export const accountProvider: pulumi.dynamic.ResourceProvider = accountProviderShim;
 
 /** One account on a flat-file (DelimitedFile) source, with its attributes, correlation and enabled state. */
 export class Account extends pulumi.dynamic.Resource {
@@ -73,11 +71,16 @@ function refuseUnserializableKeys(name: string, args: AccountArgs): void {
   const plain = (value: unknown): value is object =>
     value !== null && typeof value === "object" && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
   const texts = (property: string, value: unknown): CheckFailure[] =>
-    typeof value === "string" ? checkText(property, value) : Array.isArray(value) ? value.flatMap((v) => texts(property, v)) : [];
+    typeof value === "string"
+      ? checkText(property, value)
+      : Array.isArray(value)
+        ? value.flatMap((v) => texts(property, v))
+        : [];
   const failures = texts("nativeIdentity", args.nativeIdentity);
   const attributes: unknown = args.attributes;
   if (plain(attributes)) {
-    for (const [key, value] of Object.entries(attributes)) failures.push(...checkMapKey("attributes", key), ...texts(`attributes.${key}`, value));
+    for (const [key, value] of Object.entries(attributes))
+      failures.push(...checkMapKey("attributes", key), ...texts(`attributes.${key}`, value));
   }
   if (failures.length > 0) throw new Error(`Account ${name}: ${failures.map((f) => f.reason).join("; ")}`);
 }

@@ -23,6 +23,7 @@ import { configureFromStack, hasConnectionSettings, iscClient, sourceWithSchema 
 import { containsUnknown, isUnknown } from "../shared/unknown";
 import { NO_MATCHES, type NativeMatches } from "./account-match";
 import { accountReaderFor } from "./account-reader";
+import type { PendingCreate } from "./created-lookups";
 import { applySteps, PlanStepError, type ApplyContext, type ApplyStep } from "./apply";
 import { decideOnExisting } from "./existing-account";
 import {
@@ -33,7 +34,13 @@ import {
   type AccountRunOptions,
   type CheckFailure,
 } from "./inputs";
-import { ECHOED_SETTINGS, accountOutputs, currentFromAccount, currentFromOutputs, type AccountOutputs } from "./outputs";
+import {
+  ECHOED_SETTINGS,
+  accountOutputs,
+  currentFromAccount,
+  currentFromOutputs,
+  type AccountOutputs,
+} from "./outputs";
 import { withStoredCredentialsHint } from "../shared/credentials-hint";
 
 type Raw = Record<string, unknown>;
@@ -68,7 +75,9 @@ async function flatFileSchema(sourceId: string): Promise<SourceSchema | undefine
   const { source, schema } = await sourceWithSchema(sourceId);
   if (!source) throw new Error(`source ${sourceId} does not exist in this tenant (check sourceId)`);
   if (source.type && source.type !== "DelimitedFile") {
-    throw new Error(`source ${sourceId} ("${source.name}") is of type ${source.type}; only flat-file (DelimitedFile) sources are supported`);
+    throw new Error(
+      `source ${sourceId} ("${source.name}") is of type ${source.type}; only flat-file (DelimitedFile) sources are supported`,
+    );
   }
   return schema;
 }
@@ -87,11 +96,13 @@ async function desiredForApi(inputs: Raw): Promise<{ desired: DesiredAccount; id
 
 function applyContext(client: IscClient, run: AccountRunOptions, text: string): ApplyContext {
   const reader = accountReaderFor(client);
-  return { client, readAccount: (id) => reader.getById(id), run, label: text, warnings: [] };
+  // Reads around writes gather for one poll interval: tasks and Diffs set the pace anyway.
+  return { client, readAccount: (id) => reader.getById(id, run.pollIntervalMs), run, label: text, warnings: [] };
 }
 
 async function outputsFor(client: IscClient, account: Account, inputs: Raw): Promise<AccountOutputs> {
-  const entitlements = inputs.includeEntitlements === true ? await listAccountEntitlements(client, account.id) : undefined;
+  const entitlements =
+    inputs.includeEntitlements === true ? await listAccountEntitlements(client, account.id) : undefined;
   return accountOutputs(account, managedNames(inputs), settingsOf(inputs), entitlements);
 }
 
@@ -107,7 +118,10 @@ async function settledAccount(ctx: ApplyContext, id: string, desired: DesiredAcc
 }
 
 function reloadRequested(olds: Raw, news: Raw): boolean {
-  return news.reloadTrigger !== undefined && JSON.stringify(olds.reloadTrigger ?? null) !== JSON.stringify(news.reloadTrigger);
+  return (
+    news.reloadTrigger !== undefined &&
+    JSON.stringify(olds.reloadTrigger ?? null) !== JSON.stringify(news.reloadTrigger)
+  );
 }
 
 /** The matches, without accounts this process deleted (ISC may list them for a moment). */
@@ -126,22 +140,36 @@ async function findOnSource(client: IscClient, desired: DesiredAccount): Promise
 }
 
 /** Waits until an account that was just created (or whose create outcome is unknown) is listed; throws when lookups fail. */
-async function awaitVisible(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<NativeMatches> {
+async function awaitVisible(
+  desired: DesiredAccount,
+  run: AccountRunOptions,
+  pending: PendingCreate,
+): Promise<NativeMatches> {
   const { value } = await pollUntil(
-    () => findOnSource(client, desired),
+    async () => withoutDeleted(await pending.find(desired.nativeIdentity)),
     (matches) => matches.exact.length > 0,
-    { timeoutMs: Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS), initialDelayMs: Math.min(run.pollIntervalMs, 250) },
+    {
+      timeoutMs: Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS),
+      initialDelayMs: Math.min(run.pollIntervalMs, 250),
+    },
   );
   return value;
 }
 
 /** Accounts with this nativeIdentity, ignoring ones this process just deleted. */
-async function existingAccounts(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<NativeMatches> {
+async function existingAccounts(
+  client: IscClient,
+  desired: DesiredAccount,
+  run: AccountRunOptions,
+): Promise<NativeMatches> {
   const reader = accountReaderFor(client);
   const { value } = await pollUntil(
     () => reader.findExisting(desired.sourceId, desired.nativeIdentity),
     (m) => [...m.exact, ...m.otherCase].every((a) => !recentlyDeleted.has(a.id)),
-    { timeoutMs: Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS), initialDelayMs: Math.min(run.pollIntervalMs, 250) },
+    {
+      timeoutMs: Math.min(run.taskTimeoutMs, VISIBILITY_TIMEOUT_MS),
+      initialDelayMs: Math.min(run.pollIntervalMs, 250),
+    },
   );
   return withoutDeleted(value);
 }
@@ -161,14 +189,21 @@ const NEXT_UP =
 
 /** An error for a failure after a creating POST may have reached ISC: the account may exist without being in state. */
 function mayHaveBeenCreated(desired: DesiredAccount, what: string, outcome: string): Error {
-  return new Error(`${label(desired)}: ${what}, so the create may have been applied on ISC, but ${outcome}. ${NEXT_UP}`);
+  return new Error(
+    `${label(desired)}: ${what}, so the create may have been applied on ISC, but ${outcome}. ${NEXT_UP}`,
+  );
 }
 
 /** After the create was sent: the account, found by exact sourceId + nativeIdentity, or an error that says it may exist. */
-async function findCreated(client: IscClient, desired: DesiredAccount, run: AccountRunOptions, what: string): Promise<Account> {
+async function findCreated(
+  desired: DesiredAccount,
+  run: AccountRunOptions,
+  what: string,
+  pending: PendingCreate,
+): Promise<Account> {
   let matches: NativeMatches;
   try {
-    matches = await awaitVisible(client, desired, run);
+    matches = await awaitVisible(desired, run, pending);
   } catch (err) {
     throw mayHaveBeenCreated(desired, what, `looking it up failed: ${messageOf(err)}`);
   }
@@ -187,15 +222,34 @@ async function findCreated(client: IscClient, desired: DesiredAccount, run: Acco
 
 /** POST /v3/accounts and wait; returns the new account, found by exact sourceId + nativeIdentity. */
 async function createOnTenant(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<Account> {
+  const reader = accountReaderFor(client);
+  reader.creating(desired.sourceId, desired.nativeIdentity);
+  // Tasks of creates sent together end within about one poll of each other: their lookups wait that long for each other.
+  const pending = reader.created.expect(desired.sourceId, run.pollIntervalMs);
+  try {
+    return await postAndFind(client, desired, run, pending);
+  } finally {
+    pending.release();
+  }
+}
+
+async function postAndFind(
+  client: IscClient,
+  desired: DesiredAccount,
+  run: AccountRunOptions,
+  pending: PendingCreate,
+): Promise<Account> {
   const what = label(desired);
-  accountReaderFor(client).forget(undefined, desired.sourceId);
   let taskId: string;
   try {
     taskId = await createAccount(client, createBody(desired));
   } catch (err) {
     // Never POST again blindly: an outcome-unknown create is looked up.
-    if (err instanceof AmbiguousCreateError) return findCreated(client, desired, run, `the create request's outcome is unknown (${err.causeSummary})`);
-    if (err instanceof TaskIdMissingError) return findCreated(client, desired, run, `ISC accepted the create (${err.status}) but named no task`);
+    if (err instanceof AmbiguousCreateError)
+      return findCreated(desired, run, `the create request's outcome is unknown (${err.causeSummary})`, pending);
+    if (err instanceof TaskIdMissingError) {
+      return findCreated(desired, run, `ISC accepted the create (${err.status}) but named no task`, pending);
+    }
     throw new Error(`${what}: create failed, nothing was created: ${messageOf(err)}`);
   }
   try {
@@ -210,19 +264,29 @@ async function createOnTenant(client: IscClient, desired: DesiredAccount, run: A
     if (err instanceof TaskTimeoutError) {
       const late = onlyExact(await findOnSource(client, desired).catch(() => NO_MATCHES));
       if (late) return late;
-      throw mayHaveBeenCreated(desired, `ISC accepted the create (task ${taskId})`, `the task did not finish within ${Math.round(run.taskTimeoutMs / 1000)} s (taskTimeoutSeconds) and the account may still appear`);
+      throw mayHaveBeenCreated(
+        desired,
+        `ISC accepted the create (task ${taskId})`,
+        `the task did not finish within ${Math.round(run.taskTimeoutMs / 1000)} s (taskTimeoutSeconds) and the account may still appear`,
+      );
     }
     // The tenant went away (or answers errors) while the task ran: a lookup would fail the same way.
-    throw mayHaveBeenCreated(desired, `ISC accepted the create (task ${taskId})`, `following its task failed: ${messageOf(err)}`);
+    throw mayHaveBeenCreated(
+      desired,
+      `ISC accepted the create (task ${taskId})`,
+      `following its task failed: ${messageOf(err)}`,
+    );
   }
-  return findCreated(client, desired, run, `create task ${taskId} succeeded`);
+  return findCreated(desired, run, `create task ${taskId} succeeded`, pending);
 }
 
 /** Runs `create` unless another resource of this run is creating the same account right now. */
 async function exclusively<T>(desired: DesiredAccount, create: () => Promise<T>): Promise<T> {
   const key = `${desired.sourceId}\u0000${desired.nativeIdentity}`;
   if (creatingHere.has(key)) {
-    throw new Error(`${label(desired)} is being created by another Account resource of this stack: declare each account once. Nothing was sent for this one.`);
+    throw new Error(
+      `${label(desired)} is being created by another Account resource of this stack: declare each account once. Nothing was sent for this one.`,
+    );
   }
   creatingHere.add(key);
   try {
@@ -266,7 +330,9 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
 
     const plan = planAccountChanges(desiredAccountFrom(news), currentFromOutputs(olds));
     const managedChanged = managedNames(news).sort().join("\0") !== managedNames(olds).sort().join("\0");
-    const settingsChanged = ECHOED_SETTINGS.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+    const settingsChanged = ECHOED_SETTINGS.some(
+      (k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null),
+    );
     return { changes: plan.length > 0 || managedChanged || settingsChanged };
   },
 
@@ -280,7 +346,9 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
       try {
         matches = await existingAccounts(client, desired, run);
       } catch (err) {
-        throw new Error(`${label(desired)}: could not look for an existing account, nothing was created: ${messageOf(err)}`);
+        throw new Error(
+          `${label(desired)}: could not look for an existing account, nothing was created: ${messageOf(err)}`,
+        );
       }
       const decision = decideOnExisting(matches, desired, {
         adopt: run.adopt,
@@ -305,7 +373,12 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
     } catch (err) {
       // The account exists: hand Pulumi its id and last known state so the next up converges it.
       const latest = (await ctx.readAccount(account.id).catch(() => undefined)) ?? account;
-      throw new PartiallyAppliedError(messageOf(err), account.id, accountOutputs(latest, managedNames(inputs), settingsOf(inputs)), inputs);
+      throw new PartiallyAppliedError(
+        messageOf(err),
+        account.id,
+        accountOutputs(latest, managedNames(inputs), settingsOf(inputs)),
+        inputs,
+      );
     }
   },
 
@@ -313,7 +386,10 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
     const client = iscClient();
     const reader = accountReaderFor(client);
     // Refresh reads every account of the stack: answer from read-ahead pages of its source when it has one.
-    const account = typeof props.sourceId === "string" && props.sourceId !== "" ? await reader.getForRefresh(id, props.sourceId) : await reader.getById(id);
+    const account =
+      typeof props.sourceId === "string" && props.sourceId !== ""
+        ? await reader.getForRefresh(id, props.sourceId)
+        : await reader.getById(id);
     if (!account || recentlyDeleted.has(account.id)) return { id: "", props: {} };
     return { id, props: await outputsFor(client, account, props) };
   },

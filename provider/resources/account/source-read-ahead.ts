@@ -13,15 +13,16 @@
  *
  * By id (refresh), what the pages say is only trusted for accounts they contain: an id not found
  * is read by id, so a deletion is never concluded from a listing. By nativeIdentity (the check
- * before a create), "not there" is trusted only from a listing that was complete before this
- * process created or deleted anything on the source: offset paging over a source that changes
- * underneath can skip accounts. Otherwise the lookup goes to ISC. Writes through this process
- * call `forget`. A scan older than `maxAgeMs`, or unused for `idleMs`, is started afresh. (Pulumi
+ * before a create), "not there" is trusted only from a complete listing during which this process
+ * deleted nothing on the source (a deletion shifts later offsets back, so paging skips an
+ * account; a creation shifts them on, so paging reads one twice but skips none), and never for a
+ * nativeIdentity this process has created (the listing may predate it). Otherwise the lookup goes
+ * to ISC. Writes through this process call `forget` or `creating`. A scan older than `maxAgeMs`, or unused for `idleMs`, is started afresh. (Pulumi
  * runs every command in a new plugin process, so a scan never serves two commands there; these
  * bound what a long-lived process could see.)
  */
 import { eq } from "../../client/filters";
-import { MAX_PAGE_SIZE } from "../../client/request";
+import { listPages, type Page } from "../../client/paginate";
 import type { Account } from "../../client/types";
 import { NO_MATCHES, hasMatches, matchNativeIdentity, type NativeMatches } from "./account-match";
 import type { ListingClient } from "./account-reader";
@@ -49,9 +50,11 @@ export interface SourceReadAhead {
   ): Promise<NativeMatches>;
   /**
    * Call before changing an account: drops what the pages said about it. With `sourceId`, for a
-   * create or delete there, a listing of that source not yet complete stops vouching for absence.
+   * delete there, a listing of that source not yet complete stops vouching for absence.
    */
-  forget(id: string | undefined, sourceId?: string): void;
+  forget(id: string, sourceId?: string): void;
+  /** Call before creating an account: listings never vouch for this nativeIdentity's absence again. */
+  creating(sourceId: string, nativeIdentity: string): void;
 }
 
 class SourceScan {
@@ -62,12 +65,13 @@ class SourceScan {
   readonly byName = new Map<string, Account[]>();
   reads = 0;
   pages = 0;
-  nextOffset = 0;
+  /** The source's listing, sorted by id, read a page at a time as the ration allows. */
+  listing: AsyncIterator<Page<Account>> | undefined;
   /** Every page has been read (or reading failed: then everything goes by id). */
   done = false;
   /** All pages were read, and nothing was created or deleted on the source while they were. */
   vouchesForAbsence = false;
-  /** This process created or deleted an account on the source while the scan was not done. */
+  /** This process deleted an account on the source while the scan was not done. */
   changedDuringScan = false;
   inFlight: Promise<void> | undefined;
 }
@@ -91,6 +95,8 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
   const maxAgeMs = options.maxAgeMs ?? 30_000;
   const idleMs = options.idleMs ?? Infinity;
   const scans = new Map<string, SourceScan>();
+  /** Per source, the lowercased nativeIdentities this process has created (or tried to). */
+  const createdHere = new Map<string, Set<string>>();
 
   const scanOf = (sourceId: string): SourceScan => {
     let scan = scans.get(sourceId);
@@ -105,15 +111,10 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
   const fetchPage = async (scan: SourceScan, sourceId: string): Promise<void> => {
     scan.pages++;
     try {
-      const first = scan.nextOffset === 0;
-      const res = await client.request<Account[]>("listAccounts", {
-        query: { filters: eq("sourceId", sourceId), sorters: "id", limit: MAX_PAGE_SIZE, offset: scan.nextOffset, count: first ? true : undefined },
-      });
-      if (!Array.isArray(res.data)) throw new Error("ISC listAccounts did not answer with a JSON array");
-      for (const account of res.data) remember(scan, account);
-      scan.nextOffset += res.data.length;
-      const total = Number(res.headers["x-total-count"]);
-      if (res.data.length < MAX_PAGE_SIZE || (Number.isFinite(total) && scan.nextOffset >= total)) {
+      scan.listing ??= listPages<Account>(client, "listAccounts", { query: { filters: eq("sourceId", sourceId), sorters: "id" }, count: true });
+      const next = await scan.listing.next();
+      for (const account of next.done ? [] : next.value.items) remember(scan, account);
+      if (next.done || next.value.last) {
         scan.done = true;
         scan.vouchesForAbsence = !scan.changedDuringScan;
       }
@@ -159,14 +160,20 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
         (scan) => {
           const listed = matchNativeIdentity(scan.byName.get(nativeIdentity.toLowerCase()) ?? [], { sourceId, nativeIdentity });
           if (hasMatches(listed)) return { value: listed };
-          return scan.vouchesForAbsence ? { value: NO_MATCHES } : undefined;
+          const createdByUs = createdHere.get(sourceId)?.has(nativeIdentity.toLowerCase()) === true;
+          return scan.vouchesForAbsence && !createdByUs ? { value: NO_MATCHES } : undefined;
         },
         () => fallback(sourceId, nativeIdentity),
       ),
     forget(id, sourceId) {
-      if (id !== undefined) for (const scan of scans.values()) drop(scan, id);
+      for (const scan of scans.values()) drop(scan, id);
       const scan = sourceId === undefined ? undefined : scans.get(sourceId);
       if (scan && !scan.done) scan.changedDuringScan = true;
+    },
+    creating(sourceId, nativeIdentity) {
+      let names = createdHere.get(sourceId);
+      if (!names) createdHere.set(sourceId, (names = new Set()));
+      names.add(nativeIdentity.toLowerCase());
     },
   };
 }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as sinon from "sinon";
 import { accountReaderFor, createAccountReader } from "../../../provider/resources/account/account-reader";
 import { createIscClient, type IscClient } from "../../../provider/client/request";
 import type { Account } from "../../../provider/client/types";
@@ -94,5 +95,30 @@ describe("account reader", () => {
     await reader.getById("acc1");
     await reader.getById("acc1");
     expect(fake.api()).to.have.length(2);
+  });
+
+
+  it("reads asked with gatherMs wait that long for each other: three updates' reads 40 ms apart share one request", async () => {
+    const asked: string[] = [];
+    const stub = {
+      async request<T>(_route: string, opts: { query?: Record<string, unknown> } = {}) {
+        asked.push(String(opts.query?.filters));
+        return { status: 200, headers: {}, data: store.filter((a) => String(opts.query?.filters).includes(`"${a.id}"`)) as T };
+      },
+    };
+    const clock = sinon.useFakeTimers();
+    try {
+      const reader = createAccountReader(stub, idle);
+      const reads = [reader.getById("acc1", 250)];
+      await clock.tickAsync(40);
+      reads.push(reader.getById("acc2", 250));
+      await clock.tickAsync(40);
+      reads.push(reader.getById("acc3", 250));
+      await clock.tickAsync(300);
+      expect((await Promise.all(reads)).map((a) => a?.id)).to.deep.equal(["acc1", "acc2", "acc3"]);
+      expect(asked).to.deep.equal(['id in ("acc1","acc2","acc3")']);
+    } finally {
+      clock.restore();
+    }
   });
 });

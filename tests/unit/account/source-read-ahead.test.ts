@@ -65,7 +65,7 @@ describe("account source read-ahead (refresh and pre-create lookups)", () => {
   });
 
   it("on a 5 000-account source that the stack barely uses, reads at most one page per 16 reads and the rest by id", async () => {
-    const reader = createAccountReader(client, idle);
+    const reader = createAccountReader(client, idle, { refreshReadAhead: { readsPerPage: 16 } });
     const wanted = tenant.filter((a) => a.sourceId === "huge").filter((_a, i) => i % 100 === 7); // 50 accounts spread over 20 pages
     await withParallelism(wanted, 16, async (a) => expect((await reader.getForRefresh(a.id, "huge"))?.id).to.equal(a.id));
     expect(sourceListings().length, "pages read ahead").to.be.at.most(Math.ceil(wanted.length / 16));
@@ -102,25 +102,43 @@ describe("account source read-ahead (refresh and pre-create lookups)", () => {
     expect(sourceListings()).to.have.length(2);
   });
 
-  it("before a create: a listing still incomplete when this process created on the source no longer vouches for absence", async () => {
+  it("before a create: a listing still incomplete when this process created on the source does not vouch for what it created", async () => {
     const reader = createAccountReader(client, idle, { createReadAhead: { readsPerPage: 1_000 } }); // one page only: stays incomplete
     expect((await reader.findExisting("small", "user3")).exact[0]?.id).to.equal("a0003");
-    reader.forget(undefined, "small"); // a create is about to be sent
+    reader.creating("small", "latecomer"); // a create is about to be sent
     tenant.push(account("a0000x", "small", "latecomer"));
     expect((await reader.findExisting("small", "latecomer")).exact[0]?.id).to.equal("a0000x");
     expect(otherCalls().map((r) => r.query.get("filters"))).to.deep.equal(['sourceId eq "small" and nativeIdentity in ("latecomer")']);
   });
 
-  it("before a create: a listing that completes after this process created on the source does not vouch for absence", async () => {
+  it("before a create: a listing that completes after this process created an account does not vouch for that one's absence", async () => {
     // Offset paging over a source that changed underneath can skip accounts: the page already read
     // does not hold the account created meanwhile, and the pages read after it do not either.
     const reader = createAccountReader(client, idle, { createReadAhead: { readsPerPage: 1 } });
     expect((await reader.findExisting("small", "user3")).exact[0]?.id).to.equal("a0003"); // page 1 of 2
-    reader.forget(undefined, "small"); // a create is about to be sent
+    reader.creating("small", "Latecomer"); // a create is about to be sent (the listing may also miss other spellings)
     tenant.push(account("a0000x", "small", "latecomer")); // sorts into page 1, already read
     expect((await reader.findExisting("small", "user299")).exact[0]?.id).to.equal("a0299"); // page 2: the scan is now complete
     expect(sourceListings()).to.have.length(2);
     expect((await reader.findExisting("small", "latecomer")).exact[0]?.id, "absence must not be trusted").to.equal("a0000x");
+  });
+
+  it("before a create: creates during the scan leave it vouching for other names; a delete during it does not", async () => {
+    // An insertion shifts later offsets on (a page re-reads one account, none is skipped); a deletion shifts them back.
+    const reader = createAccountReader(client, idle, { createReadAhead: { readsPerPage: 1 } });
+    expect((await reader.findExisting("small", "user3")).exact[0]?.id).to.equal("a0003"); // page 1 of 2
+    reader.creating("small", "latecomer");
+    tenant.push(account("a0000x", "small", "latecomer"));
+    expect((await reader.findExisting("small", "user299")).exact[0]?.id).to.equal("a0299"); // page 2: complete
+    expect(await reader.findExisting("small", "nobody")).to.deep.equal({ exact: [], otherCase: [] });
+    expect(otherCalls(), "absence of other names taken from the listing").to.have.length(0);
+
+    const deleting = createAccountReader(client, idle, { createReadAhead: { readsPerPage: 1 } });
+    expect((await deleting.findExisting("small", "user3")).exact[0]?.id).to.equal("a0003");
+    deleting.forget("a0001", "small"); // a delete is about to be sent
+    expect((await deleting.findExisting("small", "user299")).exact[0]?.id).to.equal("a0299");
+    expect(await deleting.findExisting("small", "nobody")).to.deep.equal({ exact: [], otherCase: [] });
+    expect(otherCalls().map((r) => r.query.get("filters"))).to.deep.equal(['sourceId eq "small" and nativeIdentity in ("nobody")']);
   });
 
   it("before a create: an account differing only in case is reported apart, never as the match", async () => {
