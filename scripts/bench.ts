@@ -1,15 +1,25 @@
 /**
  * `npm run bench`: what N Account resources cost against ISC's rate limit, through the real
  * dynamic-provider plugin with Pulumi-like parallelism. Phases: create all, refresh all, update a
- * share, delete all (and a preview of the unchanged stack after create); each is one "Pulumi command" (a fresh plugin process). Prints requests per API
- * version (from the simulator's request log), 429s, wall time against the phase's lower bound
- * (scripts/lib/bounds.ts says how it is computed), peak memory, the serialized provider's size,
- * state bytes per account, and PASS/FAIL per target (scripts/lib/targets.ts). Exits non-zero only when something errored, not when a target is missed.
+ * share, delete all (and a preview of the unchanged stack after create); each is one "Pulumi
+ * command" (a fresh plugin process). Prints requests per API version (from the simulator's request
+ * log), 429s, wall time against the phase's lower bound (scripts/lib/bounds.ts says how it is
+ * computed), peak memory, the serialized provider's size, state bytes per account, and PASS/FAIL per
+ * target (scripts/lib/targets.ts). Exits non-zero only when something errored, not when a target is
+ * missed.
  *
  *   node dist/scripts/bench.js [--accounts 500] [--parallel 16] [--time-scale 0.5] [--json]
  */
 import type { DesiredResource, RefreshResult, UpResult } from "../harness/engine";
-import { budgetTimeMs, describeBound, lowerBound, parallelismFloorMs, type LowerBound, type PhaseName, type Workload } from "./lib/bounds";
+import {
+  budgetTimeMs,
+  describeBound,
+  lowerBound,
+  parallelismFloorMs,
+  type LowerBound,
+  type PhaseName,
+  type Workload,
+} from "./lib/bounds";
 import { megabytes, ownPeakRss, peakRssOfProcess } from "./lib/memory";
 import { parseBenchOptions, runFigures, scaledTimings, type BenchOptions } from "./lib/options";
 import { startPhaseProgress } from "./lib/phase-progress";
@@ -100,7 +110,10 @@ async function runPhase(bench: BenchRun, phase: PhaseName, run: () => Promise<Ph
     bound,
     ratio: bound.ms > 0 ? roundTo(wallMs / bound.ms, 2) : null,
     parallelismFloorMs: phase === "refresh" ? 0 : parallelismFloorMs(outcome.operations, options.parallel, taskDelayMs),
-    sentV3FloorMs: budgetTimeMs(requests.perBudget.v3 ?? 0, { requestsPerWindow: PROVIDER_REQUESTS_PER_WINDOW, windowMs: stack.windowMs }),
+    sentV3FloorMs: budgetTimeMs(requests.perBudget.v3 ?? 0, {
+      requestsPerWindow: PROVIDER_REQUESTS_PER_WINDOW,
+      windowMs: stack.windowMs,
+    }),
     pluginPeakRssBytes,
     problems: outcome.problems,
     targets: phaseTargets(phase, {
@@ -198,8 +211,10 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
 function printPhase(f: PhaseFigures): void {
   const r = f.requests.perBudget;
   console.log(
-    `${f.phase.padEnd(8)} ${String(f.operations).padStart(5)}  ${seconds(f.wallMs).padStart(8)}  ${seconds(f.bound.ms).padStart(7)}` +
-      `  ${(f.ratio === null ? "-" : f.ratio.toFixed(2)).padStart(5)}  ${String(r.v3 ?? 0).padStart(5)}  ${String(r.v2025 ?? 0).padStart(5)}  ${String(r.oauth ?? 0).padStart(5)}` +
+    `${f.phase.padEnd(8)} ${String(f.operations).padStart(5)}` +
+      `  ${seconds(f.wallMs).padStart(8)}  ${seconds(f.bound.ms).padStart(7)}` +
+      `  ${(f.ratio === null ? "-" : f.ratio.toFixed(2)).padStart(5)}` +
+      `  ${String(r.v3 ?? 0).padStart(5)}  ${String(r.v2025 ?? 0).padStart(5)}  ${String(r.oauth ?? 0).padStart(5)}` +
       `  ${String(f.requests.throttled).padStart(4)}  ${megabytes(f.pluginPeakRssBytes).padStart(7)}`,
   );
 }
@@ -214,10 +229,13 @@ function printDetails(f: PhaseFigures, budget: { requestsPerWindow: number; wind
     console.log(`    ${String(op.count).padStart(5)}  ${op.operation}${inList}${throttled}`);
   }
   for (const p of f.problems.slice(0, MAX_PROBLEMS_SHOWN)) console.log(`    PROBLEM ${p}`);
-  if (f.problems.length > MAX_PROBLEMS_SHOWN) console.log(`    ... and ${f.problems.length - MAX_PROBLEMS_SHOWN} more problems`);
+  if (f.problems.length > MAX_PROBLEMS_SHOWN)
+    console.log(`    ... and ${f.problems.length - MAX_PROBLEMS_SHOWN} more problems`);
 }
 
-async function runPhases(bench: BenchRun): Promise<{ phases: PhaseFigures[]; provider: ReturnType<typeof providerFigures> }> {
+async function runPhases(
+  bench: BenchRun,
+): Promise<{ phases: PhaseFigures[]; provider: ReturnType<typeof providerFigures> }> {
   const phases = [await createPhase(bench)];
   const provider = providerFigures(bench.stack, bench.options.accounts); // while the state holds every account
   phases.push(await previewPhase(bench));
@@ -262,15 +280,34 @@ async function main(options: BenchOptions): Promise<number> {
     const specs = accountSpecs(options.accounts, "bench");
     // Every k-th account, k = 1/share (updates read by id, so which source they are on costs nothing).
     const every = options.updateShare > 0 ? Math.max(1, Math.round(1 / options.updateShare)) : 0;
-    const { specs: changedSpecs, changed: updated } = withChangedEmail(specs, (_s, i) => every > 0 && i % every === 0, "v2");
-    const workload: Workload = { accountsPerSource: accountsPerSource(specs, DEMO_SOURCES.map((s) => s.id)), updated };
+    const { specs: changedSpecs, changed: updated } = withChangedEmail(
+      specs,
+      (_s, i) => every > 0 && i % every === 0,
+      "v2",
+    );
+    const workload: Workload = {
+      accountsPerSource: accountsPerSource(
+        specs,
+        DEMO_SOURCES.map((s) => s.id),
+      ),
+      updated,
+    };
     const inputs = { pollIntervalMs };
-    const bench: BenchRun = { stack, options, workload, taskDelayMs, specs, changedSpecs, desired: (list) => list.map((s) => stack.desired(s, inputs)) };
+    const bench: BenchRun = {
+      stack,
+      options,
+      workload,
+      taskDelayMs,
+      specs,
+      changedSpecs,
+      desired: (list) => list.map((s) => stack.desired(s, inputs)),
+    };
     const budget = { requestsPerWindow: ISC_RATE_LIMIT.requestsPerWindow, windowMs: stack.windowMs };
 
     console.log(
       `bench: ${options.accounts} accounts, --parallel ${options.parallel}, time scale ${options.timeScale} ` +
-        `(rate limit ${ISC_RATE_LIMIT.requestsPerWindow} per ${stack.windowMs} ms per API version, task ${taskDelayMs} ms, poll ${pollIntervalMs} ms)`,
+        `(rate limit ${ISC_RATE_LIMIT.requestsPerWindow} per ${stack.windowMs} ms per API version, ` +
+        `task ${taskDelayMs} ms, poll ${pollIntervalMs} ms)`,
     );
     const { phases, provider } = await runPhases(bench);
     const totalRequests = phases.reduce((n, f) => n + f.requests.total, 0);
@@ -287,11 +324,16 @@ async function main(options: BenchOptions): Promise<number> {
     console.log("");
     for (const f of phases) printDetails(f, budget);
     console.log(
-      `\nprovider: __provider is ${provider.bytesPerResource} bytes per resource, ${provider.totalBytes} bytes for ${options.accounts}` +
-        ` (state holds ${provider.copiesInState} copies, ${provider.bytesInState} bytes); state: ${provider.stateBytesPerAccount} bytes per account`,
+      `\nprovider: __provider is ${provider.bytesPerResource} bytes per resource, ` +
+        `${provider.totalBytes} bytes for ${options.accounts}` +
+        ` (state holds ${provider.copiesInState} copies, ${provider.bytesInState} bytes);` +
+        ` state: ${provider.stateBytesPerAccount} bytes per account`,
     );
     for (const t of targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name}: ${t.actual} (limit ${t.limit})`);
-    console.log(`memory: bench peak ${megabytes(memory.benchPeakRssBytes)} (now ${megabytes(memory.benchRssBytes)}), plugin peak ${megabytes(memory.pluginPeakRssBytes)}`);
+    console.log(
+      `memory: bench peak ${megabytes(memory.benchPeakRssBytes)} (now ${megabytes(memory.benchRssBytes)}), ` +
+        `plugin peak ${megabytes(memory.pluginPeakRssBytes)}`,
+    );
     console.log(`requests: ${totalRequests} in all, ${totalThrottled} answered 429`);
     const problems = phases.flatMap((f) => f.problems.map((p) => `${f.phase}: ${p}`));
     if (options.json) {

@@ -67,7 +67,11 @@ export function reconcile({ declared, state, tenant, preexistingIds }: Reconcile
 
   const duplicates = [...byKey.values()]
     .filter((accounts) => accounts.length > 1)
-    .map((accounts) => ({ sourceId: accounts[0].sourceId, nativeIdentity: accounts[0].nativeIdentity, ids: accounts.map((a) => a.id) }));
+    .map((accounts) => ({
+      sourceId: accounts[0].sourceId,
+      nativeIdentity: accounts[0].nativeIdentity,
+      ids: accounts.map((a) => a.id),
+    }));
   const orphans = tenant.filter((a) => !preexistingIds.has(a.id) && !stateIds.has(a.id));
   const phantoms = state.filter((r) => !tenantIds.has(r.id));
   const strays = state.filter((r) => !declaredNames.has(r.name));
@@ -83,7 +87,8 @@ export function reconcile({ declared, state, tenant, preexistingIds }: Reconcile
     const tracked = stateByName.get(d.name);
     const account = accounts.find((a) => a.id === tracked?.id) ?? accounts[0];
     // Declared and present but not in state: counted as an orphan already.
-    if (tracked && tracked.id !== account.id) drifted.push({ name: d.name, reason: `state has id ${tracked.id}, the tenant ${account.id}` });
+    if (tracked && tracked.id !== account.id)
+      drifted.push({ name: d.name, reason: `state has id ${tracked.id}, the tenant ${account.id}` });
     const wrong = Object.entries(d.attributes)
       .filter(([attribute, value]) => !sameValue(value, account.attributes?.[attribute]))
       .map(([attribute]) => attribute);

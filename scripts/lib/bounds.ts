@@ -118,9 +118,14 @@ export function describeBound(bound: LowerBound, budget: RateBudget): string {
   const task = bound.taskMs > 0 ? ` + the last task ${secondsText(bound.taskMs)}` : "";
   if (bound.binding === "tasks") {
     return bound.taskMs > 0
-      ? `bound ${secondsText(bound.ms)}: the ${required} requests it must make fit in one rate window at ${limit}, so only the last task counts`
-      : `bound 0: the ${required} requests it must make fit in one rate window at ${limit}, and it waits for no task`;
+      ? `bound ${secondsText(bound.ms)}: the ${required} requests it must make fit in one rate window at ${limit}, ` +
+          `so only the last task counts`
+      : `bound 0: the ${required} requests it must make fit in one rate window at ${limit}, ` +
+          `and it waits for no task`;
   }
   const binding = bound.binding;
-  return `bound ${secondsText(bound.ms)}: the ${bound.required[binding]} ${binding} requests it must make take ${secondsText(bound.budgetMs[binding] ?? 0)} at ${limit}${task}`;
+  return (
+    `bound ${secondsText(bound.ms)}: the ${bound.required[binding]} ${binding} requests it must make ` +
+    `take ${secondsText(bound.budgetMs[binding] ?? 0)} at ${limit}${task}`
+  );
 }

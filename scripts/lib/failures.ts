@@ -66,7 +66,9 @@ export function failureKind(message: string): string {
 }
 
 /** Failure kinds with their counts, most frequent first. */
-export function failureKinds(failures: readonly ReportedFailure[]): Array<{ kind: string; count: number; example: string }> {
+export function failureKinds(
+  failures: readonly ReportedFailure[],
+): Array<{ kind: string; count: number; example: string }> {
   const kinds = new Map<string, { count: number; example: string }>();
   for (const f of failures) {
     const kind = `${f.op}: ${failureKind(f.message)}`;
@@ -74,5 +76,7 @@ export function failureKinds(failures: readonly ReportedFailure[]): Array<{ kind
     entry.count++;
     kinds.set(kind, entry);
   }
-  return [...kinds].map(([kind, v]) => ({ kind, ...v })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
+  return [...kinds]
+    .map(([kind, v]) => ({ kind, ...v }))
+    .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
 }

@@ -21,10 +21,17 @@ export interface InstalledProgram {
 
 export function installedProgram(repositoryRoot: string): InstalledProgram {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "isc-program-"));
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "isc-program", version: "1.0.0", private: true }));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "isc-program", version: "1.0.0", private: true }),
+  );
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(repositoryRoot, path.join(dir, "node_modules", "pulumi-isc-accounts"), "dir");
-  fs.symlinkSync(path.join(repositoryRoot, "node_modules", "@pulumi"), path.join(dir, "node_modules", "@pulumi"), "dir");
+  fs.symlinkSync(
+    path.join(repositoryRoot, "node_modules", "@pulumi"),
+    path.join(dir, "node_modules", "@pulumi"),
+    "dir",
+  );
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -37,7 +44,14 @@ pulumi.runtime.serializeFunction(() => accountProvider, { allowSecrets: true }).
   (e) => { console.error(e); process.exit(1); },
 );`;
 
-/** The Account provider's `__provider` text as a program in `dir` stores it (what `pulumi.dynamic.Resource` serializes). */
+/**
+ * The Account provider's `__provider` text as a program in `dir` stores it (what
+ * `pulumi.dynamic.Resource` serializes).
+ */
 export function accountProviderTextIn(dir: string): string {
-  return execFileSync(process.execPath, ["--preserve-symlinks", "-e", SERIALIZE], { cwd: dir, encoding: "utf8", maxBuffer: 1024 * 1024 });
+  return execFileSync(process.execPath, ["--preserve-symlinks", "-e", SERIALIZE], {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 1024 * 1024,
+  });
 }

@@ -25,7 +25,10 @@ export interface SoakOptions extends ScaleOptions {
   seed: number;
   /** The whole run is stopped (and fails) after this many seconds. */
   timeLimit: number;
-  /** Like `pulumi up --continue-on-error`: a failed resource does not stop the run. Default: the engine's default, stop. */
+  /**
+   * Like `pulumi up --continue-on-error`: a failed resource does not stop the run. Default: the
+   * engine's default, stop.
+   */
   continueOnError: boolean;
   /** Each phase runs `up` until it converges, at most this many times. */
   maxRuns: number;
@@ -60,7 +63,12 @@ function scaleCommand(name: string, defaults: { accounts: number; timeScale: num
     .allowExcessArguments(false)
     .option("--accounts <n>", "number of Account resources", positiveInteger, defaults.accounts)
     .option("--parallel <n>", "resource operations at once, like pulumi up --parallel", positiveInteger, 16)
-    .option("--time-scale <f>", "ISC's clock scale: 0.1 makes the 10 s rate-limit window 1 s", timeScale, defaults.timeScale)
+    .option(
+      "--time-scale <f>",
+      "ISC's clock scale: 0.1 makes the 10 s rate-limit window 1 s",
+      timeScale,
+      defaults.timeScale,
+    )
     .option("--task-ms <ms>", "duration of an ISC account task at time scale 1", positiveInteger, 1000)
     .option("--json", "print all figures as one JSON object on the last line", false);
 }
@@ -87,7 +95,10 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
 }
 
 /** Task duration and provider poll interval on the scaled clock (the provider polls no faster than every 50 ms). */
-export function scaledTimings(options: Pick<ScaleOptions, "timeScale" | "taskMs">): { taskDelayMs: number; pollIntervalMs: number } {
+export function scaledTimings(options: Pick<ScaleOptions, "timeScale" | "taskMs">): {
+  taskDelayMs: number;
+  pollIntervalMs: number;
+} {
   return {
     taskDelayMs: Math.max(1, Math.round(options.taskMs * options.timeScale)),
     pollIntervalMs: Math.max(50, Math.round(500 * options.timeScale)),
@@ -95,6 +106,10 @@ export function scaledTimings(options: Pick<ScaleOptions, "timeScale" | "taskMs"
 }
 
 /** The options every JSON report of a scale run starts with. */
-export function runFigures(options: Pick<ScaleOptions, "accounts" | "parallel" | "timeScale">): { accounts: number; parallel: number; timeScale: number } {
+export function runFigures(options: Pick<ScaleOptions, "accounts" | "parallel" | "timeScale">): {
+  accounts: number;
+  parallel: number;
+  timeScale: number;
+} {
   return { accounts: options.accounts, parallel: options.parallel, timeScale: options.timeScale };
 }

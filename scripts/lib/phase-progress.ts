@@ -11,7 +11,10 @@ export function startPhaseProgress(script: string, phase: string, stack: Pick<Sc
       const requests = stack.sim.requests().length;
       // Before its first request a phase waits for a fresh rate window and starts its plugin process.
       if (requests === 0) return `${script} ${phase}: starting (fresh rate window, new plugin process)`;
-      return `${script} ${phase}: ${requests} requests so far, ${stack.sim.admin.listAccounts().length} accounts on the tenant`;
+      return (
+        `${script} ${phase}: ${requests} requests so far, ` +
+        `${stack.sim.admin.listAccounts().length} accounts on the tenant`
+      );
     },
   });
 }

@@ -103,7 +103,10 @@ export function summarizeRequests(entries: readonly RequestLogEntry[]): RequestF
  */
 export function accountLookups(entries: readonly RequestLogEntry[]): number {
   return entries.filter(
-    (e) => e.method === "GET" && /^\/v3\/accounts$/.test(e.path) && (inListField(e.query.filters) === "nativeIdentity" || e.query.sorters === "-created"),
+    (e) =>
+      e.method === "GET" &&
+      /^\/v3\/accounts$/.test(e.path) &&
+      (inListField(e.query.filters) === "nativeIdentity" || e.query.sorters === "-created"),
   ).length;
 }
 

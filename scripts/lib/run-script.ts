@@ -1,5 +1,9 @@
 /** The entry of `npm run bench` / `npm run soak`: parse the options, run, exit with the script's code. */
-export function runScript<O>(name: string, parse: (argv: readonly string[]) => O, main: (options: O) => Promise<number>): void {
+export function runScript<O>(
+  name: string,
+  parse: (argv: readonly string[]) => O,
+  main: (options: O) => Promise<number>,
+): void {
   let options: O;
   try {
     options = parse(process.argv.slice(2));

@@ -10,7 +10,9 @@ export interface Check {
 }
 
 /** The fault mix on the scaled clock: ~errorRate of requests fail with 5xx, 30% of those after being applied. */
-export function soakFaults(options: Pick<SoakOptions, "errorRate" | "taskErrorRate" | "timeScale">): Partial<FaultConfig> {
+export function soakFaults(
+  options: Pick<SoakOptions, "errorRate" | "taskErrorRate" | "timeScale">,
+): Partial<FaultConfig> {
   return {
     errorRate: options.errorRate * 0.7,
     errorAfterApplyRate: options.errorRate * 0.3,
@@ -39,10 +41,17 @@ export function soakChecks(r: Reconciliation, o: SoakOutcome): Check[] {
     zero("phantoms (in state, not on the tenant)", r.phantoms.length),
     zero("strays (in state, no longer declared)", r.strays.length),
     zero("drifted (wrong id or attributes)", r.drifted.length),
-    { name: "every failure names its account or task", pass: o.unclear === 0, detail: `${o.failures - o.unclear} of ${o.failures}` },
+    {
+      name: "every failure names its account or task",
+      pass: o.unclear === 0,
+      detail: `${o.failures - o.unclear} of ${o.failures}`,
+    },
     zero("failures quoting the client secret", o.leaking),
-    { name: "faults were injected", pass: o.injected.serverErrorsOrResets > 0 && o.injected.throttled > 0, detail: `${o.injected.serverErrorsOrResets} 5xx/resets, ${o.injected.throttled} x 429` },
+    {
+      name: "faults were injected",
+      pass: o.injected.serverErrorsOrResets > 0 && o.injected.throttled > 0,
+      detail: `${o.injected.serverErrorsOrResets} 5xx/resets, ${o.injected.throttled} x 429`,
+    },
     { name: "convergence (clean up, then nothing to do)", pass: o.converged, detail: o.converged ? "yes" : "no" },
   ];
 }
-

@@ -28,14 +28,20 @@ export interface ScaledStackOptions {
   taskDelayMs: number;
   parallel: number;
   faults?: Partial<FaultConfig>;
-  /** The tenant's account identity rules (simulator/README.md); the soak runs with duplicateCreates so duplicates show. */
+  /**
+   * The tenant's account identity rules (simulator/README.md); the soak runs with duplicateCreates so
+   * duplicates show.
+   */
   tenant?: Partial<TenantSettings>;
 }
 
 export interface ScaledStack {
   sim: RunningSimulator;
   engine: PluginEngine;
-  /** The serialized provider, as `pulumi.dynamic.Resource` stores it in `__provider` in a program with the package installed. */
+  /**
+   * The serialized provider, as `pulumi.dynamic.Resource` stores it in `__provider` in a program with
+   * the package installed.
+   */
   providerText: string;
   /** The rate-limit window both sides use. */
   windowMs: number;
@@ -49,7 +55,11 @@ export interface ScaledStack {
 export function repositoryRoot(from: string = __dirname): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-isc-accounts") return dir;
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-isc-accounts"
+    )
+      return dir;
     if (path.dirname(dir) === dir) throw new Error(`no pulumi-isc-accounts package.json above ${from}`);
   }
 }
@@ -73,8 +83,16 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
     "isc:rateLimitWindowMs": String(windowMs),
   };
   const program = installedProgram(repositoryRoot());
-  const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: program.dir, withoutSailEnv: true, project: PROJECT, config }));
-  const engine = new PluginEngine(plugin, { project: PROJECT, stack: "scale", parallel: options.parallel, config, secretConfigKeys: ["isc:clientSecret"] });
+  const plugin = new CommandPlugin(() =>
+    startProviderPlugin({ cwd: program.dir, withoutSailEnv: true, project: PROJECT, config }),
+  );
+  const engine = new PluginEngine(plugin, {
+    project: PROJECT,
+    stack: "scale",
+    parallel: options.parallel,
+    config,
+    secretConfigKeys: ["isc:clientSecret"],
+  });
   let providerText: string;
   try {
     providerText = accountProviderTextIn(program.dir);
@@ -92,7 +110,13 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
     desired: (spec, extraInputs = {}) => ({
       type: ACCOUNT_TYPE,
       name: spec.name,
-      inputs: { sourceId: spec.sourceId, nativeIdentity: spec.nativeIdentity, attributes: spec.attributes, ...extraInputs, __provider: providerText },
+      inputs: {
+        sourceId: spec.sourceId,
+        nativeIdentity: spec.nativeIdentity,
+        attributes: spec.attributes,
+        ...extraInputs,
+        __provider: providerText,
+      },
     }),
     async stop() {
       await plugin.stop();

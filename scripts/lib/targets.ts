@@ -33,7 +33,12 @@ export function refreshRequestsTarget(accounts: number, v3Requests: number): Tar
 /** At most 1% of all requests answered 429. */
 export function throttledShareTarget(throttled: number, totalRequests: number): TargetResult {
   const share = totalRequests === 0 ? 0 : throttled / totalRequests;
-  return { name: "429 share", actual: roundTo(share, 4), limit: MAX_THROTTLED_SHARE, pass: share <= MAX_THROTTLED_SHARE };
+  return {
+    name: "429 share",
+    actual: roundTo(share, 4),
+    limit: MAX_THROTTLED_SHARE,
+    pass: share <= MAX_THROTTLED_SHARE,
+  };
 }
 
 function boundRatioTarget(name: string, wallMs: number, boundMs: number, limit: number): TargetResult {
@@ -89,11 +94,16 @@ export interface PhaseTargetFigures {
  */
 export function phaseTargets(phase: string, f: PhaseTargetFigures): TargetResult[] {
   const targets = [throttledShareTarget(f.throttled, f.totalRequests), pluginMemoryTarget(f.pluginPeakRssBytes)];
-  if (phase === "create") targets.push(createTimeTarget(f.wallMs, f.boundMs), lookupsAfterCreateTarget(f.operations, f.lookupsAfterCreate));
+  if (phase === "create")
+    targets.push(createTimeTarget(f.wallMs, f.boundMs), lookupsAfterCreateTarget(f.operations, f.lookupsAfterCreate));
   if (phase === "refresh") targets.push(refreshRequestsTarget(f.accounts, f.v3Requests));
   if (phase === "update") {
     targets.push(
-      atMost("update v3 requests / required", roundTo(f.v3Required > 0 ? f.v3Requests / f.v3Required : 0, 2), MAX_UPDATE_REQUEST_RATIO),
+      atMost(
+        "update v3 requests / required",
+        roundTo(f.v3Required > 0 ? f.v3Requests / f.v3Required : 0, 2),
+        MAX_UPDATE_REQUEST_RATIO,
+      ),
       boundRatioTarget("update wall/bound", f.wallMs, f.boundMs, MAX_UPDATE_BOUND_RATIO),
     );
   }

@@ -21,7 +21,11 @@ export const DEMO_SOURCES: readonly WorkloadSource[] = [
   { id: DEMO_IDS.contractorsSource, extraAttribute: "company" },
 ];
 
-export function accountSpecs(count: number, prefix: string, sources: readonly WorkloadSource[] = DEMO_SOURCES): AccountSpec[] {
+export function accountSpecs(
+  count: number,
+  prefix: string,
+  sources: readonly WorkloadSource[] = DEMO_SOURCES,
+): AccountSpec[] {
   const width = String(Math.max(count - 1, 0)).length;
   return Array.from({ length: count }, (_v, i) => {
     const source = sources[i % sources.length];
@@ -31,7 +35,11 @@ export function accountSpecs(count: number, prefix: string, sources: readonly Wo
       name: `${prefix}-res-${number}`,
       sourceId: source.id,
       nativeIdentity,
-      attributes: { displayName: `${prefix} user ${number}`, email: `${nativeIdentity}@example.com`, [source.extraAttribute]: "initial" },
+      attributes: {
+        displayName: `${prefix} user ${number}`,
+        email: `${nativeIdentity}@example.com`,
+        [source.extraAttribute]: "initial",
+      },
     };
   });
 }

@@ -36,7 +36,7 @@ interface Waiting {
 
 /** The first page of the accounts of these sources, newest first (ISC sorts accounts on `created`). */
 async function newestPage(client: ListingClient, sourceIds: readonly string[]): Promise<Account[]> {
-  const filters = sourceIds.length === 1 ? eq("sourceId", sourceIds[0]!) : isIn("sourceId", sourceIds);
+  const filters = sourceIds.length === 1 ? eq("sourceId", sourceIds[0]) : isIn("sourceId", sourceIds);
   const pages = listPages<Account>(client, "listAccounts", { query: { filters, sorters: "-created" } });
   const first = await pages.next();
   await pages.return(undefined);
@@ -87,7 +87,9 @@ export function createCreatedLookups(
       return {
         find(nativeIdentity) {
           stopWorking();
-          const found = new Promise<NativeMatches>((resolve, reject) => waiting.push({ key: { sourceId, nativeIdentity }, resolve, reject }));
+          const found = new Promise<NativeMatches>((resolve, reject) =>
+            waiting.push({ key: { sourceId, nativeIdentity }, resolve, reject }),
+          );
           schedule(holdMs);
           return found;
         },

@@ -24,7 +24,10 @@ export interface ExistingContext {
 }
 
 function describe(account: Account): string {
-  return `"${account.nativeIdentity}" (id ${account.id}${account.name && account.name !== account.nativeIdentity ? `, name "${account.name}"` : ""})`;
+  return (
+    `"${account.nativeIdentity}" (id ${account.id}` +
+    `${account.name && account.name !== account.nativeIdentity ? `, name "${account.name}"` : ""})`
+  );
 }
 
 /**
@@ -34,35 +37,55 @@ function describe(account: Account): string {
  * interrupted create may stop before them. Only our own correlating PATCH (to the declared identity) can
  * leave it manually correlated. Empty: indistinguishable from our own create.
  */
-export function differencesFromOwnCreate(account: Account, desired: DesiredAccount, identityAttribute?: string): string[] {
+export function differencesFromOwnCreate(
+  account: Account,
+  desired: DesiredAccount,
+  identityAttribute?: string,
+): string[] {
   const differences: string[] = [];
   const present = (values: Record<string, unknown>) =>
-    Object.keys(values).filter((name) => name !== identityAttribute && canonicalAttributeValue(values[name] as string | string[] | null).length > 0);
+    Object.keys(values).filter(
+      (name) =>
+        name !== identityAttribute && canonicalAttributeValue(values[name] as string | string[] | null).length > 0,
+    );
   const actual = account.attributes ?? {};
   const names = new Set([...present(actual), ...present(desired.attributes)]);
   const attributes = [...names].filter((name) => !attributeValuesEqual(actual[name], desired.attributes[name])).sort();
   if (attributes.length > 0) differences.push(`attributes ${attributes.join(", ")}`);
   const identityId = account.identityId ?? null;
-  if (desired.identityId !== undefined && identityId !== desired.identityId && (identityId !== null || account.manuallyCorrelated === true)) {
+  if (
+    desired.identityId !== undefined &&
+    identityId !== desired.identityId &&
+    (identityId !== null || account.manuallyCorrelated === true)
+  ) {
     differences.push(`correlated to ${identityId ?? "no identity"}, declared ${desired.identityId ?? "uncorrelated"}`);
   }
-  const correlatedAsDeclared = desired.identityId !== undefined && desired.identityId !== null && identityId === desired.identityId;
+  const correlatedAsDeclared =
+    desired.identityId !== undefined && desired.identityId !== null && identityId === desired.identityId;
   if (account.manuallyCorrelated === true && !correlatedAsDeclared) {
-    differences.push(`manually correlated to ${identityId ?? "no identity"}${desired.identityId === undefined ? ", correlation not declared" : ""}`);
+    differences.push(
+      `manually correlated to ${identityId ?? "no identity"}` +
+        `${desired.identityId === undefined ? ", correlation not declared" : ""}`,
+    );
   }
   if (account.locked === true) differences.push("locked (a create never leaves an account locked)");
   if (account.disabled === true && desired.enabled) differences.push("disabled, declared enabled");
   return differences;
 }
 
-export function decideOnExisting(matches: NativeMatches, desired: DesiredAccount, context: ExistingContext): ExistingDecision {
+export function decideOnExisting(
+  matches: NativeMatches,
+  desired: DesiredAccount,
+  context: ExistingContext,
+): ExistingDecision {
   const { exact, otherCase } = matches;
   const what = context.label;
   if (exact.length > 1) {
     return {
       kind: "refuse",
       message:
-        `${what}: the source holds ${exact.length} accounts with this nativeIdentity (ids ${exact.map((a) => a.id).join(", ")}); ` +
+        `${what}: the source holds ${exact.length} accounts with this nativeIdentity ` +
+        `(ids ${exact.map((a) => a.id).join(", ")}); ` +
         `nothing was created or taken over. Remove the duplicates in ISC, then run "pulumi up" again.`,
     };
   }
@@ -71,16 +94,21 @@ export function decideOnExisting(matches: NativeMatches, desired: DesiredAccount
     return {
       kind: "refuse",
       message:
-        `${what}: the source holds ${otherCase.map(describe).join(" and ")}, which differs from the declared nativeIdentity only in case. ` +
-        `nativeIdentity is matched exactly, so it was neither created (the tenant may treat it as the same account) nor taken over. ` +
-        `If that is the account to manage, declare nativeIdentity: "${otherCase[0].nativeIdentity}"${context.adopt ? "" : " with adopt: true"}.`,
+        `${what}: the source holds ${otherCase.map(describe).join(" and ")}, ` +
+        `which differs from the declared nativeIdentity only in case. ` +
+        `nativeIdentity is matched exactly, so it was neither created ` +
+        `(the tenant may treat it as the same account) nor taken over. ` +
+        `If that is the account to manage, declare nativeIdentity: "${otherCase[0].nativeIdentity}"` +
+        `${context.adopt ? "" : " with adopt: true"}.`,
     };
   }
   const [account] = exact;
   if (context.claimedInThisRun(account.id)) {
     return {
       kind: "refuse",
-      message: `${what} (id ${account.id}) is already managed by another Account resource of this stack: declare each account once.`,
+      message:
+        `${what} (id ${account.id}) is already managed by another Account resource of this stack: ` +
+        `declare each account once.`,
     };
   }
   if (context.adopt) return { kind: "adopt", account, why: "adopt: true" };

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkMapKey, checkText, type CheckFailure } from "../shared/input-checks";
 import type { AccountArgs } from "./args";
+// The shim module is `export =` the provider object (its text is what Pulumi stores), so import-equals.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import accountProviderShim = require("./shim");
 import type { EntitlementSummary } from "./outputs";
 

@@ -76,13 +76,17 @@ async function flatFileSchema(sourceId: string): Promise<SourceSchema | undefine
   if (!source) throw new Error(`source ${sourceId} does not exist in this tenant (check sourceId)`);
   if (source.type && source.type !== "DelimitedFile") {
     throw new Error(
-      `source ${sourceId} ("${source.name}") is of type ${source.type}; only flat-file (DelimitedFile) sources are supported`,
+      `source ${sourceId} ("${source.name}") is of type ${source.type}; ` +
+        `only flat-file (DelimitedFile) sources are supported`,
     );
   }
   return schema;
 }
 
-/** Desired state with the identity attribute filled from nativeIdentity (API bodies only), and that attribute's name. */
+/**
+ * Desired state with the identity attribute filled from nativeIdentity (API bodies only), and that
+ * attribute's name.
+ */
 async function desiredForApi(inputs: Raw): Promise<{ desired: DesiredAccount; identityAttribute?: string }> {
   const desired = desiredAccountFrom(inputs);
   const schema = await flatFileSchema(desired.sourceId);
@@ -139,7 +143,10 @@ async function findOnSource(client: IscClient, desired: DesiredAccount): Promise
   return withoutDeleted(await accountReaderFor(client).findByNativeIdentity(desired.sourceId, desired.nativeIdentity));
 }
 
-/** Waits until an account that was just created (or whose create outcome is unknown) is listed; throws when lookups fail. */
+/**
+ * Waits until an account that was just created (or whose create outcome is unknown) is listed; throws
+ * when lookups fail.
+ */
 async function awaitVisible(
   desired: DesiredAccount,
   run: AccountRunOptions,
@@ -194,7 +201,10 @@ function mayHaveBeenCreated(desired: DesiredAccount, what: string, outcome: stri
   );
 }
 
-/** After the create was sent: the account, found by exact sourceId + nativeIdentity, or an error that says it may exist. */
+/**
+ * After the create was sent: the account, found by exact sourceId + nativeIdentity, or an error that
+ * says it may exist.
+ */
 async function findCreated(
   desired: DesiredAccount,
   run: AccountRunOptions,
@@ -211,7 +221,8 @@ async function findCreated(
   if (found) return found;
   if (matches.exact.length > 1) {
     throw new Error(
-      `${label(desired)}: after the create the source holds ${matches.exact.length} accounts with this nativeIdentity ` +
+      `${label(desired)}: after the create the source holds ${matches.exact.length} accounts ` +
+        `with this nativeIdentity ` +
         `(ids ${matches.exact.map((a) => a.id).join(", ")}): something else created it at the same time. ` +
         `Remove the duplicate in ISC, then run "pulumi up" again (it takes over the one left if it is as declared).`,
     );
@@ -223,8 +234,8 @@ async function findCreated(
 /** POST /v3/accounts and wait; returns the new account, found by exact sourceId + nativeIdentity. */
 async function createOnTenant(client: IscClient, desired: DesiredAccount, run: AccountRunOptions): Promise<Account> {
   const reader = accountReaderFor(client);
-  reader.creating(desired.sourceId, desired.nativeIdentity);
-  // Tasks of creates sent together end within about one poll of each other: their lookups wait that long for each other.
+  // Tasks of creates sent together end within about one poll of each other: their lookups wait that
+  // long for each other.
   const pending = reader.created.expect(desired.sourceId, run.pollIntervalMs);
   try {
     return await postAndFind(client, desired, run, pending);
@@ -267,7 +278,8 @@ async function postAndFind(
       throw mayHaveBeenCreated(
         desired,
         `ISC accepted the create (task ${taskId})`,
-        `the task did not finish within ${Math.round(run.taskTimeoutMs / 1000)} s (taskTimeoutSeconds) and the account may still appear`,
+        `the task did not finish within ${Math.round(run.taskTimeoutMs / 1000)} s (taskTimeoutSeconds) ` +
+          `and the account may still appear`,
       );
     }
     // The tenant went away (or answers errors) while the task ran: a lookup would fail the same way.
@@ -285,7 +297,8 @@ async function exclusively<T>(desired: DesiredAccount, create: () => Promise<T>)
   const key = `${desired.sourceId}\u0000${desired.nativeIdentity}`;
   if (creatingHere.has(key)) {
     throw new Error(
-      `${label(desired)} is being created by another Account resource of this stack: declare each account once. Nothing was sent for this one.`,
+      `${label(desired)} is being created by another Account resource of this stack: declare each account once. ` +
+        `Nothing was sent for this one.`,
     );
   }
   creatingHere.add(key);
@@ -403,7 +416,8 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
     const account = await ctx.readAccount(id);
     if (!account) {
       throw new Error(
-        `${ctx.label} no longer exists: it was deleted outside Pulumi. Run "pulumi refresh" to drop it from state, then "pulumi up" to create it again.`,
+        `${ctx.label} no longer exists: it was deleted outside Pulumi. ` +
+          `Run "pulumi refresh" to drop it from state, then "pulumi up" to create it again.`,
       );
     }
     const steps: ApplyStep[] = planAccountChanges(desired, currentFromAccount(account));

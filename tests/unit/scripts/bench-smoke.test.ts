@@ -29,7 +29,7 @@ describe("npm run bench (smoke: 20 accounts)", function () {
     if (child && child.exitCode === null) child.kill("SIGKILL");
   });
 
-  it("prints one JSON object with every phase's figures, and refreshes 20 accounts within the request target", async () => {
+  it("prints one JSON object with every phase's figures; refreshes 20 accounts within the request target", async () => {
     const output = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       child = spawn(process.execPath, [BENCH, "--accounts", "20", "--time-scale", "0.02", "--json"], {
         stdio: ["ignore", "pipe", "pipe"],

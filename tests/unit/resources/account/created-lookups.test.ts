@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import type { ListingClient } from "../../../provider/resources/account/account-reader";
-import type { Account } from "../../../provider/client/types";
-import type { RequestOptions } from "../../../provider/client/pipeline";
-import type { NativeMatches } from "../../../provider/resources/account/account-match";
-import { createCreatedLookups } from "../../../provider/resources/account/created-lookups";
-import { iscAccount as account } from "../../support/accounts";
+import type { ListingClient } from "../../../../provider/resources/account/account-reader";
+import type { Account } from "../../../../provider/client/types";
+import type { RequestOptions } from "../../../../provider/client/pipeline";
+import type { NativeMatches } from "../../../../provider/resources/account/account-match";
+import { createCreatedLookups } from "../../../../provider/resources/account/created-lookups";
+import { iscAccount as account } from "../../../support/accounts";
 
 /** Lets every pending promise callback and timer of 0 ms run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -19,11 +19,16 @@ describe("lookups after create (created-lookups)", () => {
   let client: ListingClient;
   const exactLookup = async (sourceId: string, nativeIdentity: string): Promise<NativeMatches> => {
     exactLookups.push(nativeIdentity);
-    return { exact: onSource.filter((a) => a.sourceId === sourceId && a.nativeIdentity === nativeIdentity), otherCase: [] };
+    return {
+      exact: onSource.filter((a) => a.sourceId === sourceId && a.nativeIdentity === nativeIdentity),
+      otherCase: [],
+    };
   };
 
   beforeEach(() => {
-    onSource = Array.from({ length: 600 }, (_, i) => account(`n${i}`, "srcN", `new${i}`, { created: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
+    onSource = Array.from({ length: 600 }, (_, i) =>
+      account(`n${i}`, "srcN", `new${i}`, { created: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }),
+    );
     listings = [];
     exactLookups = [];
     client = {
@@ -37,31 +42,39 @@ describe("lookups after create (created-lookups)", () => {
     };
   });
 
-  it("waits until every create of the source reached its lookup, then answers all 12 with ONE page of the newest accounts", async () => {
-    const lookups = createCreatedLookups(client, exactLookup);
-    const creates = onSource.slice(-12).map((a) => ({ account: a, pending: lookups.expect("srcN", NO_HOLD_TIMER) }));
-    const found: Array<Promise<NativeMatches>> = [];
-    for (const { account: a, pending } of creates.slice(0, 11)) {
-      found.push(pending.find(a.nativeIdentity));
-      await settle();
-    }
-    expect(listings, "nothing is sent while one create is still on its way").to.have.length(0);
-    found.push(creates[11]!.pending.find(creates[11]!.account.nativeIdentity));
-    const answers = await Promise.all(found);
-    expect(answers.map((m) => m.exact.map((a) => a.id))).to.deep.equal(creates.map((c) => [c.account.id]));
-    expect(listings).to.have.length(1);
-    expect(listings[0]).to.include({ filters: 'sourceId eq "srcN"', sorters: "-created", limit: 250, offset: 0 });
-    expect(exactLookups).to.deep.equal([]);
-  });
+  it(
+    "waits until every create of the source reached its lookup, " +
+      "then answers all 12 with ONE page of the newest accounts",
+    async () => {
+      const lookups = createCreatedLookups(client, exactLookup);
+      const creates = onSource.slice(-12).map((a) => ({ account: a, pending: lookups.expect("srcN", NO_HOLD_TIMER) }));
+      const found: Array<Promise<NativeMatches>> = [];
+      for (const { account: a, pending } of creates.slice(0, 11)) {
+        found.push(pending.find(a.nativeIdentity));
+        await settle();
+      }
+      expect(listings, "nothing is sent while one create is still on its way").to.have.length(0);
+      found.push(creates[11].pending.find(creates[11].account.nativeIdentity));
+      const answers = await Promise.all(found);
+      expect(answers.map((m) => m.exact.map((a) => a.id))).to.deep.equal(creates.map((c) => [c.account.id]));
+      expect(listings).to.have.length(1);
+      expect(listings[0]).to.include({ filters: 'sourceId eq "srcN"', sorters: "-created", limit: 250, offset: 0 });
+      expect(exactLookups).to.deep.equal([]);
+    },
+  );
 
   it("a create that ends without a lookup (its task failed) no longer holds back the others", async () => {
     const lookups = createCreatedLookups(client, exactLookup);
-    const [a, b, failed] = [lookups.expect("srcN", NO_HOLD_TIMER), lookups.expect("srcN", NO_HOLD_TIMER), lookups.expect("srcN", NO_HOLD_TIMER)];
+    const [a, b, failed] = [
+      lookups.expect("srcN", NO_HOLD_TIMER),
+      lookups.expect("srcN", NO_HOLD_TIMER),
+      lookups.expect("srcN", NO_HOLD_TIMER),
+    ];
     const found = Promise.all([a.find("new599"), b.find("new598")]);
     await settle();
     expect(listings).to.have.length(0);
     failed.release();
-    expect((await found).map((m) => m.exact[0]!.id)).to.deep.equal(["n599", "n598"]);
+    expect((await found).map((m) => m.exact[0].id)).to.deep.equal(["n599", "n598"]);
     expect(listings).to.have.length(1);
   });
 
@@ -69,7 +82,7 @@ describe("lookups after create (created-lookups)", () => {
     const lookups = createCreatedLookups(client, exactLookup);
     const names = ["new3", "ghost", "new599"]; // new3 is older than the 250 newest; ghost does not exist
     const pending = names.map(() => lookups.expect("srcN", NO_HOLD_TIMER));
-    const [old, ghost, recent] = await Promise.all(names.map((name, i) => pending[i]!.find(name)));
+    const [old, ghost, recent] = await Promise.all(names.map((name, i) => pending[i].find(name)));
     expect(old.exact.map((a) => a.id)).to.deep.equal(["n3"]);
     expect(ghost).to.deep.equal({ exact: [], otherCase: [] });
     expect(recent.exact.map((a) => a.id)).to.deep.equal(["n599"]);
