@@ -50,15 +50,20 @@ export interface AccountReader {
   findByNativeIdentity(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
   /** Lookups after creates, batched per source (see created-lookups.ts). */
   created: CreatedLookups;
-  /** For the check before a create: may be answered from a read-ahead listing (see source-read-ahead.ts). */
+  /**
+   * For the check before a create: presence and case variants may come from a read-ahead listing;
+   * absence is always asked of ISC by nativeIdentity, batched (see source-read-ahead.ts).
+   */
   findExisting(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
-  /** Call before changing an account, so that no later answer predates the change; with its sourceId when deleting it. */
+  /** Call before changing an account, so that no later answer predates the change. */
   forget(id: string, sourceId?: string): void;
-  /** Call before creating an account: no listing vouches for its absence any more. */
-  creating(sourceId: string, nativeIdentity: string): void;
 }
 
-export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSignal, options: AccountReaderOptions = {}): AccountReader {
+export function createAccountReader(
+  client: ListingClient,
+  freeSlot: FreeSlotSignal,
+  options: AccountReaderOptions = {},
+): AccountReader {
   const windowMs = options.windowMs ?? 15;
   const maxHoldMs = options.maxHoldMs ?? 10_000;
   const maxBatchSize = Math.min(options.maxBatch ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
@@ -78,7 +83,8 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
     const found = new Map<string, Account>();
     await Promise.all(
       chunkInValues(ids).map(async (chunk) => {
-        for (const account of await listMatching(client, isIn("id", chunk), chunk.length)) found.set(account.id, account);
+        for (const account of await listMatching(client, isIn("id", chunk), chunk.length))
+          found.set(account.id, account);
       }),
     );
     return ids.map((id) => found.get(id));
@@ -89,7 +95,10 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
   const gathered = (gatherMs: number) => {
     let loader = gatheredById.get(gatherMs);
     if (!loader) {
-      loader = new DataLoader<string, Account | undefined>(readByIds, { ...loaderOptions, batchScheduleFn: (run) => sealWhenSendable(run, gatherMs) });
+      loader = new DataLoader<string, Account | undefined>(readByIds, {
+        ...loaderOptions,
+        batchScheduleFn: (run) => sealWhenSendable(run, gatherMs),
+      });
       gatheredById.set(gatherMs, loader);
     }
     return loader;
@@ -102,7 +111,8 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
     await Promise.all(
       [...perSource].flatMap(([sourceId, names]) =>
         chunkInValues(names).map(async (chunk) => {
-          const accounts = await listMatching(client, and(eq("sourceId", sourceId), isIn("nativeIdentity", chunk)), chunk.length);
+          // No early stop: one name can match several accounts (duplicates, or other case where ISC ignores it).
+          const accounts = await listMatching(client, and(eq("sourceId", sourceId), isIn("nativeIdentity", chunk)));
           found.set(sourceId, [...(found.get(sourceId) ?? []), ...accounts]);
         }),
       ),
@@ -113,27 +123,35 @@ export function createAccountReader(client: ListingClient, freeSlot: FreeSlotSig
   // Two listings, so that the checks of a later `up` never extend the life of a refresh's pages.
   // One page per 4 reads: refresh reads come in state order, not id order, so early reads outrun the pages.
   const refreshAhead = createSourceReadAhead(client, { idleMs: 2_000, readsPerPage: 4, ...options.refreshReadAhead });
-  // A create listing serves a whole `up` (its own creates are tracked by `creating`), not 30 s.
+  // A create listing serves a whole `up` (it is trusted for presence and case variants only), not 30 s.
   const createAhead = createSourceReadAhead(client, { idleMs: 10_000, maxAgeMs: 600_000, ...options.createReadAhead });
-  const getById = (id: string, gatherMs?: number) => (gatherMs !== undefined && gatherMs > windowMs ? gathered(gatherMs) : byId).load(id);
-  const findByNativeIdentity = (sourceId: string, nativeIdentity: string) => byNativeIdentity.load({ sourceId, nativeIdentity });
+  const getById = (id: string, gatherMs?: number) =>
+    (gatherMs !== undefined && gatherMs > windowMs ? gathered(gatherMs) : byId).load(id);
+  const findByNativeIdentity = (sourceId: string, nativeIdentity: string) =>
+    byNativeIdentity.load({ sourceId, nativeIdentity });
   return {
     getById,
     getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, (read) => getById(read)),
     findByNativeIdentity,
     created: createCreatedLookups(client, findByNativeIdentity),
-    findExisting: (sourceId, nativeIdentity) => createAhead.findByNativeIdentity(sourceId, nativeIdentity, findByNativeIdentity),
-    forget: (id, sourceId) => {
-      refreshAhead.forget(id, sourceId);
-      createAhead.forget(id, sourceId);
+    findExisting: (sourceId, nativeIdentity) =>
+      createAhead.findByNativeIdentity(sourceId, nativeIdentity, findByNativeIdentity),
+    forget: (id) => {
+      refreshAhead.forget(id);
+      createAhead.forget(id);
     },
-    creating: (sourceId, nativeIdentity) => createAhead.creating(sourceId, nativeIdentity),
   };
 }
 
-/** A filtered listing, ended as soon as every requested value can have been answered (a full batch of 250 ids costs one request, not two). */
-function listMatching(client: ListingClient, filters: string, expectedAtMost: number): Promise<Account[]> {
-  return paginate<Account>(client, "listAccounts", { query: { filters }, stopWhen: (items) => items.length >= expectedAtMost });
+/**
+ * A filtered listing. With `expectedAtMost` (ids: each matches at most one account) it ends as soon
+ * as every value can have been answered, so a full batch of 250 ids costs one request, not two.
+ */
+function listMatching(client: ListingClient, filters: string, expectedAtMost?: number): Promise<Account[]> {
+  return paginate<Account>(client, "listAccounts", {
+    query: { filters },
+    stopWhen: expectedAtMost === undefined ? undefined : (items) => items.length >= expectedAtMost,
+  });
 }
 
 const readers = new WeakMap<IscClient, AccountReader>();

@@ -11,20 +11,20 @@
  * allows the first page). It therefore never costs more than about one extra request per batch of
  * reads, and on a source the stack manages mostly, it replaces almost all of them.
  *
- * By id (refresh), what the pages say is only trusted for accounts they contain: an id not found
- * is read by id, so a deletion is never concluded from a listing. By nativeIdentity (the check
- * before a create), "not there" is trusted only from a complete listing during which this process
- * deleted nothing on the source (a deletion shifts later offsets back, so paging skips an
- * account; a creation shifts them on, so paging reads one twice but skips none), and never for a
- * nativeIdentity this process has created (the listing may predate it). Otherwise the lookup goes
- * to ISC. Writes through this process call `forget` or `creating`. A scan older than `maxAgeMs`, or unused for `idleMs`, is started afresh. (Pulumi
- * runs every command in a new plugin process, so a scan never serves two commands there; these
- * bound what a long-lived process could see.)
+ * What the pages say is trusted only for accounts they contain, never for absence: an id not found
+ * is read by id, so a deletion is never concluded from a listing; a nativeIdentity not found (the
+ * check before a create) is looked up in ISC, batched. Offset paging skips an account when another
+ * one is deleted mid-scan, and a listing is stale once someone else creates: "absent" from it could
+ * send a POST that upserts someone's account. The pages do answer presence, and case variants
+ * (which an exact `nativeIdentity in (...)` lookup cannot see). Writes through this process call
+ * `forget`. A scan older than `maxAgeMs`, or unused for `idleMs`, is started afresh. (Pulumi runs
+ * every command in a new plugin process, so a scan never serves two commands there; these bound
+ * what a long-lived process could see.)
  */
 import { eq } from "../../client/filters";
 import { listPages, type Page } from "../../client/paginate";
 import type { Account } from "../../client/types";
-import { NO_MATCHES, hasMatches, matchNativeIdentity, type NativeMatches } from "./account-match";
+import { hasMatches, matchNativeIdentity, type NativeMatches } from "./account-match";
 import type { ListingClient } from "./account-reader";
 
 export interface ReadAheadOptions {
@@ -38,7 +38,11 @@ export interface ReadAheadOptions {
 
 export interface SourceReadAhead {
   /** The account as listed by a recent page of its source, else as read by `fallback`. */
-  read(id: string, sourceId: string, fallback: (id: string) => Promise<Account | undefined>): Promise<Account | undefined>;
+  read(
+    id: string,
+    sourceId: string,
+    fallback: (id: string) => Promise<Account | undefined>,
+  ): Promise<Account | undefined>;
   /**
    * The accounts with this nativeIdentity (exactly, or in another case) per a listing of its
    * source, else as found by `fallback`.
@@ -48,13 +52,8 @@ export interface SourceReadAhead {
     nativeIdentity: string,
     fallback: (sourceId: string, nativeIdentity: string) => Promise<NativeMatches>,
   ): Promise<NativeMatches>;
-  /**
-   * Call before changing an account: drops what the pages said about it. With `sourceId`, for a
-   * delete there, a listing of that source not yet complete stops vouching for absence.
-   */
-  forget(id: string, sourceId?: string): void;
-  /** Call before creating an account: listings never vouch for this nativeIdentity's absence again. */
-  creating(sourceId: string, nativeIdentity: string): void;
+  /** Call before changing an account: drops what the pages said about it. */
+  forget(id: string): void;
 }
 
 class SourceScan {
@@ -69,10 +68,6 @@ class SourceScan {
   listing: AsyncIterator<Page<Account>> | undefined;
   /** Every page has been read (or reading failed: then everything goes by id). */
   done = false;
-  /** All pages were read, and nothing was created or deleted on the source while they were. */
-  vouchesForAbsence = false;
-  /** This process deleted an account on the source while the scan was not done. */
-  changedDuringScan = false;
   inFlight: Promise<void> | undefined;
 }
 
@@ -87,7 +82,10 @@ function drop(scan: SourceScan, id: string): void {
   if (!account) return;
   scan.accounts.delete(id);
   const name = (account.nativeIdentity ?? "").toLowerCase();
-  scan.byName.set(name, (scan.byName.get(name) ?? []).filter((a) => a.id !== id));
+  scan.byName.set(
+    name,
+    (scan.byName.get(name) ?? []).filter((a) => a.id !== id),
+  );
 }
 
 export function createSourceReadAhead(client: ListingClient, options: ReadAheadOptions = {}): SourceReadAhead {
@@ -95,8 +93,6 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
   const maxAgeMs = options.maxAgeMs ?? 30_000;
   const idleMs = options.idleMs ?? Infinity;
   const scans = new Map<string, SourceScan>();
-  /** Per source, the lowercased nativeIdentities this process has created (or tried to). */
-  const createdHere = new Map<string, Set<string>>();
 
   const scanOf = (sourceId: string): SourceScan => {
     let scan = scans.get(sourceId);
@@ -111,13 +107,13 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
   const fetchPage = async (scan: SourceScan, sourceId: string): Promise<void> => {
     scan.pages++;
     try {
-      scan.listing ??= listPages<Account>(client, "listAccounts", { query: { filters: eq("sourceId", sourceId), sorters: "id" }, count: true });
+      scan.listing ??= listPages<Account>(client, "listAccounts", {
+        query: { filters: eq("sourceId", sourceId), sorters: "id" },
+        count: true,
+      });
       const next = await scan.listing.next();
       for (const account of next.done ? [] : next.value.items) remember(scan, account);
-      if (next.done || next.value.last) {
-        scan.done = true;
-        scan.vouchesForAbsence = !scan.changedDuringScan;
-      }
+      if (next.done || next.value.last) scan.done = true;
     } catch {
       // Read-ahead is an optimisation: when it fails, reads go by id and report their own errors.
       scan.done = true;
@@ -128,7 +124,11 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
    * Waits for pages while the ration allows them, until `answer` has one; else asks `fallback`.
    * `answer` returns undefined when the pages so far cannot tell.
    */
-  const consult = async <T>(sourceId: string, answer: (scan: SourceScan) => { value: T } | undefined, fallback: () => Promise<T>): Promise<T> => {
+  const consult = async <T>(
+    sourceId: string,
+    answer: (scan: SourceScan) => { value: T } | undefined,
+    fallback: () => Promise<T>,
+  ): Promise<T> => {
     const scan = scanOf(sourceId);
     scan.reads++;
     scan.lastAsked = Date.now();
@@ -158,22 +158,17 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
       consult(
         sourceId,
         (scan) => {
-          const listed = matchNativeIdentity(scan.byName.get(nativeIdentity.toLowerCase()) ?? [], { sourceId, nativeIdentity });
-          if (hasMatches(listed)) return { value: listed };
-          const createdByUs = createdHere.get(sourceId)?.has(nativeIdentity.toLowerCase()) === true;
-          return scan.vouchesForAbsence && !createdByUs ? { value: NO_MATCHES } : undefined;
+          const listed = matchNativeIdentity(scan.byName.get(nativeIdentity.toLowerCase()) ?? [], {
+            sourceId,
+            nativeIdentity,
+          });
+          // Presence (or a case variant) is taken from the pages; absence never is (see the header).
+          return hasMatches(listed) ? { value: listed } : undefined;
         },
         () => fallback(sourceId, nativeIdentity),
       ),
-    forget(id, sourceId) {
+    forget(id) {
       for (const scan of scans.values()) drop(scan, id);
-      const scan = sourceId === undefined ? undefined : scans.get(sourceId);
-      if (scan && !scan.done) scan.changedDuringScan = true;
-    },
-    creating(sourceId, nativeIdentity) {
-      let names = createdHere.get(sourceId);
-      if (!names) createdHere.set(sourceId, (names = new Set()));
-      names.add(nativeIdentity.toLowerCase());
     },
   };
 }

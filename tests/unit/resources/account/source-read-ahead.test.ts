@@ -1,0 +1,178 @@
+import { expect } from "chai";
+import { createAccountReader } from "../../../../provider/resources/account/account-reader";
+import { createIscClient, type IscClient } from "../../../../provider/client/request";
+import type { Account } from "../../../../provider/client/types";
+import { iscAccount } from "../../../support/accounts";
+
+/** A rate budget that always has a free slot. */
+const idle = () => Promise.resolve();
+
+const account = (id: string, sourceId: string, nativeIdentity: string, displayName = nativeIdentity): Account =>
+  iscAccount(id, sourceId, nativeIdentity, { attributes: { displayName } });
+import { FakeIsc, json, settingsFor, useFakeIsc } from "../../client/fixtures/fake-isc";
+
+const quoted = (filter: string) => [...filter.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+
+/** Pulumi refreshes with --parallel reads in flight: `parallel` workers, each reading one id after another. */
+async function withParallelism<T>(
+  items: readonly T[],
+  parallel: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+describe("account source read-ahead (refresh) and the checks before creates", () => {
+  let fake: FakeIsc;
+  let client: IscClient;
+  let tenant: Account[];
+  const fakeIsc = useFakeIsc();
+
+  const sourceListings = () =>
+    fake.api("/v3/accounts").filter((r) => /^sourceId eq "[^"]+"$/.test(r.query.get("filters") ?? ""));
+  const otherCalls = () =>
+    fake.api("/v3/accounts").filter((r) => !/^sourceId eq "[^"]+"$/.test(r.query.get("filters") ?? ""));
+
+  beforeEach(() => {
+    fake = fakeIsc();
+    tenant = [];
+    for (let i = 0; i < 300; i++) tenant.push(account(`a${String(i).padStart(4, "0")}`, "small", `user${i}`));
+    for (let i = 0; i < 5_000; i++) tenant.push(account(`b${String(i).padStart(5, "0")}`, "huge", `big${i}`));
+    fake.on("GET", "/v3/accounts", (req, res) => {
+      const filter = req.query.get("filters") ?? "";
+      const values = quoted(filter);
+      let matches: Account[];
+      if (filter.startsWith("id in")) matches = tenant.filter((a) => values.includes(a.id));
+      else if (filter.includes("nativeIdentity in"))
+        matches = tenant.filter((a) => a.sourceId === values[0] && values.slice(1).includes(a.nativeIdentity));
+      else matches = tenant.filter((a) => a.sourceId === values[0]).sort((a, b) => a.id.localeCompare(b.id));
+      const offset = Number(req.query.get("offset") ?? 0);
+      const limit = Number(req.query.get("limit") ?? 250);
+      const headers: Record<string, string> =
+        req.query.get("count") === "true" ? { "X-Total-Count": String(matches.length) } : {};
+      json(res, 200, matches.slice(offset, offset + limit), headers);
+    });
+    client = createIscClient(settingsFor(fake), { rateLimit: false });
+  });
+
+  it("refreshes 300 accounts of a 300-account source at --parallel 16 with its 2 listing pages only", async () => {
+    const reader = createAccountReader(client, idle);
+    const small = tenant.filter((a) => a.sourceId === "small");
+    const read = new Map<string, Account | undefined>();
+    await withParallelism(small, 16, async (a) => read.set(a.id, await reader.getForRefresh(a.id, "small")));
+    expect([...read.values()].every((a, i) => a?.id === small[i].id)).to.equal(true);
+    expect(sourceListings().map((r) => r.query.get("offset"))).to.deep.equal(["0", "250"]);
+    expect(sourceListings()[0].query.get("sorters")).to.equal("id");
+    expect(otherCalls()).to.have.length(0);
+  });
+
+  it("on a 5 000-account source the stack barely uses, reads a page per 16 reads at most", async () => {
+    const reader = createAccountReader(client, idle, { refreshReadAhead: { readsPerPage: 16 } });
+    // 50 accounts spread over 20 pages
+    const wanted = tenant.filter((a) => a.sourceId === "huge").filter((_a, i) => i % 100 === 7);
+    await withParallelism(wanted, 16, async (a) =>
+      expect((await reader.getForRefresh(a.id, "huge"))?.id).to.equal(a.id),
+    );
+    expect(sourceListings().length, "pages read ahead").to.be.at.most(Math.ceil(wanted.length / 16));
+    // Reading the whole source would have cost 20 requests; by id alone at least ceil(50/16) = 4.
+    expect(sourceListings().length + otherCalls().length).to.be.at.most(2 * Math.ceil(wanted.length / 16) + 1);
+  });
+
+  it("never concludes a deletion from a listing: an id the pages lack is read by id", async () => {
+    const reader = createAccountReader(client, idle);
+    const gone = tenant.find((a) => a.id === "a0005")!;
+    tenant = tenant.filter((a) => a !== gone);
+    expect(await reader.getForRefresh("a0001", "small")).to.have.property("id", "a0001");
+    expect(await reader.getForRefresh("a0005", "small")).to.equal(undefined);
+    expect(otherCalls().map((r) => r.query.get("filters"))).to.deep.equal(['id in ("a0005")']);
+  });
+
+  it("after forget(id) (the provider changes that account), reads it fresh by id", async () => {
+    const reader = createAccountReader(client, idle);
+    await reader.getForRefresh("a0001", "small");
+    tenant[2] = account("a0002", "small", "user2", "Changed");
+    reader.forget("a0002");
+    expect((await reader.getForRefresh("a0002", "small"))?.attributes?.displayName).to.equal("Changed");
+    expect(otherCalls()).to.have.length(1);
+  });
+
+  it("before a create: a complete listing answers presence, but absence is always asked of ISC, batched", async () => {
+    // A listing cannot prove absence: offset paging skips an account when another one is deleted
+    // mid-scan, and it is stale once someone else creates; "absent" would send a POST that upserts.
+    const reader = createAccountReader(client, idle);
+    const names = ["user7", "user299", ...Array.from({ length: 38 }, (_v, i) => `newcomer${i}`)];
+    const found = await Promise.all(names.map(async (n) => (await reader.findExisting("small", n)).exact));
+    expect(found.slice(0, 2).map(([a]) => a?.id)).to.deep.equal(["a0007", "a0299"]);
+    expect(found.slice(2).every((a) => a.length === 0)).to.equal(true);
+    expect(sourceListings()).to.have.length(2);
+    const asked = otherCalls().flatMap((r) => quoted(r.query.get("filters") ?? "").slice(1));
+    expect(asked.sort(), "every absent name confirmed by a lookup").to.deep.equal(names.slice(2).sort());
+    expect(otherCalls().length, "batched").to.be.at.most(2);
+  });
+
+  it("before a create: an account someone else deleted mid-scan cannot hide one the listing skipped", async () => {
+    // Page 1 is read; then another client deletes an account on it, shifting later offsets back by
+    // one: page 2 starts one account late, so the listing never shows user250.
+    const reader = createAccountReader(client, idle, { createReadAhead: { readsPerPage: 1 } });
+    expect((await reader.findExisting("small", "user3")).exact[0]?.id).to.equal("a0003"); // page 1 of 2
+    tenant.splice(
+      tenant.findIndex((a) => a.id === "a0010"),
+      1,
+    );
+    expect((await reader.findExisting("small", "user299")).exact[0]?.id).to.equal("a0299"); // page 2: complete
+    expect((await reader.findExisting("small", "user250")).exact[0]?.id, "found by a lookup").to.equal("a0250");
+  });
+
+  it("before a create: an account differing only in case is reported apart, never as the match", async () => {
+    tenant.push(account("a0000y", "small", "E1001"));
+    const reader = createAccountReader(client, idle);
+    expect(await reader.findExisting("small", "e1001")).to.deep.equal({
+      exact: [],
+      otherCase: [tenant[tenant.length - 1]],
+    });
+    expect((await reader.findExisting("small", "E1001")).exact.map((a) => a.id)).to.deep.equal(["a0000y"]);
+  });
+
+  it("drops a refresh's listing once unused for a while: a long-lived process lists afresh", async () => {
+    const reader = createAccountReader(client, idle, { refreshReadAhead: { idleMs: 50 } });
+    expect((await reader.getForRefresh("a0003", "small"))?.attributes?.displayName).to.equal("user3");
+    tenant[3] = account("a0003", "small", "user3", "Renamed in the UI");
+    await new Promise((r) => setTimeout(r, 80));
+    expect((await reader.getForRefresh("a0003", "small"))?.attributes?.displayName).to.equal("Renamed in the UI");
+    expect(sourceListings()).to.have.length(2);
+  });
+
+  it("fresh reads (getById, findByNativeIdentity) never use the listing", async () => {
+    const reader = createAccountReader(client, idle);
+    await reader.getForRefresh("a0001", "small");
+    const before = fake.api().length;
+    await reader.getById("a0001");
+    await reader.findByNativeIdentity("small", "user1");
+    expect(fake.api().length - before).to.equal(2);
+  });
+
+  it("falls back to reads by id when a listing page fails", async () => {
+    fake.on("GET", "/v3/accounts", (req, res) => {
+      if (/^sourceId eq/.test(req.query.get("filters") ?? "") && !req.query.get("filters")!.includes(" and ")) {
+        return json(res, 400, {
+          detailCode: "400.1 Bad Request",
+          trackingId: "t-400",
+          messages: [{ locale: "en-US", text: "sorting not supported" }],
+        });
+      }
+      json(
+        res,
+        200,
+        tenant.filter((a) => quoted(req.query.get("filters")!).includes(a.id)),
+      );
+    });
+    const reader = createAccountReader(client, idle);
+    expect((await reader.getForRefresh("a0009", "small"))?.id).to.equal("a0009");
+    expect(otherCalls()).to.have.length(1);
+  });
+});
