@@ -56,7 +56,7 @@ export interface AccountReader {
    */
   findExisting(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
   /** Call before changing an account, so that no later answer predates the change. */
-  forget(id: string, sourceId?: string): void;
+  forget(id: string): void;
 }
 
 export function createAccountReader(

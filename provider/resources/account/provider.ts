@@ -437,7 +437,7 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
     const run = runOptionsFrom(props);
     const client = iscClient();
     const what = label({ nativeIdentity: String(props.nativeIdentity), sourceId: String(props.sourceId) }, id);
-    accountReaderFor(client).forget(id, typeof props.sourceId === "string" ? props.sourceId : undefined);
+    accountReaderFor(client).forget(id);
     try {
       const taskId = await deleteAccount(client, id);
       if (taskId === undefined) return; // 404: already gone
