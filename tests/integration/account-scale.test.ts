@@ -36,8 +36,8 @@ describe("many accounts through the real plugin (--parallel 8)", function () {
   after(async () => stack?.stop());
 
   it(
-    `creates ${COUNT} accounts with their existence checks answered by a listing of each source, not ` +
-      `${COUNT} lookups`,
+    `creates ${COUNT} accounts reading each source's listing once (presence and case variants), ` +
+      `absence confirmed by lookups by nativeIdentity`,
     () => {
       // (checked on the create above) the listing pages of two small sources, plus the shared post-create lookups
       const filters = accountsListed(stack);

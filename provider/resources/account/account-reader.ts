@@ -15,6 +15,7 @@ import { MAX_PAGE_SIZE, type IscClient } from "../../client/request";
 import type { Account } from "../../client/types";
 import { matchNativeIdentity, type NativeKey, type NativeMatches } from "./account-match";
 import { createCreatedLookups, type CreatedLookups } from "./created-lookups";
+import { createExistenceReadAhead, type ExistenceReadAheadOptions } from "./existence-read-ahead";
 import { createSourceReadAhead, type ReadAheadOptions } from "./source-read-ahead";
 
 /** What the reader needs of the client: only its request path. */
@@ -34,6 +35,8 @@ export interface AccountReaderOptions {
   refreshReadAhead?: ReadAheadOptions;
   /** For the checks before creates; default: unused for 10 s (longer than a wave of creates' tasks), it is dropped. */
   createReadAhead?: ReadAheadOptions;
+  /** For the checks before creates: absence looked up ahead for the names Check said will be created. */
+  existenceReadAhead?: ExistenceReadAheadOptions;
 }
 
 export interface AccountReader {
@@ -52,9 +55,12 @@ export interface AccountReader {
   created: CreatedLookups;
   /**
    * For the check before a create: presence and case variants may come from a read-ahead listing;
-   * absence is always asked of ISC by nativeIdentity, batched (see source-read-ahead.ts).
+   * absence is always asked of ISC by nativeIdentity, batched and read ahead for the names Check
+   * expects (see source-read-ahead.ts and existence-read-ahead.ts).
    */
   findExisting(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
+  /** From Check: Pulumi is about to create this account (its absence is looked up with others). */
+  expectCreate(sourceId: string, nativeIdentity: string): void;
   /** Call before changing an account, so that no later answer predates the change. */
   forget(id: string): void;
 }
@@ -104,18 +110,21 @@ export function createAccountReader(
     return loader;
   };
 
+  // No early stop: one name can match several accounts (duplicates, or other case where ISC ignores it).
+  const lookupNames = async (sourceId: string, names: readonly string[]) =>
+    (
+      await Promise.all(
+        chunkInValues(names).map((chunk) =>
+          listMatching(client, and(eq("sourceId", sourceId), isIn("nativeIdentity", chunk))),
+        ),
+      )
+    ).flat();
   const byNativeIdentity = new DataLoader<NativeKey, NativeMatches>(async (keys) => {
     const perSource = new Map<string, string[]>();
     for (const k of keys) perSource.set(k.sourceId, [...(perSource.get(k.sourceId) ?? []), k.nativeIdentity]);
     const found = new Map<string, Account[]>();
     await Promise.all(
-      [...perSource].flatMap(([sourceId, names]) =>
-        chunkInValues(names).map(async (chunk) => {
-          // No early stop: one name can match several accounts (duplicates, or other case where ISC ignores it).
-          const accounts = await listMatching(client, and(eq("sourceId", sourceId), isIn("nativeIdentity", chunk)));
-          found.set(sourceId, [...(found.get(sourceId) ?? []), ...accounts]);
-        }),
-      ),
+      [...perSource].map(async ([sourceId, names]) => found.set(sourceId, await lookupNames(sourceId, names))),
     );
     return keys.map((k) => matchNativeIdentity(found.get(k.sourceId) ?? [], k));
   }, loaderOptions);
@@ -129,13 +138,22 @@ export function createAccountReader(
     (gatherMs !== undefined && gatherMs > windowMs ? gathered(gatherMs) : byId).load(id);
   const findByNativeIdentity = (sourceId: string, nativeIdentity: string) =>
     byNativeIdentity.load({ sourceId, nativeIdentity });
+  const created = createCreatedLookups(client, findByNativeIdentity);
+  const existence = createExistenceReadAhead(lookupNames, {
+    batchScheduleFn: sealWhenSendable,
+    riders: (sourceId) => created.rideAlong(sourceId),
+    ...options.existenceReadAhead,
+  });
   return {
     getById,
     getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, (read) => getById(read)),
     findByNativeIdentity,
-    created: createCreatedLookups(client, findByNativeIdentity),
+    created,
     findExisting: (sourceId, nativeIdentity) =>
-      createAhead.findByNativeIdentity(sourceId, nativeIdentity, findByNativeIdentity),
+      createAhead.findByNativeIdentity(sourceId, nativeIdentity, (source, name) =>
+        existence.find({ sourceId: source, nativeIdentity: name }),
+      ),
+    expectCreate: (sourceId, nativeIdentity) => existence.expect({ sourceId, nativeIdentity }),
     forget: (id) => {
       refreshAhead.forget(id);
       createAhead.forget(id);

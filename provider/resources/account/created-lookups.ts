@@ -7,7 +7,9 @@
  * newest accounts of their sources (`sourceId in (...)`, `sorters=-created`, 250) answers them all.
  *
  * Only presence is taken from that page: a lookup it does not answer goes to `exactLookup`
- * (`nativeIdentity in (...)`), so absence is never concluded from a listing.
+ * (`nativeIdentity in (...)`), so absence is never concluded from a listing. And when a check
+ * before another create is about to look names up on the same source, the waiting lookups ride
+ * along in its `nativeIdentity in (...)` (`rideAlong`): one request answers both.
  */
 import { eq, isIn } from "../../client/filters";
 import { listPages } from "../../client/paginate";
@@ -26,6 +28,19 @@ export interface PendingCreate {
 export interface CreatedLookups {
   /** Call before the POST. `holdMs`: the longest the others' lookups wait for this create to reach its own. */
   expect(sourceId: string, holdMs: number): PendingCreate;
+  /**
+   * Lets a lookup by nativeIdentity that is about to go to this source (the checks before creates)
+   * carry the names of the creates waiting here: they are answered by it, not by a page of their own.
+   */
+  rideAlong(this: void, sourceId: string): Riders | undefined;
+}
+
+/** Waiting lookups taken along by another request: give them its accounts, or hand them back. */
+export interface Riders {
+  names: string[];
+  answer(accounts: readonly Account[]): void;
+  /** The request failed: they wait again for a lookup of their own. */
+  giveBack(): void;
 }
 
 interface Waiting {
@@ -76,8 +91,28 @@ export function createCreatedLookups(
     else timer ??= setTimeout(send, holdMs);
   };
 
+  let lastHoldMs = 0;
   return {
+    rideAlong(sourceId) {
+      const riding = waiting.filter((w) => w.key.sourceId === sourceId);
+      if (riding.length === 0) return undefined;
+      waiting = waiting.filter((w) => w.key.sourceId !== sourceId);
+      if (waiting.length === 0) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      return {
+        names: riding.map((w) => w.key.nativeIdentity),
+        // An exact `nativeIdentity in (...)` answer: what it lacks is not visible yet, and the create polls again.
+        answer: (accounts) => riding.forEach((w) => w.resolve(matchNativeIdentity(accounts, w.key))),
+        giveBack: () => {
+          waiting.push(...riding);
+          schedule(lastHoldMs);
+        },
+      };
+    },
     expect(sourceId, holdMs) {
+      lastHoldMs = holdMs;
       working++;
       let isWorking = true;
       const stopWorking = () => {

@@ -314,7 +314,7 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
     configureFromStack(req.config);
   },
 
-  async check(_olds: Raw, news: Raw): Promise<pulumi.dynamic.CheckResult> {
+  async check(olds: Raw, news: Raw): Promise<pulumi.dynamic.CheckResult> {
     const failures: CheckFailure[] = validateAccountInputs(news);
     const inputs: Raw = { ...news };
     delete inputs.__provider;
@@ -327,6 +327,9 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
       } catch (err) {
         failures.push({ property: "sourceId", reason: messageOf(err) });
       }
+      // No old inputs: Pulumi is about to create it. Its absence is looked up ahead, with others'.
+      if (failures.length === 0 && Object.keys(olds).length === 0 && !isUnknown(news.nativeIdentity))
+        accountReaderFor(iscClient()).expectCreate(sourceId, String(news.nativeIdentity));
     }
     return { inputs, failures };
   },

@@ -1,0 +1,173 @@
+/**
+ * Read-ahead for the check before a create: "does the source hold this nativeIdentity?". Absence
+ * is never taken from a listing of the source (offset paging skips an account when another is
+ * deleted mid-scan), so every new name is confirmed by an exact `nativeIdentity in (...)` lookup.
+ * Pulumi starts creates `--parallel` at a time, so those lookups alone would batch a few names
+ * each (about 2.5 at --parallel 16). But Check runs for every resource before its create, and a
+ * Check with no old inputs is a resource Pulumi is about to create: its name is `expect`ed, and
+ * each lookup also asks for the next expected names of its source, in Check order (the order
+ * Pulumi starts creates in), as many as the creates of the last moments say will come within
+ * `freshMs`.
+ *
+ * An answer read ahead serves one check, and only while fresh (`freshMs` from when its request was
+ * sent); only "no such account" is kept (a present name is looked up again by its own check, so
+ * nothing here can hand out an account that was deleted or changed since). A name is read ahead
+ * once; after that, its own check looks it up.
+ */
+import DataLoader from "dataloader";
+import type { Account } from "../../client/types";
+import { hasMatches, matchNativeIdentity, type NativeKey, type NativeMatches } from "./account-match";
+import type { Riders } from "./created-lookups";
+
+export interface ExistenceReadAheadOptions {
+  /** The oldest an answer read ahead may be when a check uses it, from when its request was sent. Default 10 000 ms. */
+  freshMs?: number;
+  /** Most names read ahead per source in one lookup. Default 200. */
+  maxAhead?: number;
+  /** Fewest names read ahead per lookup before the pace of creates is known. Default 8. */
+  minAhead?: number;
+  /** Other lookups of names on the source that may ride along in the same request (see created-lookups.ts). */
+  riders?: (sourceId: string) => Riders | undefined;
+  /** How the reader batches and seals lookups (see account-reader.ts). */
+  batchScheduleFn?: (run: () => void) => void;
+  now?: () => number;
+}
+
+export interface ExistenceReadAhead {
+  /** A resource Pulumi is about to create (Check with no old inputs). */
+  expect(key: NativeKey): void;
+  /** The accounts with this nativeIdentity on its source: asked of ISC now, or read ahead within `freshMs`. */
+  find(key: NativeKey): Promise<NativeMatches>;
+}
+
+/** Looks names up on one source: every account whose nativeIdentity is one of them (exact filter, all pages). */
+export type LookupNames = (sourceId: string, names: readonly string[]) => Promise<Account[]>;
+
+/** Checks remembered per source to estimate the pace of creates. */
+const PACE_SAMPLES = 32;
+/** Read ahead what about half of `freshMs` will use: the rest is margin for a slower moment. */
+const FRESHNESS_MARGIN = 0.5;
+
+interface SourceState {
+  /** Names expected to be created and not read ahead yet, in Check order. */
+  upcoming: Set<string>;
+  /** Names read ahead and found absent, with when their request was sent. */
+  absentAt: Map<string, number>;
+  /** Names read ahead whose lookup is in flight. */
+  inFlight: Map<string, Promise<NativeMatches>>;
+  /** When recent checks of this source asked. */
+  checkedAt: number[];
+}
+
+export function createExistenceReadAhead(
+  lookup: LookupNames,
+  options: ExistenceReadAheadOptions = {},
+): ExistenceReadAhead {
+  const freshMs = options.freshMs ?? 10_000;
+  const maxAhead = options.maxAhead ?? 200;
+  const minAhead = Math.min(options.minAhead ?? 8, maxAhead);
+  const now = options.now ?? Date.now;
+  const sources = new Map<string, SourceState>();
+  const stateOf = (sourceId: string): SourceState => {
+    let state = sources.get(sourceId);
+    if (!state) {
+      state = { upcoming: new Set(), absentAt: new Map(), inFlight: new Map(), checkedAt: [] };
+      sources.set(sourceId, state);
+    }
+    return state;
+  };
+
+  /** How many names the checks of the next `freshMs * margin` will ask, from the pace of the last ones. */
+  const aheadCount = (state: SourceState): number => {
+    const times = state.checkedAt;
+    if (times.length < 2) return minAhead;
+    const span = Math.max(times[times.length - 1] - times[0], 1);
+    const perMs = (times.length - 1) / span;
+    return Math.max(minAhead, Math.min(maxAhead, Math.floor(perMs * freshMs * FRESHNESS_MARGIN)));
+  };
+
+  /** The next expected names of a source to ask along, taken off the queue (a name is read ahead once). */
+  const companions = (state: SourceState, asked: ReadonlySet<string>): string[] => {
+    const picked: string[] = [];
+    const wanted = aheadCount(state);
+    for (const name of state.upcoming) {
+      if (picked.length >= wanted) break;
+      state.upcoming.delete(name);
+      if (!asked.has(name)) picked.push(name);
+    }
+    return picked;
+  };
+
+  const lookupBatch = async (keys: readonly NativeKey[]): Promise<NativeMatches[]> => {
+    const perSource = new Map<string, Set<string>>();
+    for (const k of keys) perSource.set(k.sourceId, (perSource.get(k.sourceId) ?? new Set()).add(k.nativeIdentity));
+    const found = new Map<string, Account[]>();
+    await Promise.all(
+      [...perSource].map(async ([sourceId, asked]) => {
+        const state = stateOf(sourceId);
+        const ahead = companions(state, asked);
+        let settle: (accounts: Account[]) => void = () => undefined;
+        let fail: (err: unknown) => void = () => undefined;
+        const answered = new Promise<Account[]>((resolve, reject) => ((settle = resolve), (fail = reject)));
+        for (const name of ahead) {
+          const matches = answered.then((accounts) =>
+            matchNativeIdentity(accounts, { sourceId, nativeIdentity: name }),
+          );
+          // A companion nobody awaits must not become an unhandled rejection.
+          matches.catch(() => undefined);
+          state.inFlight.set(name, matches);
+        }
+        const riders = options.riders?.(sourceId);
+        const sentAt = now();
+        try {
+          const accounts = await lookup(sourceId, [...asked, ...ahead, ...(riders?.names ?? [])]);
+          riders?.answer(accounts);
+          found.set(sourceId, accounts);
+          for (const name of ahead) {
+            if (!hasMatches(matchNativeIdentity(accounts, { sourceId, nativeIdentity: name })))
+              state.absentAt.set(name, sentAt);
+          }
+          settle(accounts);
+        } catch (err) {
+          riders?.giveBack();
+          fail(err);
+          throw err;
+        } finally {
+          for (const name of ahead) state.inFlight.delete(name);
+        }
+      }),
+    );
+    return keys.map((k) => matchNativeIdentity(found.get(k.sourceId) ?? [], k));
+  };
+
+  // No cache: each check wants the state of now (or a fresh answer read ahead, handed out once).
+  const loader = new DataLoader<NativeKey, NativeMatches>(lookupBatch, {
+    cache: false,
+    ...(options.batchScheduleFn ? { batchScheduleFn: options.batchScheduleFn } : {}),
+  });
+
+  return {
+    expect({ sourceId, nativeIdentity }) {
+      const state = stateOf(sourceId);
+      if (!state.absentAt.has(nativeIdentity) && !state.inFlight.has(nativeIdentity))
+        state.upcoming.add(nativeIdentity);
+    },
+    async find(key) {
+      const state = stateOf(key.sourceId);
+      const name = key.nativeIdentity;
+      state.checkedAt.push(now());
+      if (state.checkedAt.length > PACE_SAMPLES) state.checkedAt.shift();
+      state.upcoming.delete(name);
+      const sentAt = state.absentAt.get(name);
+      state.absentAt.delete(name);
+      if (sentAt !== undefined && now() - sentAt <= freshMs) return { exact: [], otherCase: [] };
+      const inFlight = state.inFlight.get(name);
+      if (inFlight) {
+        const matches = await inFlight;
+        state.absentAt.delete(name);
+        return matches;
+      }
+      return loader.load(key);
+    },
+  };
+}
