@@ -32,17 +32,29 @@ export interface RequestFigures {
 const ISC_ID_SEGMENT = /\/[0-9a-f]{32}(?=\/|$)/gi;
 const QUOTED = /"(?:[^"\\]|\\.)*"/g;
 
-/** Number of values in the `in (...)` list of a filter expression, or undefined when it has none. */
-export function inListSize(filters: string | undefined): number | undefined {
+/**
+ * The last `in (...)` list of a filter expression, the one that names what was asked
+ * (`sourceId in ("a","b") and nativeIdentity in (...)`: the names): its field and its quoted values.
+ * Quoted values are masked first, so that a value holding " in (" cannot mislead it.
+ */
+function lastInList(filters: string | undefined): { field: string; values: number } | undefined {
   if (!filters) return undefined;
-  const match = / in \((.*)\)/.exec(filters);
-  if (!match) return undefined;
-  return (match[1].match(QUOTED) ?? []).length;
+  const masked = filters.replace(QUOTED, (q) => `"${"x".repeat(q.length - 2)}"`);
+  const last = [...masked.matchAll(/(\w+) in \(/g)].at(-1);
+  if (!last) return undefined;
+  const start = last.index + last[0].length;
+  const end = masked.indexOf(")", start);
+  return { field: last[1], values: (filters.slice(start, end < 0 ? undefined : end).match(QUOTED) ?? []).length };
 }
 
-/** The field an `in` list filters on ("id", "nativeIdentity"), if any. */
+/** Number of values in the (last) `in (...)` list of a filter expression, or undefined when it has none. */
+export function inListSize(filters: string | undefined): number | undefined {
+  return lastInList(filters)?.values;
+}
+
+/** The field the (last) `in` list filters on ("id", "nativeIdentity"), if any. */
 function inListField(filters: string | undefined): string | undefined {
-  return filters ? /(\w+) in \(/.exec(filters)?.[1] : undefined;
+  return lastInList(filters)?.field;
 }
 
 /** A stable name for what a request did: method, path with ids replaced, and the `in` field. */

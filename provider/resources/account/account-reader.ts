@@ -111,22 +111,24 @@ export function createAccountReader(
   };
 
   // No early stop: one name can match several accounts (duplicates, or other case where ISC ignores it).
-  const lookupNames = async (sourceId: string, names: readonly string[]) =>
-    (
-      await Promise.all(
-        chunkInValues(names).map((chunk) =>
-          listMatching(client, and(eq("sourceId", sourceId), isIn("nativeIdentity", chunk))),
-        ),
-      )
-    ).flat();
-  const byNativeIdentity = new DataLoader<NativeKey, NativeMatches>(async (keys) => {
-    const perSource = new Map<string, string[]>();
-    for (const k of keys) perSource.set(k.sourceId, [...(perSource.get(k.sourceId) ?? []), k.nativeIdentity]);
-    const found = new Map<string, Account[]>();
-    await Promise.all(
-      [...perSource].map(async ([sourceId, names]) => found.set(sourceId, await lookupNames(sourceId, names))),
+  // One request serves every source: what it returns beyond the asked pairs is left unmatched.
+  const lookupNames = async (sourceIds: readonly string[], names: readonly string[]) => {
+    // Sources take at most ~1 KB of the URL, so that names keep their share (chunkInValues' 6 KB).
+    const sourceChunks = chunkInValues(sourceIds, { maxValues: MAX_PAGE_SIZE, maxEncodedChars: 1_000 });
+    const pages = await Promise.all(
+      sourceChunks.flatMap((sources) => {
+        const onSources = sources.length === 1 ? eq("sourceId", sources[0]) : isIn("sourceId", sources);
+        return chunkInValues(names).map((chunk) => listMatching(client, and(onSources, isIn("nativeIdentity", chunk))));
+      }),
     );
-    return keys.map((k) => matchNativeIdentity(found.get(k.sourceId) ?? [], k));
+    return pages.flat();
+  };
+  const byNativeIdentity = new DataLoader<NativeKey, NativeMatches>(async (keys) => {
+    const accounts = await lookupNames(
+      [...new Set(keys.map((k) => k.sourceId))],
+      keys.map((k) => k.nativeIdentity),
+    );
+    return keys.map((k) => matchNativeIdentity(accounts, k));
   }, loaderOptions);
 
   // Two listings, so that the checks of a later `up` never extend the life of a refresh's pages.
@@ -141,7 +143,7 @@ export function createAccountReader(
   const created = createCreatedLookups(client, findByNativeIdentity);
   const existence = createExistenceReadAhead(lookupNames, {
     batchScheduleFn: sealWhenSendable,
-    riders: (sourceId) => created.rideAlong(sourceId),
+    riders: created.rideAlong,
     ...options.existenceReadAhead,
   });
   return {

@@ -8,8 +8,8 @@
  *
  * Only presence is taken from that page: a lookup it does not answer goes to `exactLookup`
  * (`nativeIdentity in (...)`), so absence is never concluded from a listing. And when a check
- * before another create is about to look names up on the same source, the waiting lookups ride
- * along in its `nativeIdentity in (...)` (`rideAlong`): one request answers both.
+ * before another create is about to look names up, the waiting lookups ride along in its
+ * `nativeIdentity in (...)` (`rideAlong`): one request answers both.
  */
 import { eq, isIn } from "../../client/filters";
 import { listPages } from "../../client/paginate";
@@ -29,15 +29,15 @@ export interface CreatedLookups {
   /** Call before the POST. `holdMs`: the longest the others' lookups wait for this create to reach its own. */
   expect(sourceId: string, holdMs: number): PendingCreate;
   /**
-   * Lets a lookup by nativeIdentity that is about to go to this source (the checks before creates)
-   * carry the names of the creates waiting here: they are answered by it, not by a page of their own.
+   * Lets a lookup by nativeIdentity that is about to be sent (the checks before creates) carry the
+   * creates waiting here: they are answered by it, not by a page of their own.
    */
-  rideAlong(this: void, sourceId: string): Riders | undefined;
+  rideAlong(this: void): Riders | undefined;
 }
 
 /** Waiting lookups taken along by another request: give them its accounts, or hand them back. */
 export interface Riders {
-  names: string[];
+  keys: NativeKey[];
   answer(accounts: readonly Account[]): void;
   /** The request failed: they wait again for a lookup of their own. */
   giveBack(): void;
@@ -93,16 +93,14 @@ export function createCreatedLookups(
 
   let lastHoldMs = 0;
   return {
-    rideAlong(sourceId) {
-      const riding = waiting.filter((w) => w.key.sourceId === sourceId);
+    rideAlong() {
+      const riding = waiting;
       if (riding.length === 0) return undefined;
-      waiting = waiting.filter((w) => w.key.sourceId !== sourceId);
-      if (waiting.length === 0) {
-        clearTimeout(timer);
-        timer = undefined;
-      }
+      waiting = [];
+      clearTimeout(timer);
+      timer = undefined;
       return {
-        names: riding.map((w) => w.key.nativeIdentity),
+        keys: riding.map((w) => w.key),
         // An exact `nativeIdentity in (...)` answer: what it lacks is not visible yet, and the create polls again.
         answer: (accounts) => riding.forEach((w) => w.resolve(matchNativeIdentity(accounts, w.key))),
         giveBack: () => {

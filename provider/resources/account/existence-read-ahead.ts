@@ -26,8 +26,8 @@ export interface ExistenceReadAheadOptions {
   maxAhead?: number;
   /** Fewest names read ahead per lookup before the pace of creates is known. Default 8. */
   minAhead?: number;
-  /** Other lookups of names on the source that may ride along in the same request (see created-lookups.ts). */
-  riders?: (sourceId: string) => Riders | undefined;
+  /** Other lookups by nativeIdentity that may ride along in the same request (see created-lookups.ts). */
+  riders?: () => Riders | undefined;
   /** How the reader batches and seals lookups (see account-reader.ts). */
   batchScheduleFn?: (run: () => void) => void;
   now?: () => number;
@@ -40,8 +40,8 @@ export interface ExistenceReadAhead {
   find(key: NativeKey): Promise<NativeMatches>;
 }
 
-/** Looks names up on one source: every account whose nativeIdentity is one of them (exact filter, all pages). */
-export type LookupNames = (sourceId: string, names: readonly string[]) => Promise<Account[]>;
+/** Every account on these sources whose nativeIdentity is one of the names (exact filters, all pages). */
+export type LookupNames = (sourceIds: readonly string[], names: readonly string[]) => Promise<Account[]>;
 
 /** Checks remembered per source to estimate the pace of creates. */
 const PACE_SAMPLES = 32;
@@ -99,45 +99,43 @@ export function createExistenceReadAhead(
   };
 
   const lookupBatch = async (keys: readonly NativeKey[]): Promise<NativeMatches[]> => {
-    const perSource = new Map<string, Set<string>>();
-    for (const k of keys) perSource.set(k.sourceId, (perSource.get(k.sourceId) ?? new Set()).add(k.nativeIdentity));
-    const found = new Map<string, Account[]>();
-    await Promise.all(
-      [...perSource].map(async ([sourceId, asked]) => {
-        const state = stateOf(sourceId);
-        const ahead = companions(state, asked);
-        let settle: (accounts: Account[]) => void = () => undefined;
-        let fail: (err: unknown) => void = () => undefined;
-        const answered = new Promise<Account[]>((resolve, reject) => ((settle = resolve), (fail = reject)));
-        for (const name of ahead) {
-          const matches = answered.then((accounts) =>
-            matchNativeIdentity(accounts, { sourceId, nativeIdentity: name }),
-          );
-          // A companion nobody awaits must not become an unhandled rejection.
-          matches.catch(() => undefined);
-          state.inFlight.set(name, matches);
-        }
-        const riders = options.riders?.(sourceId);
-        const sentAt = now();
-        try {
-          const accounts = await lookup(sourceId, [...asked, ...ahead, ...(riders?.names ?? [])]);
-          riders?.answer(accounts);
-          found.set(sourceId, accounts);
-          for (const name of ahead) {
-            if (!hasMatches(matchNativeIdentity(accounts, { sourceId, nativeIdentity: name })))
-              state.absentAt.set(name, sentAt);
-          }
-          settle(accounts);
-        } catch (err) {
-          riders?.giveBack();
-          fail(err);
-          throw err;
-        } finally {
-          for (const name of ahead) state.inFlight.delete(name);
-        }
-      }),
+    const asked = new Map<string, Set<string>>();
+    for (const k of keys) asked.set(k.sourceId, (asked.get(k.sourceId) ?? new Set()).add(k.nativeIdentity));
+    const ahead = [...asked].flatMap(([sourceId, names]) =>
+      companions(stateOf(sourceId), names).map((nativeIdentity) => ({ sourceId, nativeIdentity })),
     );
-    return keys.map((k) => matchNativeIdentity(found.get(k.sourceId) ?? [], k));
+    let settle: (accounts: Account[]) => void = () => undefined;
+    let fail: (err: unknown) => void = () => undefined;
+    const answered = new Promise<Account[]>((resolve, reject) => ((settle = resolve), (fail = reject)));
+    for (const key of ahead) {
+      const matches = answered.then((accounts) => matchNativeIdentity(accounts, key));
+      // A companion nobody awaits must not become an unhandled rejection.
+      matches.catch(() => undefined);
+      stateOf(key.sourceId).inFlight.set(key.nativeIdentity, matches);
+    }
+    const riders = options.riders?.();
+    const all = [...keys, ...ahead, ...(riders?.keys ?? [])];
+    const sentAt = now();
+    try {
+      // One request for every source: `sourceId in (...) and nativeIdentity in (...)` holds each key's accounts.
+      const accounts = await lookup(
+        [...new Set(all.map((k) => k.sourceId))],
+        [...new Set(all.map((k) => k.nativeIdentity))],
+      );
+      riders?.answer(accounts);
+      for (const key of ahead) {
+        if (!hasMatches(matchNativeIdentity(accounts, key)))
+          stateOf(key.sourceId).absentAt.set(key.nativeIdentity, sentAt);
+      }
+      settle(accounts);
+      return keys.map((k) => matchNativeIdentity(accounts, k));
+    } catch (err) {
+      riders?.giveBack();
+      fail(err);
+      throw err;
+    } finally {
+      for (const key of ahead) stateOf(key.sourceId).inFlight.delete(key.nativeIdentity);
+    }
   };
 
   // No cache: each check wants the state of now (or a fresh answer read ahead, handed out once).

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { inListSize, operationOf, summarizeRequests } from "../../../scripts/lib/request-stats";
+import { accountLookups, inListSize, operationOf, summarizeRequests } from "../../../scripts/lib/request-stats";
 import type { RequestLogEntry } from "../../../simulator/types";
 
 const ID = "0123456789abcdef0123456789abcdef";
@@ -17,9 +17,24 @@ function entry(method: string, path: string, status: number, budget: string, fil
 }
 
 describe("request figures from the simulator's log", () => {
+  it("counts as account lookups every list by nativeIdentity, on one source or several, and newest-first pages", () => {
+    const log = [
+      entry("GET", "/v3/accounts", 200, "v3", 'sourceId eq "s" and nativeIdentity in ("a")'),
+      entry("GET", "/v3/accounts", 200, "v3", 'sourceId in ("s","t") and nativeIdentity in ("a","b")'),
+      {
+        ...entry("GET", "/v3/accounts", 200, "v3", 'sourceId in ("s","t")'),
+        query: { filters: 'sourceId in ("s","t")', sorters: "-created" },
+      },
+      entry("GET", "/v3/accounts", 200, "v3", 'sourceId eq "s"'),
+      entry("GET", "/v3/accounts", 200, "v3", 'id in ("x")'),
+    ];
+    expect(accountLookups(log)).to.equal(3);
+  });
+
   it("counts the values of an in (...) list, quotes and escapes included", () => {
     expect(inListSize('id in ("a","b","c")')).to.equal(3);
     expect(inListSize('sourceId eq "s" and nativeIdentity in ("x\\"y","z")')).to.equal(2);
+    expect(inListSize('sourceId in ("s","t") and nativeIdentity in ("a) in (","b","c")')).to.equal(3);
     expect(inListSize('sourceId eq "s"')).to.equal(undefined);
     expect(inListSize(undefined)).to.equal(undefined);
   });
@@ -27,6 +42,10 @@ describe("request figures from the simulator's log", () => {
   it("names operations with ids blanked and the in-list field", () => {
     expect(operationOf(entry("DELETE", `/v3/accounts/${ID}`, 202, "v3"))).to.equal("DELETE /v3/accounts/{id}");
     expect(operationOf(entry("GET", "/v3/accounts", 200, "v3", 'id in ("a")'))).to.equal("GET /v3/accounts [id in]");
+    expect(
+      operationOf(entry("GET", "/v3/accounts", 200, "v3", 'sourceId in ("s","t") and nativeIdentity in ("a")')),
+      "the names asked, not the sources they are on",
+    ).to.equal("GET /v3/accounts [nativeIdentity in]");
     expect(operationOf(entry("GET", "/v3/accounts", 200, "v3", 'sourceId eq "s"'))).to.equal(
       "GET /v3/accounts [filtered]",
     );

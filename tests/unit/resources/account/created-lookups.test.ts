@@ -108,31 +108,31 @@ describe("lookups after create (created-lookups)", () => {
     expect(listings[0]).to.include({ filters: 'sourceId in ("srcN","srcM")', sorters: "-created" });
   });
 
-  it(
-    "lets waiting lookups ride along in another lookup of the source by nativeIdentity, " + "with no page of their own",
-    async () => {
-      const lookups = createCreatedLookups(client, exactLookup);
-      const [a, b, stillPosting] = [1, 2, 3].map(() => lookups.expect("srcN", NO_HOLD_TIMER));
-      const found = Promise.all([a.find("new599"), b.find("new598")]);
-      await settle();
-      expect(lookups.rideAlong("srcM"), "nothing waits on another source").to.equal(undefined);
-      const riders = lookups.rideAlong("srcN");
-      expect(riders?.names).to.deep.equal(["new599", "new598"]);
-      riders?.answer(onSource.filter((x) => riders.names.includes(x.nativeIdentity ?? "")));
-      expect((await found).map((m) => m.exact[0].id)).to.deep.equal(["n599", "n598"]);
-      stillPosting.release();
-      await settle();
-      expect(listings, "no page was read").to.have.length(0);
-      expect(exactLookups).to.deep.equal([]);
-    },
-  );
+  it("lets waiting lookups ride along in another lookup by nativeIdentity, with no page of their own", async () => {
+    const lookups = createCreatedLookups(client, exactLookup);
+    const [a, b, stillPosting] = [1, 2, 3].map(() => lookups.expect("srcN", NO_HOLD_TIMER));
+    const found = Promise.all([a.find("new599"), b.find("new598")]);
+    await settle();
+    const riders = lookups.rideAlong();
+    expect(riders?.keys).to.deep.equal([
+      { sourceId: "srcN", nativeIdentity: "new599" },
+      { sourceId: "srcN", nativeIdentity: "new598" },
+    ]);
+    expect(lookups.rideAlong(), "each waits for one ride").to.equal(undefined);
+    riders?.answer(onSource.filter((x) => ["new599", "new598"].includes(x.nativeIdentity ?? "")));
+    expect((await found).map((m) => m.exact[0].id)).to.deep.equal(["n599", "n598"]);
+    stillPosting.release();
+    await settle();
+    expect(listings, "no page was read").to.have.length(0);
+    expect(exactLookups).to.deep.equal([]);
+  });
 
   it("a ride that failed hands the lookups back: they are answered by their own page", async () => {
     const lookups = createCreatedLookups(client, exactLookup);
     const [a, stillPosting] = [1, 2].map(() => lookups.expect("srcN", NO_HOLD_TIMER));
     const found = a.find("new599");
     await settle();
-    lookups.rideAlong("srcN")?.giveBack();
+    lookups.rideAlong()?.giveBack();
     stillPosting.release();
     expect((await found).exact.map((x) => x.id)).to.deep.equal(["n599"]);
     expect(listings).to.have.length(1);

@@ -14,7 +14,7 @@ describe("existence checks before creates, read ahead (existence-read-ahead)", (
   let failNext: Error | undefined;
   /** While set, lookups are held until it resolves. */
   let gate: Promise<void> | undefined;
-  const lookup = async (sourceId: string, names: readonly string[]) => {
+  const lookup = async (sourceIds: readonly string[], names: readonly string[]) => {
     lookups.push([...names]);
     await gate;
     if (failNext) {
@@ -22,7 +22,7 @@ describe("existence checks before creates, read ahead (existence-read-ahead)", (
       failNext = undefined;
       throw err;
     }
-    return onSource.filter((a) => a.sourceId === sourceId && names.includes(a.nativeIdentity ?? ""));
+    return onSource.filter((a) => sourceIds.includes(a.sourceId ?? "") && names.includes(a.nativeIdentity ?? ""));
   };
   const readAhead = (options: { minAhead?: number; maxAhead?: number } = {}) =>
     createExistenceReadAhead(lookup, { freshMs: 10_000, now: () => clock, ...options });
