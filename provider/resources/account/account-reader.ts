@@ -140,9 +140,17 @@ export function createAccountReader(
     (gatherMs !== undefined && gatherMs > windowMs ? gathered(gatherMs) : byId).load(id);
   const findByNativeIdentity = (sourceId: string, nativeIdentity: string) =>
     byNativeIdentity.load({ sourceId, nativeIdentity });
-  const created = createCreatedLookups(client, findByNativeIdentity);
+  // Checks before creates whose batch waits to be sealed: lookups after create wait to ride along with them.
+  let checksToSeal = 0;
+  const created = createCreatedLookups(client, findByNativeIdentity, () => checksToSeal > 0);
   const existence = createExistenceReadAhead(lookupNames, {
-    batchScheduleFn: sealWhenSendable,
+    batchScheduleFn: (run) => {
+      checksToSeal++;
+      sealWhenSendable(() => {
+        checksToSeal--;
+        run();
+      });
+    },
     riders: created.rideAlong,
     ...options.existenceReadAhead,
   });

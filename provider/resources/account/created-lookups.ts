@@ -61,6 +61,8 @@ async function newestPage(client: ListingClient, sourceIds: readonly string[]): 
 export function createCreatedLookups(
   client: ListingClient,
   exactLookup: (sourceId: string, nativeIdentity: string) => Promise<NativeMatches>,
+  /** True while checks before creates wait to be sent: the lookups here then ride along with them (rideAlong). */
+  checksPending: () => boolean = () => false,
 ): CreatedLookups {
   /** Creates that sent their POST and are not waiting for a lookup now. */
   let working = 0;
@@ -70,9 +72,10 @@ export function createCreatedLookups(
   const send = () => {
     clearTimeout(timer);
     timer = undefined;
+    // A check that will be sent anyway takes these along (rideAlong): one request instead of two.
+    if (waiting.length === 0 || checksPending()) return;
     const batch = waiting;
     waiting = [];
-    if (batch.length === 0) return;
     const page = newestPage(client, [...new Set(batch.map((w) => w.key.sourceId))]);
     for (const { key, resolve, reject } of batch) {
       page

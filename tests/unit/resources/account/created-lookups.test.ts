@@ -137,4 +137,19 @@ describe("lookups after create (created-lookups)", () => {
     expect((await found).exact.map((x) => x.id)).to.deep.equal(["n599"]);
     expect(listings).to.have.length(1);
   });
+
+  it("when its batch is due while a check before another create waits to be sent, waits to ride with it", async () => {
+    let checkPending = true;
+    const lookups = createCreatedLookups(client, exactLookup, () => checkPending);
+    const found = lookups.expect("srcN", NO_HOLD_TIMER).find("new599");
+    await settle();
+    expect(listings, "no page of its own").to.have.length(0);
+    // The check is sealed: it takes the waiting lookup along.
+    checkPending = false;
+    const riders = lookups.rideAlong();
+    expect(riders?.keys).to.deep.equal([{ sourceId: "srcN", nativeIdentity: "new599" }]);
+    riders?.answer(onSource.filter((x) => x.nativeIdentity === "new599"));
+    expect((await found).exact.map((x) => x.id)).to.deep.equal(["n599"]);
+    expect(listings).to.have.length(0);
+  });
 });
