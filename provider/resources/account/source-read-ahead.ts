@@ -37,6 +37,7 @@ import { listPages, type Page } from "../../client/paginate";
 import type { Account } from "../../client/types";
 import { hasMatches, matchNativeIdentity, type NativeMatches } from "./account-match";
 import type { ListingClient } from "./account-reader";
+import { createStallWatch } from "./stall-watch";
 
 export interface ReadAheadOptions {
   /**
@@ -184,24 +185,25 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
       flow.park(release);
     });
 
+  const mayReadPage = (scan: SourceScan): boolean => scan.pages < Math.ceil(scan.reads / ration());
+
   /**
    * Waits for pages while the ration allows them, until `answer` has one; else asks `fallback`.
-   * `answer` returns undefined when the pages so far cannot tell. `later` says whether a page not
-   * yet read could still hold the answer; a read for which it does (and `parks`) waits for the
-   * ration to allow that page rather than going to `fallback` at once.
+   * `answer` returns undefined when the pages so far cannot tell. With `laterPageMayHold`, a read
+   * that a page not yet read may answer waits (parked) for the ration to allow that page, and one
+   * that no later page can answer goes to `fallback` at once.
    */
   const consult = async <T>(
     sourceId: string,
     answer: (scan: SourceScan) => { value: T } | undefined,
     fallback: () => Promise<T>,
-    later: (scan: SourceScan) => boolean = () => true,
-    parks = false,
+    laterPageMayHold?: (scan: SourceScan) => boolean,
   ): Promise<T> => {
     const scan = scanOf(sourceId);
     scan.reads++;
     scan.lastAsked = Date.now();
     // One more read may allow one more page: the reads waiting for it may go on.
-    if (!scan.inFlight && scan.pages < Math.ceil(scan.reads / ration())) wakeParked(scan);
+    if (!scan.inFlight && mayReadPage(scan)) wakeParked(scan);
     return flow.during(async () => {
       for (;;) {
         const known = answer(scan);
@@ -210,12 +212,12 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
           await scan.inFlight;
           continue;
         }
-        if (scan.done || !later(scan)) break;
-        if (scan.pages < Math.ceil(scan.reads / ration())) {
+        if (scan.done || (laterPageMayHold && !laterPageMayHold(scan))) break;
+        if (mayReadPage(scan)) {
           startPage(scan, sourceId);
           continue;
         }
-        if (!parks || !(await park(scan))) break;
+        if (!laterPageMayHold || !(await park(scan))) break;
       }
       return flow.track(fallback());
     });
@@ -234,7 +236,6 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
         // by id (absence is never taken from a listing). Should ISC order ids otherwise, this costs
         // requests, never a wrong answer.
         (scan) => scan.frontier === undefined || id > scan.frontier,
-        true,
       ),
     findByNativeIdentity: (sourceId, nativeIdentity, fallback) =>
       consult(
@@ -252,72 +253,5 @@ export function createSourceReadAhead(client: ListingClient, options: ReadAheadO
     forget(id) {
       for (const scan of scans.values()) drop(scan, id);
     },
-  };
-}
-
-/**
- * Knows when every read in flight is parked and nothing (a page, a by-id list) is under way: then
- * no read can end, so Pulumi sends no new one and the ration cannot grow. Past `stallMs` in that
- * state, it releases the parked reads.
- */
-interface StallWatch {
-  /** Runs one read: it counts as in flight until it ends. */
-  during<T>(read: () => Promise<T>): Promise<T>;
-  /** Counts a request under way (a page or a by-id list). */
-  track<T>(request: Promise<T>): Promise<T>;
-  park(release: () => void): void;
-  unpark(release: () => void): void;
-  /** The most reads that were in flight at once so far. */
-  mostReadsInFlight(): number;
-}
-
-function createStallWatch(stallMs: number): StallWatch {
-  let reads = 0;
-  let mostReads = 0;
-  let requests = 0;
-  const parked = new Set<() => void>();
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = () => parked.size > 0 && parked.size === reads && requests === 0;
-  const check = () => {
-    if (!stalled()) {
-      clearTimeout(timer);
-      timer = undefined;
-    } else if (!timer) {
-      timer = setTimeout(() => {
-        timer = undefined;
-        if (stalled()) for (const release of [...parked]) release();
-      }, stallMs);
-    }
-  };
-  const counted = async <T>(change: (by: number) => void, work: () => Promise<T>): Promise<T> => {
-    change(1);
-    check();
-    try {
-      return await work();
-    } finally {
-      change(-1);
-      check();
-    }
-  };
-  return {
-    during: (read) =>
-      counted((by) => {
-        reads += by;
-        mostReads = Math.max(mostReads, reads);
-      }, read),
-    track: (request) =>
-      counted(
-        (by) => (requests += by),
-        () => request,
-      ),
-    park(release) {
-      parked.add(release);
-      check();
-    },
-    unpark(release) {
-      parked.delete(release);
-      check();
-    },
-    mostReadsInFlight: () => mostReads,
   };
 }
