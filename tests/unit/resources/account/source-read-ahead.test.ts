@@ -84,7 +84,7 @@ describe("account source read-ahead (refresh) and the checks before creates", ()
     expect(sourceListings().length + otherCalls().length).to.be.at.most(2 * Math.ceil(wanted.length / 16) + 1);
   });
 
-  it("on a huge source the stack barely uses, costs at most 4 pages per --parallel reads (the default ration)", async () => {
+  it("on a huge source the stack barely uses, costs at most 4 pages per --parallel reads by default", async () => {
     const reader = createAccountReader(client, idle);
     // 50 accounts spread over the 20 pages, read in an order unrelated to their ids (as state order is)
     const huge = tenant.filter((a) => a.sourceId === "huge");
@@ -109,7 +109,7 @@ describe("account source read-ahead (refresh) and the checks before creates", ()
     expect(otherCalls().map((r) => quoted(r.query.get("filters") ?? "").sort())).to.deep.equal([lastPages]);
   });
 
-  it("a read waiting for the ration waits at most maxParkMs, even when others keep the reads from stalling", async () => {
+  it("a read waiting for the ration waits at most maxParkMs, even when other reads keep it from a stall", async () => {
     const ahead = createSourceReadAhead(client, { readsPerPage: 1_000, maxParkMs: 30 });
     let byId = 0;
     // a0000x sorts before page 1's last id and is not on it: read by id, a read that never ends here
