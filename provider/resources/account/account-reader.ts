@@ -132,8 +132,13 @@ export function createAccountReader(
   }, loaderOptions);
 
   // Two listings, so that the checks of a later `up` never extend the life of a refresh's pages.
-  // One page per 4 reads: refresh reads come in state order, not id order, so early reads outrun the pages.
-  const refreshAhead = createSourceReadAhead(client, { idleMs: 2_000, readsPerPage: 4, ...options.refreshReadAhead });
+  // A page per quarter of --parallel reads: refresh reads come in state order, not id order, so
+  // early reads outrun the pages; at most 4 pages for what reading by id costs one list of --parallel ids.
+  const refreshAhead = createSourceReadAhead(client, {
+    idleMs: 2_000,
+    readsPerPage: (parallel) => parallel / 4,
+    ...options.refreshReadAhead,
+  });
   // A create listing serves a whole `up` (it is trusted for presence and case variants only), not 30 s.
   const createAhead = createSourceReadAhead(client, { idleMs: 10_000, maxAgeMs: 600_000, ...options.createReadAhead });
   const getById = (id: string, gatherMs?: number) =>

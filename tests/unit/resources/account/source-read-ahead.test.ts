@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { createAccountReader } from "../../../../provider/resources/account/account-reader";
+import { createSourceReadAhead } from "../../../../provider/resources/account/source-read-ahead";
 import { createIscClient, type IscClient } from "../../../../provider/client/request";
 import type { Account } from "../../../../provider/client/types";
 import { iscAccount } from "../../../support/accounts";
@@ -81,6 +82,45 @@ describe("account source read-ahead (refresh) and the checks before creates", ()
     expect(sourceListings().length, "pages read ahead").to.be.at.most(Math.ceil(wanted.length / 16));
     // Reading the whole source would have cost 20 requests; by id alone at least ceil(50/16) = 4.
     expect(sourceListings().length + otherCalls().length).to.be.at.most(2 * Math.ceil(wanted.length / 16) + 1);
+  });
+
+  it("on a huge source the stack barely uses, costs at most 4 pages per --parallel reads by default", async () => {
+    const reader = createAccountReader(client, idle);
+    // 50 accounts spread over the 20 pages, read in an order unrelated to their ids (as state order is)
+    const huge = tenant.filter((a) => a.sourceId === "huge");
+    const wanted = Array.from({ length: 50 }, (_v, i) => huge[(i * 2_003 + 7) % huge.length]);
+    await withParallelism(wanted, 16, async (a) =>
+      expect((await reader.getForRefresh(a.id, "huge"))?.id).to.equal(a.id),
+    );
+    expect(sourceListings().length, "pages: one per 16 / 4 reads at most").to.be.at.most(Math.ceil(wanted.length / 4));
+    expect(sourceListings().length, "never the whole source").to.be.lessThan(20);
+    // The reads the pages did not reach waited for each other: by id, a list per --parallel ids at most.
+    expect(otherCalls().length).to.be.at.most(Math.ceil(wanted.length / 16));
+  });
+
+  it("reads beyond the pages wait; when every read in flight waits, they go by id together in one list", async () => {
+    const reader = createAccountReader(client, idle);
+    const lastPages = ["b04800", "b04900", "b04950", "b04999"];
+    await withParallelism(lastPages, 4, async (id) =>
+      expect((await reader.getForRefresh(id, "huge"))?.id).to.equal(id),
+    );
+    // --parallel 4: a page per read, so 4 pages; then all 4 reads wait with nothing under way, and go by id.
+    expect(sourceListings().map((r) => r.query.get("offset"))).to.deep.equal(["0", "250", "500", "750"]);
+    expect(otherCalls().map((r) => quoted(r.query.get("filters") ?? "").sort())).to.deep.equal([lastPages]);
+  });
+
+  it("a read waiting for the ration waits at most maxParkMs, even when other reads keep it from a stall", async () => {
+    const ahead = createSourceReadAhead(client, { readsPerPage: 1_000, maxParkMs: 30 });
+    let byId = 0;
+    // a0000x sorts before page 1's last id and is not on it: read by id, a read that never ends here
+    void ahead.read("a0000x", "small", () => new Promise<undefined>(() => undefined));
+    const beyond = await ahead.read("a0299", "small", async (id) => {
+      byId++;
+      return tenant.find((a) => a.id === id);
+    });
+    expect(beyond?.id).to.equal("a0299");
+    expect(byId, "read by id after its wait").to.equal(1);
+    expect(sourceListings()).to.have.length(1);
   });
 
   it("never concludes a deletion from a listing: an id the pages lack is read by id", async () => {
