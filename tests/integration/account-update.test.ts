@@ -41,7 +41,9 @@ describe("Account update through the real Pulumi plugin: changes made outside Pu
     for (const id of ids) {
       const account = stack.sim.admin.listAccounts(HR).find((a) => a.id === id);
       expect(account?.attributes?.department, `account ${id}`).to.equal(`dept of ${id}`);
-      expect(account?.attributes?.email).to.be.a("string").that.matches(/-b@example\.com$/);
+      expect(account?.attributes?.email)
+        .to.be.a("string")
+        .that.matches(/-b@example\.com$/);
     }
     const puts = stack.sim.requests().filter((r) => r.method === "PUT");
     expect(puts).to.have.length(3);
