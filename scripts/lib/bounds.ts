@@ -9,7 +9,13 @@
  *                  + 2 per source (source and its account schema, read once per run for Check);
  *            v2025 ceil(N/250) task-status lists (every task must be seen finished at least once).
  * - refresh: v3    ceil(N/250) account lists (`id in (...)`).
- * - update:  v3    k PUTs + ceil(k/250) reads of the results + 2 per source (Check);
+ * - update:  v3    k PUTs + ceil(2k/250) reads + 2 per source (Check). Each updated account is
+ *                  read twice: before its PUT (the PUT carries the whole attribute set, so it is
+ *                  built from a read taken after the update started, or it would overwrite what
+ *                  changed outside Pulumi since) and after its task (the outputs must be what ISC
+ *                  holds). The two reads of one account are at different times, so no list call
+ *                  answers both: 2k ids at 250 a call. (This counted ceil(k/250), the reads after
+ *                  only, though the read before is what keeps the PUT safe.)
  *            v2025 ceil(k/250) task-status lists.
  * - delete:  v3    N DELETEs; v2025 ceil(N/250) task-status lists.
  * - preview: v3    2 per source (source and its account schema, for Check), whatever N.
@@ -55,7 +61,11 @@ export function requiredRequests(phase: PhaseName, workload: Workload): Record<s
     case "refresh":
       return { v3: lists(total), v2025: 0, oauth: 1 };
     case "update":
-      return { v3: workload.updated + lists(workload.updated) + schemaReads, v2025: lists(workload.updated), oauth: 1 };
+      return {
+        v3: workload.updated + lists(2 * workload.updated) + schemaReads,
+        v2025: lists(workload.updated),
+        oauth: 1,
+      };
     case "delete":
       return { v3: total, v2025: lists(total), oauth: 1 };
   }

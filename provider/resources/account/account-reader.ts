@@ -47,6 +47,12 @@ export interface AccountReader {
    * it as fresh for the write built from it.
    */
   getById(id: string, gatherMs?: number): Promise<Account | undefined>;
+  /**
+   * The account as it is now, without a gather: joins the reads gathering for `gatherMs` (if any)
+   * and seals them at once. For the read after a write whose task has finished: it should not wait,
+   * and other updates' reads before their writes, which have waited already, ride along in its list.
+   */
+  getByIdNow(id: string, gatherMs: number): Promise<Account | undefined>;
   /** For refresh: may be answered from a read-ahead page of the source listed moments ago. */
   getForRefresh(id: string, sourceId: string): Promise<Account | undefined>;
   /** The accounts with this nativeIdentity as they are now (exact spelling, and apart: other case). */
@@ -73,17 +79,29 @@ export function createAccountReader(
   const windowMs = options.windowMs ?? 15;
   const maxHoldMs = options.maxHoldMs ?? 10_000;
   const maxBatchSize = Math.min(options.maxBatch ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-  const sealWhenSendable = (run: () => void, gatherMs = windowMs) =>
-    setTimeout(() => {
+  /** Gathers for `gatherMs`, then sends once the budget has a free slot; the function returned ends the gather. */
+  const sealWhenSendable = (run: () => void, gatherMs = windowMs): (() => void) => {
+    let sealed = false;
+    const seal = () => {
+      if (sealed) return;
+      sealed = true;
+      clearTimeout(gather);
       let hold: NodeJS.Timeout | undefined;
       const held = new Promise<void>((resolve) => (hold = setTimeout(resolve, maxHoldMs)));
       void Promise.race([freeSlot(), held]).then(() => {
         clearTimeout(hold);
         run();
       });
-    }, gatherMs);
+    };
+    const gather = setTimeout(seal, gatherMs);
+    return seal;
+  };
   // No cache: callers want the state of now (refresh, polling until a change shows), not a memo.
-  const loaderOptions = { cache: false, maxBatchSize, batchScheduleFn: sealWhenSendable } as const;
+  const loaderOptions = {
+    cache: false,
+    maxBatchSize,
+    batchScheduleFn: (run: () => void) => void sealWhenSendable(run),
+  } as const;
 
   const readByIds = async (ids: readonly string[]) => {
     const found = new Map<string, Account>();
@@ -96,18 +114,23 @@ export function createAccountReader(
     return ids.map((id) => found.get(id));
   };
   const byId = new DataLoader<string, Account | undefined>(readByIds, loaderOptions);
-  // Reads that may wait a little for others (see getById's gatherMs), one loader per wait.
-  const gatheredById = new Map<number, DataLoader<string, Account | undefined>>();
+  // Reads that may wait a little for others (see getById's gatherMs), one loader per wait, with
+  // the early seal of the batch it is gathering (a batch sealed but not yet sent still takes reads).
+  const gatheredById = new Map<number, { loader: DataLoader<string, Account | undefined>; seal: () => void }>();
   const gathered = (gatherMs: number) => {
-    let loader = gatheredById.get(gatherMs);
-    if (!loader) {
-      loader = new DataLoader<string, Account | undefined>(readByIds, {
-        ...loaderOptions,
-        batchScheduleFn: (run) => sealWhenSendable(run, gatherMs),
-      });
-      gatheredById.set(gatherMs, loader);
+    let entry = gatheredById.get(gatherMs);
+    if (!entry) {
+      const created = {
+        seal: () => {},
+        loader: new DataLoader<string, Account | undefined>(readByIds, {
+          ...loaderOptions,
+          batchScheduleFn: (run) => (created.seal = sealWhenSendable(run, gatherMs)),
+        }),
+      };
+      gatheredById.set(gatherMs, created);
+      entry = created;
     }
-    return loader;
+    return entry;
   };
 
   // No early stop: one name can match several accounts (duplicates, or other case where ISC ignores it).
@@ -142,7 +165,14 @@ export function createAccountReader(
   // A create listing serves a whole `up` (it is trusted for presence and case variants only), not 30 s.
   const createAhead = createSourceReadAhead(client, { idleMs: 10_000, maxAgeMs: 600_000, ...options.createReadAhead });
   const getById = (id: string, gatherMs?: number) =>
-    (gatherMs !== undefined && gatherMs > windowMs ? gathered(gatherMs) : byId).load(id);
+    (gatherMs !== undefined && gatherMs > windowMs ? gathered(gatherMs).loader : byId).load(id);
+  const getByIdNow = (id: string, gatherMs: number) => {
+    if (!(gatherMs > windowMs)) return byId.load(id);
+    const batch = gathered(gatherMs);
+    const read = batch.loader.load(id);
+    batch.seal();
+    return read;
+  };
   const findByNativeIdentity = (sourceId: string, nativeIdentity: string) =>
     byNativeIdentity.load({ sourceId, nativeIdentity });
   // Checks before creates whose batch waits to be sealed: lookups after create wait to ride along with them.
@@ -161,6 +191,7 @@ export function createAccountReader(
   });
   return {
     getById,
+    getByIdNow,
     getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, (read) => getById(read)),
     findByNativeIdentity,
     created,

@@ -110,13 +110,20 @@ async function outputsFor(client: IscClient, account: Account, inputs: Raw): Pro
   return accountOutputs(account, managedNames(inputs), settingsOf(inputs), entitlements);
 }
 
-/** Reads the account after writes, giving ISC a moment to show them; returns the freshest state. */
+/**
+ * Reads the account after writes whose tasks have finished: at once (other updates' reads, gathering
+ * before their writes, ride along in its list call), then, only if the writes do not show yet,
+ * polling to give ISC a moment; returns the freshest state.
+ */
 async function settledAccount(ctx: ApplyContext, id: string, desired: DesiredAccount): Promise<Account> {
-  const { value } = await pollUntil(
-    () => ctx.readAccount(id),
-    (a) => a !== undefined && planAccountChanges(desired, currentFromAccount(a)).length === 0,
-    { timeoutMs: Math.min(ctx.run.taskTimeoutMs, 10_000), initialDelayMs: ctx.run.pollIntervalMs },
-  );
+  const shows = (a: Account | undefined): a is Account =>
+    a !== undefined && planAccountChanges(desired, currentFromAccount(a)).length === 0;
+  const now = await accountReaderFor(ctx.client).getByIdNow(id, ctx.run.pollIntervalMs);
+  if (shows(now)) return now;
+  const { value } = await pollUntil(() => ctx.readAccount(id), shows, {
+    timeoutMs: Math.min(ctx.run.taskTimeoutMs, 10_000),
+    initialDelayMs: ctx.run.pollIntervalMs,
+  });
   if (!value) throw new Error(`${ctx.label} disappeared while it was being updated`);
   return value;
 }

@@ -18,6 +18,8 @@ describe("bench lower bounds", () => {
       expect(requiredRequests("create", workload)).to.deep.equal({ v3: 500 + 2 * 2 + 4, v2025: 2, oauth: 1 });
       expect(requiredRequests("refresh", workload)).to.deep.equal({ v3: 2, v2025: 0, oauth: 1 });
       expect(requiredRequests("update", workload)).to.deep.equal({ v3: 50 + 1 + 4, v2025: 1, oauth: 1 });
+      // Two reads per updated account (before the PUT and after its task): 2 x 200 ids need two list calls.
+      expect(requiredRequests("update", { accountsPerSource: [2000], updated: 200 }).v3).to.equal(200 + 2 + 2);
       expect(requiredRequests("delete", workload)).to.deep.equal({ v3: 500, v2025: 2, oauth: 1 });
     },
   );

@@ -131,6 +131,42 @@ describe("account reader", () => {
       clock.restore();
     }
   });
+
+  it(
+    "a read after a write (getByIdNow) does not wait out the gather: it seals the reads gathering before other " +
+      "writes into its request at once, and a later read gathers anew",
+    async () => {
+      const asked: string[] = [];
+      const stub = {
+        async request<T>(_route: string, opts: { query?: Record<string, unknown> } = {}) {
+          asked.push(String(opts.query?.filters));
+          return {
+            status: 200,
+            headers: {},
+            data: store.filter((a) => String(opts.query?.filters).includes(`"${a.id}"`)) as T,
+          };
+        },
+      };
+      const clock = sinon.useFakeTimers();
+      try {
+        const reader = createAccountReader(stub, idle);
+        const before = reader.getById("acc1", 250);
+        await clock.tickAsync(40);
+        const after = reader.getByIdNow("acc2", 250);
+        await clock.tickAsync(1);
+        expect(asked).to.deep.equal(['id in ("acc1","acc2")']);
+        expect([(await before)?.id, (await after)?.id]).to.deep.equal(["acc1", "acc2"]);
+        const later = reader.getById("acc3", 250);
+        await clock.tickAsync(249);
+        expect(asked, "the next read waits its own gather").to.have.length(1);
+        await clock.tickAsync(2);
+        expect((await later)?.id).to.equal("acc3");
+        expect(asked[1]).to.equal('id in ("acc3")');
+      } finally {
+        clock.restore();
+      }
+    },
+  );
 });
 
 describe("account reader: nativeIdentity lookups read every page", () => {
