@@ -10,7 +10,7 @@
  */
 import DataLoader from "dataloader";
 import { and, chunkInValues, eq, isIn } from "../../client/filters";
-import { paginate } from "../../client/paginate";
+import { listPages, paginate } from "../../client/paginate";
 import { MAX_PAGE_SIZE, type IscClient } from "../../client/request";
 import type { Account } from "../../client/types";
 import { matchNativeIdentity, type NativeKey, type NativeMatches } from "./account-match";
@@ -133,7 +133,6 @@ export function createAccountReader(
     return entry;
   };
 
-  // No early stop: one name can match several accounts (duplicates, or other case where ISC ignores it).
   // One request serves every source: what it returns beyond the asked pairs is left unmatched.
   const lookupNames = async (sourceIds: readonly string[], names: readonly string[]) => {
     // Sources take at most ~1 KB of the URL, so that names keep their share (chunkInValues' 6 KB).
@@ -141,7 +140,7 @@ export function createAccountReader(
     const pages = await Promise.all(
       sourceChunks.flatMap((sources) => {
         const onSources = sources.length === 1 ? eq("sourceId", sources[0]) : isIn("sourceId", sources);
-        return chunkInValues(names).map((chunk) => listMatching(client, and(onSources, isIn("nativeIdentity", chunk))));
+        return chunkInValues(names).map((chunk) => inOnePage(client, onSources, chunk));
       }),
     );
     return pages.flat();
@@ -195,10 +194,11 @@ export function createAccountReader(
     getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, (read) => getById(read)),
     findByNativeIdentity,
     created,
-    findExisting: (sourceId, nativeIdentity) =>
-      createAhead.findByNativeIdentity(sourceId, nativeIdentity, (source, name) =>
-        existence.find({ sourceId: source, nativeIdentity: name }),
-      ),
+    findExisting: (sourceId, nativeIdentity) => {
+      // Begun before the listing may answer: a name the listing shows present is claimed all the same.
+      const lookUp = existence.begin({ sourceId, nativeIdentity });
+      return createAhead.findByNativeIdentity(sourceId, nativeIdentity, () => lookUp());
+    },
     expectCreate: (sourceId, nativeIdentity) => existence.expect({ sourceId, nativeIdentity }),
     forget: (id) => {
       refreshAhead.forget(id);
@@ -216,6 +216,28 @@ function listMatching(client: ListingClient, filters: string, expectedAtMost?: n
     query: { filters },
     stopWhen: expectedAtMost === undefined ? undefined : (items) => items.length >= expectedAtMost,
   });
+}
+
+/**
+ * The accounts on these sources whose nativeIdentity is one of `names`, from answers of one page
+ * each: absence is taken from these answers, and a second page at an offset would skip an account
+ * when another is deleted between the pages. A full first page is asked again in halves; a single
+ * name with more accounts than a page (duplicates on a tenant that does not merge) is read in pages.
+ */
+async function inOnePage(client: ListingClient, onSources: string, names: readonly string[]): Promise<Account[]> {
+  const filters = and(onSources, isIn("nativeIdentity", names));
+  if (names.length === 1) return listMatching(client, filters);
+  const pages = listPages<Account>(client, "listAccounts", { query: { filters } });
+  const first = await pages.next();
+  await pages.return(undefined);
+  if (first.done) return [];
+  if (first.value.last) return first.value.items;
+  const half = Math.ceil(names.length / 2);
+  const halves = await Promise.all([
+    inOnePage(client, onSources, names.slice(0, half)),
+    inOnePage(client, onSources, names.slice(half)),
+  ]);
+  return halves.flat();
 }
 
 const readers = new WeakMap<IscClient, AccountReader>();

@@ -36,8 +36,13 @@ export interface ExistenceReadAheadOptions {
 export interface ExistenceReadAhead {
   /** A resource Pulumi is about to create (Check with no old inputs). */
   expect(key: NativeKey): void;
-  /** The accounts with this nativeIdentity on its source: asked of ISC now, or read ahead within `freshMs`. */
-  find(key: NativeKey): Promise<NativeMatches>;
+  /**
+   * A check of this name begins (call it before anything else answers the check, a listing
+   * included). Only the first check of a name, in any case, may use what was read ahead: a later
+   * one (another resource declaring it, a case variant, the same check polling) asks ISC as it is
+   * then. Returns the lookup: read ahead within `freshMs`, or asked of ISC now.
+   */
+  begin(key: NativeKey): () => Promise<NativeMatches>;
 }
 
 /** Every account on these sources whose nativeIdentity is one of the names (exact filters, all pages). */
@@ -51,10 +56,12 @@ const FRESHNESS_MARGIN = 0.5;
 interface SourceState {
   /** Names expected to be created and not read ahead yet, in Check order. */
   upcoming: Set<string>;
-  /** Names read ahead and found absent, with when their request was sent. */
-  absentAt: Map<string, number>;
-  /** Names read ahead whose lookup is in flight. */
-  inFlight: Map<string, Promise<NativeMatches>>;
+  /** Lowercased names a check has begun for: nothing read ahead serves them any more. */
+  claimed: Set<string>;
+  /** By lowercased name: a name read ahead and found absent, with when its request was sent. */
+  absentAt: Map<string, { name: string; sentAt: number }>;
+  /** Names read ahead whose lookup is in flight, with when it was sent. */
+  inFlight: Map<string, { sentAt: number; matches: Promise<NativeMatches> }>;
   /** When recent checks of this source asked. */
   checkedAt: number[];
 }
@@ -71,7 +78,7 @@ export function createExistenceReadAhead(
   const stateOf = (sourceId: string): SourceState => {
     let state = sources.get(sourceId);
     if (!state) {
-      state = { upcoming: new Set(), absentAt: new Map(), inFlight: new Map(), checkedAt: [] };
+      state = { upcoming: new Set(), claimed: new Set(), absentAt: new Map(), inFlight: new Map(), checkedAt: [] };
       sources.set(sourceId, state);
     }
     return state;
@@ -93,7 +100,7 @@ export function createExistenceReadAhead(
     for (const name of state.upcoming) {
       if (picked.length >= wanted) break;
       state.upcoming.delete(name);
-      if (!asked.has(name)) picked.push(name);
+      if (!asked.has(name) && !state.claimed.has(name.toLowerCase())) picked.push(name);
     }
     return picked;
   };
@@ -107,15 +114,15 @@ export function createExistenceReadAhead(
     let settle: (accounts: Account[]) => void = () => undefined;
     let fail: (err: unknown) => void = () => undefined;
     const answered = new Promise<Account[]>((resolve, reject) => ((settle = resolve), (fail = reject)));
+    const sentAt = now();
     for (const key of ahead) {
       const matches = answered.then((accounts) => matchNativeIdentity(accounts, key));
       // A companion nobody awaits must not become an unhandled rejection.
       matches.catch(() => undefined);
-      stateOf(key.sourceId).inFlight.set(key.nativeIdentity, matches);
+      stateOf(key.sourceId).inFlight.set(key.nativeIdentity, { sentAt, matches });
     }
     const riders = options.riders?.();
     const all = [...keys, ...ahead, ...(riders?.keys ?? [])];
-    const sentAt = now();
     try {
       // One request for every source: `sourceId in (...) and nativeIdentity in (...)` holds each key's accounts.
       const accounts = await lookup(
@@ -124,8 +131,11 @@ export function createExistenceReadAhead(
       );
       riders?.answer(accounts);
       for (const key of ahead) {
-        if (!hasMatches(matchNativeIdentity(accounts, key)))
-          stateOf(key.sourceId).absentAt.set(key.nativeIdentity, sentAt);
+        const state = stateOf(key.sourceId);
+        const lower = key.nativeIdentity.toLowerCase();
+        // A name whose check began meanwhile took this answer from the flight, or asked on its own.
+        if (!state.claimed.has(lower) && !hasMatches(matchNativeIdentity(accounts, key)))
+          state.absentAt.set(lower, { name: key.nativeIdentity, sentAt });
       }
       settle(accounts);
       return keys.map((k) => matchNativeIdentity(accounts, k));
@@ -147,25 +157,31 @@ export function createExistenceReadAhead(
   return {
     expect({ sourceId, nativeIdentity }) {
       const state = stateOf(sourceId);
-      if (!state.absentAt.has(nativeIdentity) && !state.inFlight.has(nativeIdentity))
+      const lower = nativeIdentity.toLowerCase();
+      if (!state.claimed.has(lower) && !state.absentAt.has(lower) && !state.inFlight.has(nativeIdentity))
         state.upcoming.add(nativeIdentity);
     },
-    async find(key) {
+    begin(key) {
       const state = stateOf(key.sourceId);
       const name = key.nativeIdentity;
+      const lower = name.toLowerCase();
       state.checkedAt.push(now());
       if (state.checkedAt.length > PACE_SAMPLES) state.checkedAt.shift();
+      const first = !state.claimed.has(lower);
+      state.claimed.add(lower);
       state.upcoming.delete(name);
-      const sentAt = state.absentAt.get(name);
-      state.absentAt.delete(name);
-      if (sentAt !== undefined && now() - sentAt <= freshMs) return { exact: [], otherCase: [] };
-      const inFlight = state.inFlight.get(name);
-      if (inFlight) {
-        const matches = await inFlight;
-        state.absentAt.delete(name);
-        return matches;
-      }
-      return loader.load(key);
+      const absent = first ? state.absentAt.get(lower) : undefined;
+      state.absentAt.delete(lower);
+      const flight = first ? state.inFlight.get(name) : undefined;
+      return async () => {
+        if (absent?.name === name && now() - absent.sentAt <= freshMs) return { exact: [], otherCase: [] };
+        if (flight) {
+          const matches = await flight.matches;
+          // Held back (a 429's Retry-After, say), the answer may be older than a check may use.
+          if (now() - flight.sentAt <= freshMs) return matches;
+        }
+        return loader.load(key);
+      };
     },
   };
 }

@@ -381,6 +381,13 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
       });
       if (decision.kind === "refuse") throw new Error(decision.message);
       const taken = decision.kind === "adopt" ? decision.account : await createOnTenant(client, desired, run);
+      // ISC's create is an upsert: a POST for an account another resource of this run holds lands on it.
+      if (claimedHere.has(taken.id)) {
+        throw new Error(
+          `${label(desired, taken.id)}: the create found an account another Account resource of this stack ` +
+            `manages (ISC's create updates an existing account), so it was not taken over: declare each account once.`,
+        );
+      }
       claimedHere.add(taken.id);
       return taken;
     });

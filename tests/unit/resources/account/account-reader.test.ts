@@ -61,6 +61,26 @@ describe("account reader", () => {
     expect(await reader.findByNativeIdentity("srcA", "nobody")).to.deep.equal({ exact: [], otherCase: [] });
   });
 
+  it("asks a full page again in halves: an answer taken for absence is never read at an offset", async () => {
+    store.length = 0;
+    for (let i = 0; i < 250; i++) store.push(account(`full${i}`, "srcA", `n${i}`));
+    fake.on("GET", "/v3/accounts", (req, res) => {
+      const names = quoted((req.query.get("filters") ?? "").split(" and nativeIdentity in ")[1] ?? "");
+      const offset = Number(req.query.get("offset") ?? 0);
+      const matches = store.filter((a) => names.includes(a.nativeIdentity ?? ""));
+      json(res, 200, matches.slice(offset, offset + Number(req.query.get("limit"))));
+    });
+    const reader = createAccountReader(client, idle);
+    const found = await Promise.all(store.map((a) => reader.findByNativeIdentity("srcA", a.nativeIdentity ?? "")));
+    expect(found.every((m, i) => m.exact[0]?.id === store[i].id)).to.equal(true);
+    const offsets = fake.api().map((r) => Number(r.query.get("offset") ?? 0));
+    expect(
+      offsets.filter((o) => o > 0),
+      "no page at an offset",
+    ).to.deep.equal([]);
+    expect(offsets, "the full page, then its two halves").to.have.length(3);
+  });
+
   it("splits big batches to at most 250 values and URLs under 8 KB", async () => {
     const reader = createAccountReader(client, idle, { maxBatch: 250 });
     const found = await Promise.all(
