@@ -7,12 +7,14 @@
  * Check with no old inputs is a resource Pulumi is about to create: its name is `expect`ed, and
  * each lookup also asks for the next expected names of its source, in Check order (the order
  * Pulumi starts creates in), as many as the creates of the last moments say will come within
- * `freshMs`.
+ * `freshMs`. (The engine checks a resource only once a worker is free for it, pulumi/pulumi
+ * step_executor.go, so in practice this reaches one or two names ahead.)
  *
- * An answer read ahead serves one check, and only while fresh (`freshMs` from when its request was
- * sent); only "no such account" is kept (a present name is looked up again by its own check, so
- * nothing here can hand out an account that was deleted or changed since). A name is read ahead
- * once; after that, its own check looks it up.
+ * An answer read ahead serves only the first check of its name, in any case, and only while fresh
+ * (`freshMs` from when its request was sent): another resource declaring the name, a case variant,
+ * or the same check polling again asks ISC as it is then. Only "no such account" is kept (a present
+ * name is looked up again by its own check, so nothing here can hand out an account that was
+ * deleted or changed since). A name is read ahead once.
  */
 import DataLoader from "dataloader";
 import type { Account } from "../../client/types";
