@@ -15,10 +15,25 @@ function quoted(filter: string): string[] {
   return [...filter.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, "$1"));
 }
 
+const store: Account[] = [];
+
+/** A listing client answering `id in (...)` from `store`, recording each filter asked. */
+function byIdStub(asked: string[]) {
+  return {
+    async request<T>(_route: string, opts: { query?: Record<string, unknown> } = {}) {
+      asked.push(String(opts.query?.filters));
+      return {
+        status: 200,
+        headers: {},
+        data: store.filter((a) => String(opts.query?.filters).includes(`"${a.id}"`)) as T,
+      };
+    },
+  };
+}
+
 describe("account reader", () => {
   let fake: FakeIsc;
   let client: IscClient;
-  const store: Account[] = [];
   const fakeIsc = useFakeIsc();
   beforeEach(() => {
     fake = fakeIsc();
@@ -126,16 +141,7 @@ describe("account reader", () => {
 
   it("reads asked with gatherMs wait that long for each other: three reads 40 ms apart share one request", async () => {
     const asked: string[] = [];
-    const stub = {
-      async request<T>(_route: string, opts: { query?: Record<string, unknown> } = {}) {
-        asked.push(String(opts.query?.filters));
-        return {
-          status: 200,
-          headers: {},
-          data: store.filter((a) => String(opts.query?.filters).includes(`"${a.id}"`)) as T,
-        };
-      },
-    };
+    const stub = byIdStub(asked);
     const clock = sinon.useFakeTimers();
     try {
       const reader = createAccountReader(stub, idle);
@@ -157,16 +163,7 @@ describe("account reader", () => {
       "writes into its request at once, and a later read gathers anew",
     async () => {
       const asked: string[] = [];
-      const stub = {
-        async request<T>(_route: string, opts: { query?: Record<string, unknown> } = {}) {
-          asked.push(String(opts.query?.filters));
-          return {
-            status: 200,
-            headers: {},
-            data: store.filter((a) => String(opts.query?.filters).includes(`"${a.id}"`)) as T,
-          };
-        },
-      };
+      const stub = byIdStub(asked);
       const clock = sinon.useFakeTimers();
       try {
         const reader = createAccountReader(stub, idle);
