@@ -123,64 +123,22 @@ describeContract("simulator contract: task-status, uncorrelated load, classify (
           "running, 204 on cancel",
         async () => {
           const source = { sourceId: HR };
-          checker.check(
-            "getClassification",
-            generation,
-            await http.route("getClassification", generation, source),
-            404,
-          );
+          /** Calls the route and checks its answer against the contract for this status. */
+          const step = async (route: RouteName, status: number, options?: Parameters<typeof http.route>[3]) =>
+            checker.check(route, generation, await http.route(route, generation, source, options), status);
+          await step("getClassification", 404);
           const noHeader = { headers: { "X-SailPoint-Experimental": "false" } };
-          checker.check(
-            "startClassification",
-            generation,
-            await http.route("startClassification", generation, source, noHeader),
-            400,
-          );
-          checker.check(
-            "getClassification",
-            generation,
-            await http.route("getClassification", generation, source, noHeader),
-            400,
-          );
-          checker.check(
-            "cancelClassification",
-            generation,
-            await http.route("cancelClassification", generation, source, noHeader),
-            400,
-          );
+          await step("startClassification", 400, noHeader);
+          await step("getClassification", 400, noHeader);
+          await step("cancelClassification", 400, noHeader);
 
-          const started = checker.check(
-            "startClassification",
-            generation,
-            await http.route("startClassification", generation, source),
-            200,
-          );
+          const started = await step("startClassification", 200);
           expect(started).to.deep.equal({ "Accounts submitted for processing": sim.admin.listAccounts(HR).length });
-          checker.check(
-            "startClassification",
-            generation,
-            await http.route("startClassification", generation, source),
-            400,
-          );
-          const status = checker.check(
-            "getClassification",
-            generation,
-            await http.route("getClassification", generation, source),
-            200,
-          );
+          await step("startClassification", 400);
+          const status = await step("getClassification", 200);
           expect((status as SourceClassificationStatus).status).to.be.oneOf(["STARTED", "COLLECTED"]);
-          checker.check(
-            "cancelClassification",
-            generation,
-            await http.route("cancelClassification", generation, source),
-            204,
-          );
-          const cancelled = checker.check(
-            "getClassification",
-            generation,
-            await http.route("getClassification", generation, source),
-            200,
-          );
+          await step("cancelClassification", 204);
+          const cancelled = await step("getClassification", 200);
           expect((cancelled as SourceClassificationStatus).status).to.equal("CANCELLED");
         },
       );

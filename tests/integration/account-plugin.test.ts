@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { DEMO_IDS } from "../../simulator/seed";
-import { startAccountStack, type AccountStack } from "../support/account-stack";
+import { withAccountStack, type AccountStack } from "../support/account-stack";
 
 const HR = DEMO_IDS.hrSource;
 const CONTRACTORS = DEMO_IDS.contractorsSource;
@@ -27,10 +27,7 @@ describe("Account through the real Pulumi plugin", function () {
 
   describe("a whole lifecycle", () => {
     let stack: AccountStack;
-    before(async () => {
-      stack = await startAccountStack();
-    });
-    after(async () => stack?.stop());
+    withAccountStack((s) => (stack = s));
 
     const base = {
       sourceId: HR,
@@ -155,10 +152,7 @@ describe("Account through the real Pulumi plugin", function () {
 
   describe("existing accounts, consistency and failures", () => {
     let stack: AccountStack;
-    beforeEach(async () => {
-      stack = await startAccountStack();
-    });
-    afterEach(async () => stack?.stop());
+    withAccountStack((s) => (stack = s), {}, "test");
 
     it("refuses to take over an existing account without adopt, naming it", async () => {
       const result = await stack.engine.up([stack.account("ada", { sourceId: HR, nativeIdentity: "E1001" })]);
@@ -305,10 +299,7 @@ describe("Account through the real Pulumi plugin", function () {
 
   describe("under faults", () => {
     let stack: AccountStack;
-    before(async () => {
-      stack = await startAccountStack({ faults: {} });
-    });
-    after(async () => stack?.stop());
+    withAccountStack((s) => (stack = s), { faults: {} });
 
     it("absorbs 429 bursts, 5xx, resets and token expiry without duplicates", async function () {
       this.timeout(150_000);

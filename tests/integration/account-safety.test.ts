@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { DEMO_IDS } from "../../simulator/seed";
 import type { SimulatorOptions } from "../../simulator/types";
-import { startAccountStack, type AccountStack } from "../support/account-stack";
+import { startAccountStack, withAccountStack, type AccountStack } from "../support/account-stack";
 
 const HR = DEMO_IDS.hrSource;
 const ADA = DEMO_IDS.identities.adaLovelace;
@@ -46,10 +46,7 @@ describe("Account data safety through the real Pulumi plugin", function () {
   for (const nativeIdentityCase of ["sensitive", "insensitive"] as const) {
     describe(`exact nativeIdentity matching on a case-${nativeIdentityCase} tenant`, () => {
       let stack: AccountStack;
-      beforeEach(async () => {
-        stack = await startAccountStack({ tenant: { nativeIdentityCase } });
-      });
-      afterEach(async () => stack?.stop());
+      withAccountStack((s) => (stack = s), { tenant: { nativeIdentityCase } }, "test");
 
       it(
         "does not take over E1001 for a definition of e1001 with adopt: true, so destroy cannot " + "delete it",
@@ -188,10 +185,7 @@ describe("Account data safety through the real Pulumi plugin", function () {
 
   describe("an account no create of ours could have left is never taken over without adopt", () => {
     let stack: AccountStack;
-    beforeEach(async () => {
-      stack = await startAccountStack();
-    });
-    afterEach(async () => stack?.stop());
+    withAccountStack((s) => (stack = s), {}, "test");
 
     it("refuses a manually correlated, locked account with the declared attributes (destroy leaves it)", async () => {
       const seeded = stack.sim.admin.createAccount({
@@ -305,10 +299,7 @@ describe("Account data safety through the real Pulumi plugin", function () {
 
   describe("on a tenant that does not merge creates (duplicateCreates)", () => {
     let stack: AccountStack;
-    beforeEach(async () => {
-      stack = await startAccountStack({ tenant: { duplicateCreates: true } });
-    });
-    afterEach(async () => stack?.stop());
+    withAccountStack((s) => (stack = s), { tenant: { duplicateCreates: true } }, "test");
 
     it(
       "two resources declaring one account in a run send one POST, and the second is told to " + "declare it once",

@@ -5,17 +5,14 @@
  */
 import { expect } from "chai";
 import { DEMO_IDS } from "../../simulator/seed";
-import { startAccountStack, type AccountStack } from "../support/account-stack";
+import { withAccountStack, type AccountStack } from "../support/account-stack";
 
 const HR = DEMO_IDS.hrSource;
 
 describe("Account update through the real Pulumi plugin: changes made outside Pulumi are kept", function () {
   this.timeout(60_000);
   let stack: AccountStack;
-  before(async () => {
-    stack = await startAccountStack();
-  });
-  after(async () => stack?.stop());
+  withAccountStack((s) => (stack = s));
 
   const declared = (email: string) =>
     ["u1", "u2", "u3"].map((name) =>

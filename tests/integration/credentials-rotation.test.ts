@@ -5,15 +5,12 @@
  */
 import { expect } from "chai";
 import { demoSeed, DEMO_IDS } from "../../simulator";
-import { startAccountStack, type AccountStack } from "../support/account-stack";
+import { withAccountStack, type AccountStack } from "../support/account-stack";
 
 describe("Account: rotating isc:clientSecret", function () {
   this.timeout(60_000);
   let stack: AccountStack;
-  before(async () => {
-    stack = await startAccountStack();
-  });
-  after(async () => stack?.stop());
+  withAccountStack((s) => (stack = s));
 
   it(
     "refresh keeps the secret of the last up and its 401 explains why; after an up, refresh uses the " + "new secret",

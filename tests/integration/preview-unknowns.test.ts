@@ -8,7 +8,7 @@ import { UNKNOWN } from "../../harness/plugin";
 import { captureProgram } from "../../harness/program";
 import { Account } from "../../provider";
 import { DEMO_IDS } from "../../simulator/seed";
-import { ACCOUNT_TYPE, startAccountStack, type AccountStack } from "../support/account-stack";
+import { ACCOUNT_TYPE, withAccountStack, type AccountStack } from "../support/account-stack";
 
 const HR = DEMO_IDS.hrSource;
 
@@ -28,10 +28,7 @@ function program(): void {
 describe("preview with computed inputs through the real plugin", function () {
   this.timeout(60_000);
   let stack: AccountStack;
-  before(async () => {
-    stack = await startAccountStack();
-  });
-  after(async () => stack?.stop());
+  withAccountStack((s) => (stack = s));
 
   it(
     "sends unknowns, reports create for the new account and update for the dependant, and " + "writes nothing",

@@ -61,3 +61,21 @@ export async function startAccountStack(
     },
   };
 }
+
+/**
+ * Registers mocha hooks that start a stack before the suite (`"suite"`) or before each test
+ * (`"test"`), hand it to `use`, and stop it after.
+ */
+export function withAccountStack(
+  use: (stack: AccountStack) => void,
+  simOptions: SimulatorOptions = {},
+  scope: "suite" | "test" = "suite",
+): void {
+  let started: AccountStack | undefined;
+  const [start, stop] = scope === "suite" ? [before, after] : [beforeEach, afterEach];
+  start(async () => {
+    started = await startAccountStack(simOptions);
+    use(started);
+  });
+  stop(async () => started?.stop());
+}
