@@ -2,7 +2,9 @@
  * Waits for ISC tasks. Many resources create tasks at once; polling each one separately would
  * spend the rate-limit budget on status checks. So all waiters of one tenant + client id share a
  * poller that makes ONE list request per tick (`id in (...)`, chunks of 250) for the tasks that are
- * due, while each waiter keeps its own backoff and deadline.
+ * due, while each waiter keeps its own backoff and deadline. Tasks not due yet fill the room left in
+ * that request (oldest first): a task that ended between its own polls is seen at the next anyone's,
+ * at no extra request, and its own poll is then never sent.
  */
 import {
   ConfigurationError,
@@ -12,6 +14,7 @@ import {
   type TaskStateSummary,
 } from "./errors";
 import type { IscClient } from "./request";
+import { chunkInValues } from "./filters";
 import { transientKind } from "./retry";
 import { listTaskStatuses } from "./tasks";
 import type { TaskStatus, TaskStatusMessage } from "./types";
@@ -155,16 +158,18 @@ class TaskStatusPoller {
     this.polling = true;
     const pollStarted = Date.now();
     const due = [...this.waiters].filter((w) => w.dueAt <= Date.now() + COALESCE_MS);
+    const riders = ridersFor(due, [...this.waiters]);
     try {
       const statuses = await listTaskStatuses(
         this.client,
-        due.map((w) => w.taskId),
+        [...due, ...riders].map((w) => w.taskId),
       );
       const byId = new Map(statuses.map((t) => [t.id, t]));
       for (const w of due) {
         w.unreachableSince = undefined;
         this.observe(w, byId.get(w.taskId));
       }
+      for (const w of riders) this.observeRider(w, byId.get(w.taskId));
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       // The client already retried; a poll failing even so says nothing about the tasks, which run
@@ -217,10 +222,37 @@ class TaskStatusPoller {
     w.dueAt = Math.min(now + w.interval, w.deadline);
   }
 
+  /** A waiter polled before it was due: it ends if its task has, else keeps its own schedule and backoff. */
+  private observeRider(w: Waiter, task: TaskStatus | undefined): void {
+    if (!this.waiters.has(w)) return;
+    w.unreachableSince = undefined;
+    if (!task) return;
+    const outcome = taskOutcome(task);
+    if (!outcome) return void (w.last = task);
+    this.observe(w, task);
+  }
+
   private finish(w: Waiter, settle: () => void): void {
     this.waiters.delete(w);
     settle();
   }
+}
+
+/**
+ * The waiters not due that fit in the requests the due ones take anyway (by count and URL length),
+ * those waiting longest first: their tasks are the likeliest to have ended.
+ */
+function ridersFor(due: readonly Waiter[], all: readonly Waiter[]): Waiter[] {
+  if (due.length === 0) return [];
+  const dueSet = new Set(due);
+  const candidates = all.filter((w) => !dueSet.has(w)).sort((a, b) => a.started - b.started);
+  const requests = chunkInValues(due.map((w) => w.taskId)).length;
+  const room = new Set(
+    chunkInValues([...due, ...candidates].map((w) => w.taskId))
+      .slice(0, requests)
+      .flat(),
+  );
+  return candidates.filter((w) => room.has(w.taskId));
 }
 
 const pollers = new Map<string, TaskStatusPoller>();

@@ -223,16 +223,21 @@ describe("client task waiter", () => {
     expect(fake.api("/v2025/task-status")).to.have.length(1);
   });
 
-  it("polls only the tasks that are due, each with its own backoff", async () => {
+  it("polls each task on its own backoff; one not due rides along only in the room of a due poll", async () => {
     script.quick = [running, running, done("SUCCESS")];
-    script.slow = [done("SUCCESS")];
+    script.slow = [running, running, running, done("SUCCESS")];
     await Promise.all([
       waitForTask(client, "quick", fast),
-      waitForTask(client, "slow", { ...fast, pollIntervalMs: 400 }),
+      waitForTask(client, "slow", { ...fast, pollIntervalMs: 400, maxPollIntervalMs: 400 }),
     ]);
-    const [first, second, third, fourth] = fake.api("/v2025/task-status").map((r) => r.query.get("filters"));
-    expect([first, second, third]).to.deep.equal(['id in ("quick")', 'id in ("quick")', 'id in ("quick")']);
-    expect(fourth).to.equal('id in ("slow")');
+    const polls = fake.api("/v2025/task-status").map((r) => r.query.get("filters"));
+    // quick's three polls carry slow along; slow's own first poll (at 400 ms) then sees it finished.
+    expect(polls).to.deep.equal([
+      'id in ("quick","slow")',
+      'id in ("quick","slow")',
+      'id in ("quick","slow")',
+      'id in ("slow")',
+    ]);
   });
 });
 
@@ -275,6 +280,43 @@ describe("client task waiter timing", () => {
     await clock.tickAsync(500);
     await Promise.all([a, b]);
     expect(client.polls).to.deep.equal([["a", "b"]]);
+  });
+
+  it("sees a task that ended between its own polls at another waiter's poll, and never sends its own", async () => {
+    // Task a ends at 600 ms; a polls at 500 (running), then would at 500 + 750 = 1 250.
+    const client = scriptedClient("rider", async (ids) =>
+      ids.map((id) => task(id, id === "a" && Date.now() >= 600 ? done("SUCCESS") : running)),
+    );
+    let aEnded: number | undefined;
+    const a = waitForTask(client, "a", { pollIntervalMs: 500 }).then(() => (aEnded = Date.now()));
+    await clock.tickAsync(300);
+    const b = waitForTask(client, "b", { pollIntervalMs: 500 }).catch(() => undefined);
+    await clock.tickAsync(500);
+    await a;
+    expect(aEnded).to.equal(800);
+    expect(client.polls).to.deep.equal([
+      ["a", "b"],
+      ["b", "a"],
+    ]);
+    await clock.tickAsync(1_000);
+    expect(client.polls.filter((ids) => ids.includes("a"))).to.have.length(2);
+    void b;
+  });
+
+  it("takes riders only into the room the due tasks' requests leave, longest waiting first", async () => {
+    const client = scriptedClient("room", async (ids) => ids.map((id) => task(id, running)));
+    const waits = Array.from({ length: 300 }, (_, i) => {
+      const wait = waitForTask(client, `r${i}`, { pollIntervalMs: 60_000, timeoutMs: 120_000 }).catch(() => undefined);
+      return wait;
+    });
+    await clock.tickAsync(10);
+    void waitForTask(client, "due", { pollIntervalMs: 100, timeoutMs: 120_000 }).catch(() => undefined);
+    await clock.tickAsync(100);
+    expect(client.polls).to.have.length(1);
+    expect(client.polls[0]).to.have.length(250);
+    expect(client.polls[0].slice(0, 3)).to.deep.equal(["due", "r0", "r1"]);
+    await clock.tickAsync(130_000);
+    await Promise.all(waits);
   });
 
   it(
