@@ -52,7 +52,10 @@ export interface ClientOptions {
   settingNames?: Partial<OptionSettingNames>;
   /** Receives one line per request (method, path, status, duration) and warnings; never headers or bodies. */
   logger?: (line: string) => void;
-  /** Receives warnings meant for the user (X-Deprecated). Default: the logger if given, else stderr. */
+  /**
+   * Receives warnings meant for the user (X-Deprecated, 429 waits of 5 s or more). Default: the logger
+   * if given, else stderr (in the plugin, the Pulumi CLI prints it).
+   */
   warn?: (line: string) => void;
   userAgent?: string;
 }
@@ -139,6 +142,7 @@ export function createIscClient(settings: ConnectionSettings, options: ClientOpt
         if (retrying) counters.retries++;
       },
       log,
+      notice: warn,
     }),
     authLayer(tokens, rememberToken),
     rateLimitLayer(limiterOf),

@@ -91,6 +91,9 @@ function isThrottledError(err: unknown): err is ThrottledError {
   return err instanceof Error && fields.status === 429 && typeof fields.path === "string";
 }
 
+/** A 429 wait at least this long is told to the user (see ThrottleOptions.notice). */
+export const NOTICE_WAIT_MS = 5_000;
+
 export interface ThrottleOptions {
   limiterOf: (budget: string) => SlidingWindowLimiter | undefined;
   maxRetryAfterSeconds: number;
@@ -103,6 +106,13 @@ export interface ThrottleOptions {
   maxDelayMs: number;
   onThrottled: (retrying: boolean) => void;
   log: (line: string) => void;
+  /**
+   * Told once per budget when a 429 holds it for NOTICE_WAIT_MS or more, so a long wait never looks
+   * like a hung run. In the plugin this is stderr, which the Pulumi CLI prints: the engine turns each
+   * line a dynamic provider writes there into an info diagnostic (pulumi/pulumi
+   * sdk/go/common/resource/plugin/plugin.go, `runtrace`).
+   */
+  notice?: (line: string) => void;
   random?: () => number;
 }
 
@@ -114,6 +124,19 @@ export interface ThrottleOptions {
  */
 export function throttleLayer(options: ThrottleOptions): Layer {
   const random = options.random ?? Math.random;
+  /** Per budget (or token endpoint): until when the user was last told it waits. */
+  const toldUntil = new Map<string, number>();
+  const tell = (key: string, method: string, path: string, waitMs: number, retryAfter: boolean) => {
+    const until = Date.now() + waitMs;
+    // Callers throttled together report one wait: only a wait ending a second past the last told.
+    if (!options.notice || waitMs < NOTICE_WAIT_MS || until <= (toldUntil.get(key) ?? 0) + 1_000) return;
+    toldUntil.set(key, until);
+    const holds = path === key ? "this request waits" : `every ${key} request of this client waits`;
+    options.notice(
+      `ISC rate limit: ${method} ${path} answered 429; ${holds} ${Math.round(waitMs / 1000)} s ` +
+        `(${retryAfter ? "Retry-After" : "backoff"}), until ${new Date(until).toISOString()}`,
+    );
+  };
   return (next) => async (request) => {
     const started = Date.now();
     for (let throttled = 0; ; throttled++) {
@@ -151,7 +174,9 @@ export function throttleLayer(options: ThrottleOptions): Layer {
       }
       options.onThrottled(true);
       // The token endpoint is not in the API's budget: only the API's own 429 holds its other callers.
-      if (path === request.route.path) options.limiterOf(request.route.budget)?.pauseUntil(Date.now() + waitMs);
+      const holdsBudget = path === request.route.path;
+      if (holdsBudget) options.limiterOf(request.route.budget)?.pauseUntil(Date.now() + waitMs);
+      tell(holdsBudget ? request.route.budget : path, method, path, waitMs, retryAfterSeconds !== undefined);
       options.log(`ISC ${method} ${path}: throttled (429), sending again in ${waitMs} ms`);
       await sleep(Math.min(waitMs, MAX_TIMER_MS));
     }

@@ -177,6 +177,39 @@ describe("client throttling (429)", () => {
       expect(otherAt).to.equal(5_000);
     });
 
+    it("tells the user once when 429s hold the budget 5 s or more: the request, the wait, its end", async () => {
+      const lines: string[] = [];
+      const sent = new Map<number, number>();
+      let n = 0;
+      const { send } = layer({ notice: (line) => lines.push(line) });
+      const caller = () => {
+        const me = n++;
+        const next: Send = async () => {
+          sent.set(me, (sent.get(me) ?? 0) + 1);
+          return sent.get(me) === 1 ? answer(429, { "retry-after": "30" }) : answer(200);
+        };
+        return send(next)(request);
+      };
+      const done = Promise.all([caller(), caller(), caller()]);
+      await clock.tickAsync(30_000);
+      expect((await done).map((r) => r.status)).to.deep.equal([200, 200, 200]);
+      expect(lines).to.deep.equal([
+        "ISC rate limit: GET /v3/accounts answered 429; every v3 request of this client waits 30 s (Retry-After), " +
+          "until 1970-01-01T00:00:30.000Z",
+      ]);
+    });
+
+    it("keeps a short 429 wait quiet", async () => {
+      const lines: string[] = [];
+      let calls = 0;
+      const next: Send = async () => (calls++ === 0 ? answer(429, { "retry-after": "2" }) : answer(200));
+      const { send } = layer({ notice: (line) => lines.push(line) });
+      const done = send(next)(request);
+      await clock.tickAsync(2_000);
+      expect((await done).status).to.equal(200);
+      expect(lines).to.deep.equal([]);
+    });
+
     it("returns the last 429 when waiting would pass the time budget", async () => {
       const next: Send = async () => answer(429, { "retry-after": "100" });
       const { send } = layer({ maxElapsedMs: 150_000 });
