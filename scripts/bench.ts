@@ -15,6 +15,7 @@ import {
   budgetTimeMs,
   describeBound,
   lowerBound,
+  lookupFloorAtParallel,
   parallelismFloorMs,
   type LowerBound,
   type PhaseName,
@@ -42,6 +43,8 @@ interface PhaseFigures {
   parallelismFloorMs: number;
   /** Context only: how long the v3 requests actually sent need at the provider's own limit. */
   sentV3FloorMs: number;
+  /** Context only (create): the fewest lookups by nativeIdentity any provider could make at this --parallel. */
+  lookupFloor?: number;
   pluginPeakRssBytes?: number;
   /** Resource errors and unexpected outcomes (first few). */
   problems: string[];
@@ -110,6 +113,7 @@ async function runPhase(bench: BenchRun, phase: PhaseName, run: () => Promise<Ph
     bound,
     ratio: bound.ms > 0 ? roundTo(wallMs / bound.ms, 2) : null,
     parallelismFloorMs: phase === "refresh" ? 0 : parallelismFloorMs(outcome.operations, options.parallel, taskDelayMs),
+    ...(phase === "create" ? { lookupFloor: lookupFloorAtParallel(outcome.operations, options.parallel) } : {}),
     sentV3FloorMs: budgetTimeMs(requests.perBudget.v3 ?? 0, {
       requestsPerWindow: PROVIDER_REQUESTS_PER_WINDOW,
       windowMs: stack.windowMs,
@@ -223,6 +227,11 @@ function printPhase(f: PhaseFigures): void {
 function printDetails(f: PhaseFigures, budget: { requestsPerWindow: number; windowMs: number }): void {
   console.log(`${f.phase}: ${describeBound(f.bound, budget)}`);
   for (const t of f.targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name}: ${t.actual} (limit ${t.limit})`);
+  if (f.lookupFloor !== undefined)
+    console.log(
+      `  context: no provider can make fewer than ${f.lookupFloor} lookups by nativeIdentity at this --parallel ` +
+        `(two asks per create, at most --parallel + 1 answered per request)`,
+    );
   for (const op of f.requests.operations.slice(0, TOP_OPERATIONS)) {
     const inList = op.meanInValues !== undefined ? `, ${op.meanInValues} values per list` : "";
     const throttled = op.throttled > 0 ? `, ${op.throttled} x 429` : "";
@@ -267,6 +276,7 @@ function jsonPhase(f: PhaseFigures) {
     topOperations: f.requests.operations.slice(0, TOP_OPERATIONS),
     parallelismFloorMs: f.parallelismFloorMs,
     sentV3FloorMs: f.sentV3FloorMs,
+    lookupFloor: f.lookupFloor ?? null,
     pluginPeakRssBytes: f.pluginPeakRssBytes ?? null,
     problems: f.problems.length,
     targets: f.targets,

@@ -3,6 +3,7 @@ import {
   budgetTimeMs,
   describeBound,
   lowerBound,
+  lookupFloorAtParallel,
   parallelismFloorMs,
   requiredRequests,
 } from "../../../scripts/lib/bounds";
@@ -53,6 +54,14 @@ describe("bench lower bounds", () => {
   it("computes the --parallel floor from operations, slots and task duration", () => {
     expect(parallelismFloorMs(500, 16, 100)).to.equal(32 * 100);
     expect(parallelismFloorMs(16, 16, 100)).to.equal(100);
+  });
+
+  it("puts the lookup floor at two asks per create, --parallel + 1 answered per request", () => {
+    expect(lookupFloorAtParallel(500, 16)).to.equal(59);
+    expect(lookupFloorAtParallel(2000, 64)).to.equal(62);
+    // The target's one per 50 creates is within reach only from --parallel 99 up.
+    expect(lookupFloorAtParallel(5000, 98)).to.be.above(5000 / 50);
+    expect(lookupFloorAtParallel(5000, 99)).to.equal(5000 / 50);
   });
 
   it("says in one sentence what sets each bound, from ISC's limit only", () => {
