@@ -229,8 +229,8 @@ function printDetails(f: PhaseFigures, budget: { requestsPerWindow: number; wind
   for (const t of f.targets) console.log(`  ${t.pass ? "PASS" : "FAIL"}  ${t.name}: ${t.actual} (limit ${t.limit})`);
   if (f.lookupFloor !== undefined)
     console.log(
-      `  context: no provider can make fewer than ${f.lookupFloor} lookups by nativeIdentity at this --parallel ` +
-        `(two asks per create, at most --parallel + 1 answered per request)`,
+      `  context: a provider that confirms absence by exact lookup makes at least ${f.lookupFloor} lookups by ` +
+        `nativeIdentity at this --parallel (two asks per create, at most --parallel + 1 answered per request)`,
     );
   for (const op of f.requests.operations.slice(0, TOP_OPERATIONS)) {
     const inList = op.meanInValues !== undefined ? `, ${op.meanInValues} values per list` : "";

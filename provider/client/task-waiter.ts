@@ -224,12 +224,15 @@ class TaskStatusPoller {
 
   /** A waiter polled before it was due: it ends if its task has, else keeps its own schedule and backoff. */
   private observeRider(w: Waiter, task: TaskStatus | undefined): void {
-    if (!this.waiters.has(w)) return;
     w.unreachableSince = undefined;
     if (!task) return;
-    const outcome = taskOutcome(task);
-    if (!outcome) return void (w.last = task);
-    this.observe(w, task);
+    if (taskOutcome(task)) return this.observe(w, task);
+    w.last = task;
+    try {
+      w.onPoll?.(task);
+    } catch (err) {
+      this.finish(w, () => w.reject(err instanceof Error ? err : new Error(String(err))));
+    }
   }
 
   private finish(w: Waiter, settle: () => void): void {

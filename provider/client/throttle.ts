@@ -126,12 +126,20 @@ export function throttleLayer(options: ThrottleOptions): Layer {
   const random = options.random ?? Math.random;
   /** Per budget (or token endpoint): until when the user was last told it waits. */
   const toldUntil = new Map<string, number>();
-  const tell = (key: string, method: string, path: string, waitMs: number, retryAfter: boolean) => {
+  const tell = (
+    key: string,
+    holdsBudget: boolean,
+    method: string,
+    path: string,
+    waitMs: number,
+    retryAfter: boolean,
+  ) => {
     const until = Date.now() + waitMs;
-    // Callers throttled together report one wait: only a wait ending a second past the last told.
-    if (!options.notice || waitMs < NOTICE_WAIT_MS || until <= (toldUntil.get(key) ?? 0) + 1_000) return;
+    const told = toldUntil.get(key) ?? 0;
+    // Callers throttled together make one wait: while a told wait runs, only one going on much longer is told.
+    if (!options.notice || waitMs < NOTICE_WAIT_MS || (Date.now() < told && until < told + NOTICE_WAIT_MS)) return;
     toldUntil.set(key, until);
-    const holds = path === key ? "this request waits" : `every ${key} request of this client waits`;
+    const holds = holdsBudget ? `every ${key} request of this client waits` : "getting a token waits";
     options.notice(
       `ISC rate limit: ${method} ${path} answered 429; ${holds} ${Math.round(waitMs / 1000)} s ` +
         `(${retryAfter ? "Retry-After" : "backoff"}), until ${new Date(until).toISOString()}`,
@@ -176,7 +184,14 @@ export function throttleLayer(options: ThrottleOptions): Layer {
       // The token endpoint is not in the API's budget: only the API's own 429 holds its other callers.
       const holdsBudget = path === request.route.path;
       if (holdsBudget) options.limiterOf(request.route.budget)?.pauseUntil(Date.now() + waitMs);
-      tell(holdsBudget ? request.route.budget : path, method, path, waitMs, retryAfterSeconds !== undefined);
+      tell(
+        holdsBudget ? request.route.budget : path,
+        holdsBudget,
+        method,
+        path,
+        waitMs,
+        retryAfterSeconds !== undefined,
+      );
       options.log(`ISC ${method} ${path}: throttled (429), sending again in ${waitMs} ms`);
       await sleep(Math.min(waitMs, MAX_TIMER_MS));
     }

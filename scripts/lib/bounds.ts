@@ -114,11 +114,13 @@ export function parallelismFloorMs(operations: number, parallel: number, taskDel
 }
 
 /**
- * A floor on a create phase's lookups by nativeIdentity at `--parallel P`, not part of the target.
- * Each create asks ISC for its name twice, at different times (absent? before its POST; its id after
- * its task), and one request answers only what is asked at that moment: the P creates in flight, one
- * ask each, and the one resource Pulumi is checking (the engine checks the next resource only when a
- * worker is free for it: pulumi/pulumi pkg/resource/deploy/step_executor.go, unbuffered channel).
+ * A floor on a create phase's lookups by nativeIdentity at `--parallel P`, not part of the target
+ * (the bound above counts ceil(n/250) per source, out of reach at any usual P). For a provider that
+ * confirms absence by exact lookup, never from a listing: each create asks ISC for its name twice, at
+ * different times (absent? before its POST; its id after its task), and one request answers only
+ * what is asked at that moment: the P creates in flight, one ask each, and the one resource Pulumi
+ * is checking (the engine checks the next resource only when a worker is free for it:
+ * pulumi/pulumi pkg/resource/deploy/step_executor.go, unbuffered channel).
  */
 export function lookupFloorAtParallel(created: number, parallel: number): number {
   return Math.ceil((2 * created) / (parallel + 1));

@@ -111,7 +111,8 @@ export function summarizeRequests(entries: readonly RequestLogEntry[]): RequestF
 /**
  * Account lookups by nativeIdentity (`nativeIdentity in` lists and pages of a source's newest
  * accounts): in a create phase, what finding the created accounts cost. The checks before creates
- * are listings sorted by id, so not counted; their fallbacks by nativeIdentity are (the stricter side).
+ * confirm absence with the same `nativeIdentity in` lists, and lookups after create ride along in
+ * them, so those are counted too (the strict reading); the listings sorted by id are not.
  */
 export function accountLookups(entries: readonly RequestLogEntry[]): number {
   return entries.filter(

@@ -290,7 +290,7 @@ describe("client task waiter timing", () => {
     let aEnded: number | undefined;
     const a = waitForTask(client, "a", { pollIntervalMs: 500 }).then(() => (aEnded = Date.now()));
     await clock.tickAsync(300);
-    const b = waitForTask(client, "b", { pollIntervalMs: 500 }).catch(() => undefined);
+    const b = waitForTask(client, "b", { pollIntervalMs: 500, timeoutMs: 3_000 }).catch(() => undefined);
     await clock.tickAsync(500);
     await a;
     expect(aEnded).to.equal(800);
@@ -298,9 +298,24 @@ describe("client task waiter timing", () => {
       ["a", "b"],
       ["b", "a"],
     ]);
-    await clock.tickAsync(1_000);
+    await clock.tickAsync(3_000);
+    await b;
     expect(client.polls.filter((ids) => ids.includes("a"))).to.have.length(2);
-    void b;
+  });
+
+  it("tells a waiter's onPoll what a poll it rode along in saw", async () => {
+    const client = scriptedClient("rider-progress", async (ids) =>
+      ids.map((id) => task(id, Date.now() >= 1_000 ? done("SUCCESS") : running)),
+    );
+    const seenAt: number[] = [];
+    await clock.tickAsync(0);
+    const a = waitForTask(client, "a", { pollIntervalMs: 500 });
+    await clock.tickAsync(100);
+    const b = waitForTask(client, "b", { pollIntervalMs: 800, onPoll: () => seenAt.push(Date.now()) });
+    await clock.tickAsync(2_000);
+    await Promise.all([a, b]);
+    // a polls at 500 (b rides along), b at 900 on its own (a rides along), a at 1 250 finds both done.
+    expect(seenAt).to.deep.equal([500, 900, 1_250]);
   });
 
   it("takes riders only into the room the due tasks' requests leave, longest waiting first", async () => {

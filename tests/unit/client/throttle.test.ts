@@ -199,15 +199,42 @@ describe("client throttling (429)", () => {
       ]);
     });
 
-    it("keeps a short 429 wait quiet", async () => {
+    it("tells 429s that arrive staggered during a told wait as that one wait, and a later wait again", async () => {
       const lines: string[] = [];
-      let calls = 0;
-      const next: Send = async () => (calls++ === 0 ? answer(429, { "retry-after": "2" }) : answer(200));
       const { send } = layer({ notice: (line) => lines.push(line) });
-      const done = send(next)(request);
+      const throttledOnce = () => {
+        let calls = 0;
+        return send(async () => (calls++ === 0 ? answer(429, { "retry-after": "30" }) : answer(200)))(request);
+      };
+      const first = throttledOnce();
       await clock.tickAsync(2_000);
-      expect((await done).status).to.equal(200);
+      const second = throttledOnce(); // its wait ends 2 s after the one told: the same wait
+      await clock.tickAsync(31_000);
+      await Promise.all([first, second]);
+      expect(lines).to.have.length(1);
+      const later = throttledOnce(); // the told wait is over: a new one is told
+      await clock.tickAsync(30_000);
+      await later;
+      expect(lines).to.have.length(2);
+      expect(lines[1]).to.contain("waits 30 s (Retry-After), until 1970-01-01T00:01:03.000Z");
+    });
+
+    it("keeps a 429 wait under 5 s quiet and tells one of 5 s", async () => {
+      const lines: string[] = [];
+      const { send } = layer({ notice: (line) => lines.push(line) });
+      const throttledOnce = (seconds: string) => {
+        let calls = 0;
+        return send(async () => (calls++ === 0 ? answer(429, { "retry-after": seconds }) : answer(200)))(request);
+      };
+      const short = throttledOnce("4");
+      await clock.tickAsync(4_000);
+      await short;
       expect(lines).to.deep.equal([]);
+      const long = throttledOnce("5");
+      await clock.tickAsync(5_000);
+      await long;
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.contain("waits 5 s");
     });
 
     it("returns the last 429 when waiting would pass the time budget", async () => {
