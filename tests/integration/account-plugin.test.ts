@@ -297,6 +297,29 @@ describe("Account through the real Pulumi plugin", function () {
     );
   });
 
+  describe("a long 429 wait", () => {
+    let stack: AccountStack;
+    // ISC's escalating Retry-After starts at 60 s; on the simulator's clock at 0.1 that is 6 s.
+    withAccountStack((s) => (stack = s), { timeScale: 0.1 });
+
+    it("is told once on the plugin's stderr, which the Pulumi CLI prints as a diagnostic", async function () {
+      this.timeout(60_000);
+      stack.sim.setFaults({ rateLimitBurst: 1, escalatingRetryAfter: true });
+      const result = await stack.engine.up([
+        stack.account("patient", {
+          sourceId: CONTRACTORS,
+          nativeIdentity: "patient.1",
+          attributes: { email: "patient@example.com" },
+        }),
+      ]);
+      stack.sim.resetFaults();
+      expect(result.errors.map((e) => e.message)).to.deep.equal([]);
+      const told = stack.plugin.outputTail().filter((line) => line.includes("ISC rate limit:"));
+      expect(told).to.have.length(1);
+      expect(told[0]).to.match(/answered 429; every v3 request of this client waits 6 s \(Retry-After\), until /);
+    });
+  });
+
   describe("under faults", () => {
     let stack: AccountStack;
     withAccountStack((s) => (stack = s), { faults: {} });
