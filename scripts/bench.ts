@@ -43,7 +43,7 @@ interface PhaseFigures {
   parallelismFloorMs: number;
   /** Context only: how long the v3 requests actually sent need at the provider's own limit. */
   sentV3FloorMs: number;
-  /** Context only (create): the fewest lookups by nativeIdentity any provider could make at this --parallel. */
+  /** Context only (create): the fewest lookups by nativeIdentity at this --parallel (see lookupFloorAtParallel). */
   lookupFloor?: number;
   pluginPeakRssBytes?: number;
   /** Resource errors and unexpected outcomes (first few). */

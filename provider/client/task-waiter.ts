@@ -3,7 +3,7 @@
  * spend the rate-limit budget on status checks. So all waiters of one tenant + client id share a
  * poller that makes ONE list request per tick (`id in (...)`, chunks of 250) for the tasks that are
  * due, while each waiter keeps its own backoff and deadline. Tasks not due yet fill the room left in
- * that request (oldest first): a task that ended between its own polls is seen at the next anyone's,
+ * that request (oldest first): a task that ended between its own polls is seen at anyone's next poll,
  * at no extra request, and its own poll is then never sent.
  */
 import {
