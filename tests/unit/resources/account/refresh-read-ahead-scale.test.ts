@@ -11,6 +11,7 @@ import { createAccountReader } from "../../../../provider/resources/account/acco
 import { createIscClient } from "../../../../provider/client/request";
 import { DEMO_IDS, demoSeed, startSimulator, type RunningSimulator } from "../../../../simulator";
 import { derivedHexId } from "../../../../simulator/ids";
+import { withParallelism } from "../../../support/parallel-reads";
 
 /** A rate budget that always has a free slot (the simulator's limit is off too: this counts requests, not time). */
 const idle = () => Promise.resolve();
@@ -28,19 +29,6 @@ function stackAccounts(n: number): StackAccount[] {
     id: derivedHexId("refresh-scale", String(i)),
     sourceId: SOURCES[i % 2],
   }));
-}
-
-async function readAll(
-  accounts: readonly StackAccount[],
-  parallel: number,
-  read: (a: StackAccount) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < accounts.length) await read(accounts[next++]);
-    }),
-  );
 }
 
 describe("refresh read-ahead at scale (issue 14): ceil(N/250)+5 v3 requests whatever --parallel is", function () {
@@ -71,7 +59,7 @@ describe("refresh read-ahead at scale (issue 14): ceil(N/250)+5 v3 requests what
         const client = createIscClient({ baseUrl: sim.url, ...credentials }, { rateLimit: false });
         const reader = createAccountReader(client, idle);
         let wrong = 0;
-        await readAll(accounts, parallel, async (a) => {
+        await withParallelism(accounts, parallel, async (a) => {
           if ((await reader.getForRefresh(a.id, a.sourceId))?.id !== a.id) wrong++;
         });
         expect(wrong, `accounts read wrong at --parallel ${parallel}`).to.equal(0);

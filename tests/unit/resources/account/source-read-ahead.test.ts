@@ -11,22 +11,9 @@ const idle = () => Promise.resolve();
 const account = (id: string, sourceId: string, nativeIdentity: string, displayName = nativeIdentity): Account =>
   iscAccount(id, sourceId, nativeIdentity, { attributes: { displayName } });
 import { FakeIsc, json, settingsFor, useFakeIsc } from "../../client/fixtures/fake-isc";
+import { withParallelism } from "../../../support/parallel-reads";
 
 const quoted = (filter: string) => [...filter.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
-
-/** Pulumi refreshes with --parallel reads in flight: `parallel` workers, each reading one id after another. */
-async function withParallelism<T>(
-  items: readonly T[],
-  parallel: number,
-  work: (item: T) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
-}
 
 describe("account source read-ahead (refresh) and the checks before creates", () => {
   let fake: FakeIsc;
