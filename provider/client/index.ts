@@ -30,7 +30,7 @@ export type {
   ClientStats,
   OptionSettingNames,
 } from "./request";
-export { paginate, listPages } from "./paginate";
+export { firstPage, paginate, listPages } from "./paginate";
 export type { Page } from "./paginate";
 export { DEFAULT_RATE_LIMIT } from "./rate-limit";
 export type { RateLimitConfig } from "./rate-limit";

@@ -69,6 +69,17 @@ export async function* listPages<T>(
   }
 }
 
+/** The first page of a listing and no more: one request, also when that page is full (see `last`). */
+export async function firstPage<T>(
+  client: Pick<IscClient, "request">,
+  name: RouteName,
+  opts: PaginateOptions<T> = {},
+): Promise<Page<T>> {
+  // Leaving the loop closes the generator before it asks for a second page.
+  for await (const page of listPages<T>(client, name, opts)) return page;
+  throw new Error(`ISC ${name} listing ended without a page`); // listPages yields a page or throws
+}
+
 /** Every item of a listing, or those up to where `stopWhen` ends it. */
 export async function paginate<T>(
   client: Pick<IscClient, "request">,

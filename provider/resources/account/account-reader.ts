@@ -10,7 +10,7 @@
  */
 import DataLoader from "dataloader";
 import { and, chunkInValues, eq, isIn } from "../../client/filters";
-import { listPages, paginate } from "../../client/paginate";
+import { firstPage, paginate } from "../../client/paginate";
 import { MAX_PAGE_SIZE, type IscClient } from "../../client/request";
 import type { Account } from "../../client/types";
 import { matchNativeIdentity, type NativeKey, type NativeMatches } from "./account-match";
@@ -227,11 +227,8 @@ function listMatching(client: ListingClient, filters: string, expectedAtMost?: n
 async function inOnePage(client: ListingClient, onSources: string, names: readonly string[]): Promise<Account[]> {
   const filters = and(onSources, isIn("nativeIdentity", names));
   if (names.length === 1) return listMatching(client, filters);
-  const pages = listPages<Account>(client, "listAccounts", { query: { filters } });
-  const first = await pages.next();
-  await pages.return(undefined);
-  if (first.done) return [];
-  if (first.value.last) return first.value.items;
+  const first = await firstPage<Account>(client, "listAccounts", { query: { filters } });
+  if (first.last) return first.items;
   const half = Math.ceil(names.length / 2);
   const halves = await Promise.all([
     inOnePage(client, onSources, names.slice(0, half)),

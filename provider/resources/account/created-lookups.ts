@@ -12,7 +12,7 @@
  * `nativeIdentity in (...)` (`rideAlong`): one request answers both.
  */
 import { eq, isIn } from "../../client/filters";
-import { listPages } from "../../client/paginate";
+import { firstPage } from "../../client/paginate";
 import type { Account } from "../../client/types";
 import { matchNativeIdentity, type NativeKey, type NativeMatches } from "./account-match";
 import type { ListingClient } from "./account-reader";
@@ -52,10 +52,7 @@ interface Waiting {
 /** The first page of the accounts of these sources, newest first (ISC sorts accounts on `created`). */
 async function newestPage(client: ListingClient, sourceIds: readonly string[]): Promise<Account[]> {
   const filters = sourceIds.length === 1 ? eq("sourceId", sourceIds[0]) : isIn("sourceId", sourceIds);
-  const pages = listPages<Account>(client, "listAccounts", { query: { filters, sorters: "-created" } });
-  const first = await pages.next();
-  await pages.return(undefined);
-  return first.done ? [] : first.value.items;
+  return (await firstPage<Account>(client, "listAccounts", { query: { filters, sorters: "-created" } })).items;
 }
 
 export function createCreatedLookups(

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigurationError } from "../../../provider/client/errors";
-import { listPages } from "../../../provider/client/paginate";
+import { firstPage, listPages } from "../../../provider/client/paginate";
 import { createIscClient, type ClientOptions } from "../../../provider/client/request";
 import { clientOptionsFromConfig } from "../../../provider/resources/shared/runtime";
 import { FakeIsc, json, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
@@ -122,6 +122,20 @@ describe("client request path", () => {
       ["0", "true"],
       ["250", null],
     ]);
+  });
+
+  it("firstPage asks for one page only, also when it is full", async () => {
+    fake.on("GET", "/v3/accounts", (_req, res) =>
+      json(
+        res,
+        200,
+        Array.from({ length: 250 }, (_, i) => ({ id: `a${i}` })),
+      ),
+    );
+    const page = await firstPage<{ id: string }>(createIscClient(settingsFor(fake), options), "listAccounts");
+    expect(page).to.deep.include({ offset: 0, last: false });
+    expect(page.items).to.have.length(250);
+    expect(fake.api()).to.have.length(1);
   });
 
   it(
