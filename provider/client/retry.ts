@@ -8,6 +8,7 @@
 import pRetry, { AbortError } from "p-retry";
 import { AmbiguousCreateError, IscApiError, IscNetworkError } from "./errors";
 import type { Layer } from "./pipeline";
+import { NOTICE_WAIT_MS } from "./wait-notice";
 
 export interface RetryPolicy {
   /** Total tries including the first. */
@@ -113,11 +114,56 @@ export interface RetryOptions {
   policy: RetryPolicy;
   counters: RetryCounters;
   log?: (line: string) => void;
+  /** Called before each retry: the user is told of a request that keeps failing (retryNotices). */
+  onRetry?: (retry: RetryingRequest) => void;
+}
+
+/** A request about to be sent again. */
+export interface RetryingRequest {
+  request: RetriedRequest;
+  error: Error;
+  /** Tries made so far. */
+  tries: number;
+  /** Since the first try was sent. */
+  failingMs: number;
+  policy: RetryPolicy;
+}
+
+/** How long a budget's retries stay untold after one was told, while its requests keep failing. */
+export const RETRY_NOTICE_QUIET_MS = 30_000;
+
+/** "answered 503" or "failed: ECONNRESET": the failure in a few words (the full message is in the error). */
+function failureInBrief(error: Error): string {
+  if (error instanceof IscApiError) return `answered ${error.status}`;
+  if (error instanceof IscNetworkError) return `failed (${error.code})`;
+  return "failed";
+}
+
+/**
+ * Tells the user of a request still failing after NOTICE_WAIT_MS, so that a tenant answering 5xx
+ * never looks like a hung run; at most once per budget every RETRY_NOTICE_QUIET_MS (a failing tenant
+ * fails all requests alike). The line names the request, the last failure and when retrying ends.
+ */
+export function retryNotices(notice: (line: string) => void): (budget: string, retry: RetryingRequest) => void {
+  const toldAt = new Map<string, number>();
+  return (budget, retry) => {
+    const now = Date.now();
+    if (retry.failingMs < NOTICE_WAIT_MS || now < (toldAt.get(budget) ?? -Infinity) + RETRY_NOTICE_QUIET_MS) return;
+    toldAt.set(budget, now);
+    const { request, error, tries, failingMs, policy } = retry;
+    const lastStart = new Date(now - failingMs + policy.maxElapsedMs).toISOString();
+    notice(
+      `ISC request failing: ${request.method} ${request.path} ${failureInBrief(error)} ` +
+        `(try ${tries} of ${policy.attempts}, failing for ${Math.round(failingMs / 1000)} s); ` +
+        `it is sent again with backoff, no try starts after ${lastStart}`,
+    );
+  };
 }
 
 /** Runs `attempt` until it succeeds or the policy says stop; p-retry does the counting and the waiting. */
 export function withRetry<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const { request, policy, counters, log } = options;
+  const { request, policy, counters, log, onRetry } = options;
+  const started = Date.now();
   return pRetry(
     async (attemptNumber) => {
       try {
@@ -145,6 +191,7 @@ export function withRetry<T>(attempt: () => Promise<T>, options: RetryOptions): 
       shouldRetry: ({ error, attemptNumber }) => {
         counters.retries++;
         log?.(`ISC ${request.method} ${request.path}: retry ${attemptNumber} after: ${error.message}`);
+        onRetry?.({ request, error, tries: attemptNumber, failingMs: Date.now() - started, policy });
         return true;
       },
     },
@@ -152,9 +199,16 @@ export function withRetry<T>(attempt: () => Promise<T>, options: RetryOptions): 
 }
 
 /** The retry layer of the request path (see pipeline.ts). */
-export function retryLayer(policy: RetryPolicy, counters: RetryCounters, log: (line: string) => void): Layer {
+export function retryLayer(
+  policy: RetryPolicy,
+  counters: RetryCounters,
+  log: (line: string) => void,
+  notice?: (line: string) => void,
+): Layer {
+  const tellRetry = notice && retryNotices(notice);
   return (next) => (request) => {
-    const { method, path, creates } = request.route;
-    return withRetry(() => next(request), { request: { method, path, creates }, policy, counters, log });
+    const { method, path, creates, budget } = request.route;
+    const onRetry = tellRetry && ((retry: RetryingRequest) => tellRetry(budget, retry));
+    return withRetry(() => next(request), { request: { method, path, creates }, policy, counters, log, onRetry });
   };
 }

@@ -11,6 +11,7 @@
  */
 import { sleep, type IscResponse, type Layer } from "./pipeline";
 import type { SlidingWindowLimiter } from "./rate-limit";
+import { waitNotices } from "./wait-notice";
 
 /** Waits ISC may ask for that the client sits out by default; longer ones fail fast. */
 export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 120;
@@ -91,9 +92,6 @@ function isThrottledError(err: unknown): err is ThrottledError {
   return err instanceof Error && fields.status === 429 && typeof fields.path === "string";
 }
 
-/** A 429 wait at least this long is told to the user (see ThrottleOptions.notice). */
-export const NOTICE_WAIT_MS = 5_000;
-
 export interface ThrottleOptions {
   limiterOf: (budget: string) => SlidingWindowLimiter | undefined;
   maxRetryAfterSeconds: number;
@@ -108,9 +106,7 @@ export interface ThrottleOptions {
   log: (line: string) => void;
   /**
    * Told once per budget when a 429 holds it for NOTICE_WAIT_MS or more, so a long wait never looks
-   * like a hung run. In the plugin this is stderr, which the Pulumi CLI prints: the engine turns each
-   * line a dynamic provider writes there into an info diagnostic (pulumi/pulumi
-   * sdk/go/common/resource/plugin/plugin.go, `runtrace`).
+   * like a hung run (wait-notice.ts).
    */
   notice?: (line: string) => void;
   random?: () => number;
@@ -124,8 +120,8 @@ export interface ThrottleOptions {
  */
 export function throttleLayer(options: ThrottleOptions): Layer {
   const random = options.random ?? Math.random;
-  /** Per budget (or token endpoint): until when the user was last told it waits. */
-  const toldUntil = new Map<string, number>();
+  // Per budget (or token endpoint): callers throttled together make one wait, told once.
+  const tellWait = waitNotices(options.notice);
   const tell = (
     key: string,
     holdsBudget: boolean,
@@ -134,15 +130,13 @@ export function throttleLayer(options: ThrottleOptions): Layer {
     waitMs: number,
     retryAfter: boolean,
   ) => {
-    const until = Date.now() + waitMs;
-    const told = toldUntil.get(key) ?? 0;
-    // Callers throttled together make one wait: while a told wait runs, only one going on much longer is told.
-    if (!options.notice || waitMs < NOTICE_WAIT_MS || (Date.now() < told && until < told + NOTICE_WAIT_MS)) return;
-    toldUntil.set(key, until);
     const holds = holdsBudget ? `every ${key} request of this client waits` : "getting a token waits";
-    options.notice(
-      `ISC rate limit: ${method} ${path} answered 429; ${holds} ${Math.round(waitMs / 1000)} s ` +
-        `(${retryAfter ? "Retry-After" : "backoff"}), until ${new Date(until).toISOString()}`,
+    tellWait(
+      key,
+      waitMs,
+      (until) =>
+        `ISC rate limit: ${method} ${path} answered 429; ${holds} ${Math.round(waitMs / 1000)} s ` +
+        `(${retryAfter ? "Retry-After" : "backoff"}), until ${until.toISOString()}`,
     );
   };
   return (next) => async (request) => {

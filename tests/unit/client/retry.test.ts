@@ -1,8 +1,17 @@
 import { expect } from "chai";
 import type * as http from "node:http";
+import * as sinon from "sinon";
 import { AmbiguousCreateError, IscApiError, IscNetworkError } from "../../../provider/client/errors";
 import { createIscClient, type ClientOptions } from "../../../provider/client/request";
-import { classifyFailure, isTransientFailure } from "../../../provider/client/retry";
+import type { PreparedRequest, Send } from "../../../provider/client/pipeline";
+import {
+  classifyFailure,
+  DEFAULT_RETRY_POLICY,
+  isTransientFailure,
+  retryLayer,
+  type RetryPolicy,
+} from "../../../provider/client/retry";
+import { resolveRoute } from "../../../provider/client/routes";
 import { backoffDelayMs } from "../../../provider/client/throttle";
 import { FakeIsc, json, reset, settingsFor, useFakeIsc } from "./fixtures/fake-isc";
 
@@ -226,6 +235,100 @@ describe("client retry policy", () => {
       expect(err).to.include({ code: "ECONNREFUSED", method: "POST", path: "/v3/accounts" });
       expect(client.stats().retries).to.equal(2);
       expect(client.stats().requests.v3).to.equal(4);
+    });
+  });
+
+  describe("telling the user of a request that keeps failing", () => {
+    let clock: sinon.SinonFakeTimers;
+    beforeEach(() => {
+      clock = sinon.useFakeTimers({ now: 0 });
+      // p-retry's backoff without jitter: 1, 2, 4, 8 s ... after the 1st, 2nd, 3rd, 4th try.
+      sinon.stub(Math, "random").returns(0);
+    });
+    afterEach(() => {
+      clock.restore();
+      sinon.restore();
+    });
+
+    const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, minDelayMs: 1_000 };
+    const prepared = (name: "getSource" | "listTaskStatus"): PreparedRequest => ({
+      route: resolveRoute(name, { id: "s1" }),
+      url: "http://isc.test/",
+      opts: {},
+    });
+    /** A server that answers 503 to the first `failures` tries of each request, then 200. */
+    const failingFor = (failures: number): Send => {
+      const tries = new Map<PreparedRequest, number>();
+      return async (request) => {
+        const n = (tries.get(request) ?? 0) + 1;
+        tries.set(request, n);
+        if (n > failures) return { status: 200, data: {}, headers: {} };
+        const { method, path } = request.route;
+        throw new IscApiError({ method, path, status: 503, messages: ["Service Unavailable"] });
+      };
+    };
+
+    it("tells a request failing for 5 s once: the request, its last failure, the tries, when retrying ends", async () => {
+      const lines: string[] = [];
+      const send = retryLayer(
+        policy,
+        { retries: 0, throttled: 0 },
+        () => undefined,
+        (line) => lines.push(line),
+      );
+      const done = send(failingFor(5))(prepared("getSource"));
+      await clock.tickAsync(3_000); // tries at 0, 1 and 3 s: failing for 3 s, nothing told
+      expect(lines).to.deep.equal([]);
+      await clock.tickAsync(20_000); // tries at 7 and 15 s, the 6th (at 31 s) succeeds
+      await clock.tickAsync(10_000);
+      expect((await done).status).to.equal(200);
+      expect(lines).to.deep.equal([
+        "ISC request failing: GET /v3/sources/s1 answered 503 (try 4 of 8, failing for 7 s); " +
+          "it is sent again with backoff, no try starts after 1970-01-01T00:05:00.000Z",
+      ]);
+    });
+
+    it("keeps to one line per API version every 30 s while its requests keep failing", async () => {
+      const lines: string[] = [];
+      const send = retryLayer(
+        policy,
+        { retries: 0, throttled: 0 },
+        () => undefined,
+        (line) => lines.push(line),
+      );
+      // Each request fails 7 tries (at 0, 1, 3, 7, 15, 31 and 61 s after its first) and succeeds at the 8th.
+      const server = failingFor(7);
+      const requests = [send(server)(prepared("getSource")), send(server)(prepared("getSource"))];
+      await clock.tickAsync(2_000);
+      requests.push(send(server)(prepared("listTaskStatus"))); // v2025, another budget: told apart
+      await clock.tickAsync(100_000);
+      expect((await Promise.all(requests)).map((r) => r.status)).to.deep.equal([200, 200, 200]);
+      // v3 at 7 s (both failing together: one line), not at 15 or 31 s (within 30 s), again at 61 s;
+      // v2025 at 9 and 63 s.
+      expect(lines.map((line) => line.replace(/ answered.*\(try /, " (try "))).to.deep.equal([
+        "ISC request failing: GET /v3/sources/s1 (try 4 of 8, failing for 7 s); " +
+          "it is sent again with backoff, no try starts after 1970-01-01T00:05:00.000Z",
+        "ISC request failing: GET /v2025/task-status (try 4 of 8, failing for 7 s); " +
+          "it is sent again with backoff, no try starts after 1970-01-01T00:05:02.000Z",
+        "ISC request failing: GET /v3/sources/s1 (try 7 of 8, failing for 61 s); " +
+          "it is sent again with backoff, no try starts after 1970-01-01T00:05:00.000Z",
+        "ISC request failing: GET /v2025/task-status (try 7 of 8, failing for 61 s); " +
+          "it is sent again with backoff, no try starts after 1970-01-01T00:05:02.000Z",
+      ]);
+    });
+
+    it("tells nothing of a request that succeeds within 5 s of failing", async () => {
+      const lines: string[] = [];
+      const send = retryLayer(
+        policy,
+        { retries: 0, throttled: 0 },
+        () => undefined,
+        (line) => lines.push(line),
+      );
+      const done = send(failingFor(3))(prepared("getSource")); // fails at 0, 1 and 3 s; succeeds at 7 s
+      await clock.tickAsync(10_000);
+      expect((await done).status).to.equal(200);
+      expect(lines).to.deep.equal([]);
     });
   });
 });
