@@ -8,6 +8,8 @@ import type { ProviderPlugin } from "./plugin";
  */
 export class CommandPlugin implements ProviderPlugin {
   private current: ProviderPlugin | undefined;
+  /** What the CLI printed of the plugin processes already stopped, oldest first. */
+  private readonly printedBefore: string[] = [];
 
   constructor(private readonly start: () => Promise<ProviderPlugin>) {}
 
@@ -34,6 +36,10 @@ export class CommandPlugin implements ProviderPlugin {
   outputTail() {
     return this.current?.outputTail() ?? [];
   }
+  /** What the CLI printed of every command's plugin so far (ProviderPlugin.diagnostics), oldest first. */
+  diagnostics() {
+    return [...this.printedBefore, ...(this.current?.diagnostics() ?? [])];
+  }
   configure: ProviderPlugin["configure"] = (v) => this.live.configure(v);
   check: ProviderPlugin["check"] = (...a) => this.live.check(...a);
   diff: ProviderPlugin["diff"] = (...a) => this.live.diff(...a);
@@ -46,5 +52,7 @@ export class CommandPlugin implements ProviderPlugin {
     const plugin = this.current;
     this.current = undefined;
     await plugin?.stop();
+    // Read after the stop: the process's last lines are flushed when it exits.
+    if (plugin) this.printedBefore.push(...plugin.diagnostics());
   }
 }

@@ -27,6 +27,8 @@
  * 7. One Configure per plugin process: the engine configures a provider instance once (registry.go Configure);
  *    the plugin then configures each distinct `__provider` text once, on its first use
  *    (sdk/nodejs/cmd/dynamic-provider getProvider). A fresh plugin serves each command (command-plugin.ts).
+ * 8. What the plugin writes to stderr (and to stdout after its port) is printed: each non-blank line becomes an info
+ *    diagnostic (plugin.go newPlugin `runtrace`); ProviderPlugin.diagnostics keeps them for tests to read.
  *
  * Also modelled (step_generator.go, step.go): Check(olds = old INPUTS, or {} for a new resource, news = program
  * inputs); Diff(id, olds = stored OUTPUTS, news = checked inputs, oldInputs); DIFF_UNKNOWN decided by comparing

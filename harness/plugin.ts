@@ -77,6 +77,14 @@ export interface ProviderPlugin {
   readonly configuredWith: Readonly<Record<string, string>> | undefined;
   /** The last lines the plugin wrote to stderr (and stdout after the port line, prefixed "stdout| "). */
   outputTail(): string[];
+  /**
+   * What the Pulumi CLI prints of the plugin's output: every line it wrote to stderr, and to stdout
+   * after the port line, that is not blank. The engine makes each one an info diagnostic (stderr:
+   * Infoerrf, stdout: Infof) and, for a dynamic provider, does not hide them as it does for other
+   * resource plugins (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go newPlugin, `runtrace`,
+   * isDynamicPluginBinary).
+   */
+  diagnostics(): string[];
   configure(variables: Record<string, string>): Promise<ConfigureResult>;
   check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<{ inputs: PropertyMap; failures: CheckFailure[] }>;
   /** `olds` are the stored OUTPUTS, `news` the checked inputs: what the engine sends. */
@@ -177,12 +185,16 @@ function parseInitFailed(error: ServiceError): InitFailedDetails | undefined {
   return undefined;
 }
 
-/** Splits a stream into lines and keeps the last OUTPUT_TAIL_LINES of them in a shared sink. */
+/**
+ * Splits a stream into lines: keeps the last OUTPUT_TAIL_LINES of them in a shared sink, and every
+ * non-blank one in `printed` (what the CLI prints; see ProviderPlugin.diagnostics).
+ */
 class LineTail {
   private partial = "";
   constructor(
     private readonly prefix: string,
     private readonly sink: string[],
+    private readonly printed: string[],
   ) {}
   push(chunk: string): void {
     const pieces = (this.partial + chunk).split("\n");
@@ -194,6 +206,7 @@ class LineTail {
     this.partial = "";
   }
   private append(line: string): void {
+    if (line.trim() !== "") this.printed.push(line.trimEnd());
     this.sink.push(this.prefix + line);
     if (this.sink.length > OUTPUT_TAIL_LINES) this.sink.splice(0, this.sink.length - OUTPUT_TAIL_LINES);
   }
@@ -211,6 +224,7 @@ class GrpcProviderPlugin implements ProviderPlugin {
     private readonly client: ResourceProviderClient,
     readonly port: number,
     private readonly tail: string[],
+    private readonly printed: string[],
     private readonly callTimeoutMs: number,
     exited: Promise<string>,
   ) {
@@ -232,6 +246,10 @@ class GrpcProviderPlugin implements ProviderPlugin {
 
   outputTail(): string[] {
     return [...this.tail];
+  }
+
+  diagnostics(): string[] {
+    return [...this.printed];
   }
 
   async configure(variables: Record<string, string>): Promise<ConfigureResult> {
@@ -432,8 +450,9 @@ export async function startProviderPlugin(opts: StartPluginOptions): Promise<Pro
     stdio: ["ignore", "pipe", "pipe"],
   });
   const tail: string[] = [];
-  const stderr = new LineTail("", tail);
-  const stdout = new LineTail("stdout| ", tail);
+  const printed: string[] = [];
+  const stderr = new LineTail("", tail, printed);
+  const stdout = new LineTail("stdout| ", tail, printed);
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
 
   const exited = new Promise<string>((resolve) => {
@@ -484,5 +503,13 @@ export async function startProviderPlugin(opts: StartPluginOptions): Promise<Pro
   const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
   });
-  return new GrpcProviderPlugin(child, client, port, tail, opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, exited);
+  return new GrpcProviderPlugin(
+    child,
+    client,
+    port,
+    tail,
+    printed,
+    opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    exited,
+  );
 }

@@ -13,7 +13,7 @@
  */
 import type { UpResult } from "../harness/engine";
 import { reconcile, type Reconciliation } from "./lib/accounting";
-import { failureKinds, failuresLeaking, unclearFailures, type ReportedFailure } from "./lib/failures";
+import { failureKinds, placesQuoting, unclearFailures, type ReportedFailure } from "./lib/failures";
 import { parseSoakOptions, runFigures, scaledTimings, type SoakOptions } from "./lib/options";
 import { startPhaseProgress } from "./lib/phase-progress";
 import { runScript } from "./lib/run-script";
@@ -268,7 +268,15 @@ function assess(
   const allFailures = phases.flatMap((p) => p.failures.map((f) => ({ ...f, op: `${p.name}/${f.op}` })));
   const unclear = phases.flatMap((p) => p.unclear);
   const [client] = stack.sim.clients;
-  const leaking = failuresLeaking(allFailures, [client.clientSecret]);
+  // What a user sees and what Pulumi stores, against the client secret and every token ISC issued.
+  const leaking = placesQuoting(
+    {
+      errors: allFailures.map((f) => f.message),
+      "plugin output (printed by the Pulumi CLI)": stack.diagnostics(),
+      state: [JSON.stringify(stack.engine.state()), JSON.stringify(stack.engine.defaultProviderState() ?? {})],
+    },
+    [client.clientSecret, ...stack.sim.issuedTokens()],
+  );
   const faultPhases = phases.filter((p) => p.faults);
   const injected = {
     serverErrorsOrResets: faultPhases.reduce((n, p) => n + p.requests.failed, 0),
@@ -284,7 +292,7 @@ function assess(
   const checks = soakChecks(reconciliation, {
     failures: allFailures.length,
     unclear: unclear.length,
-    leaking: leaking.length,
+    leaking,
     converged,
     injected,
   });

@@ -30,6 +30,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     clearRequests: () => server.requestLog.clear(),
     admin: server.admin,
     expireAllTokens: () => server.expireAllTokens(),
+    issuedTokens: () => server.issuedTokens(),
     completeTasks: () => server.services.tasks.completeRunning(),
     holdTasks: (hold) => server.services.tasks.hold(hold),
     stop: () => server.stop(),

@@ -169,6 +169,10 @@ export class SimulatorServer {
     this.tokens.expireAll();
   }
 
+  issuedTokens(): string[] {
+    return this.tokens.issuedSoFar();
+  }
+
   /** Closes the server, destroys open connections and cancels every task timer. */
   stop(): Promise<void> {
     this.stopped = true;

@@ -247,6 +247,8 @@ export interface RunningSimulator {
   clearRequests(): void;
   admin: SimulatorAdmin;
   expireAllTokens(): void;
+  /** Every bearer token issued so far (the last 10 000), valid or not: for checks that none leaks. */
+  issuedTokens(): string[];
   /** Finishes every running task now (see TaskRunner.completeRunning); returns how many. */
   completeTasks(): number;
   /**

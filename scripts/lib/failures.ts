@@ -50,10 +50,18 @@ export function unclearFailures(
   });
 }
 
-/** The failures whose message contains any of `secrets`. */
-export function failuresLeaking(failures: readonly ReportedFailure[], secrets: readonly string[]): ReportedFailure[] {
+/**
+ * The places whose text contains any of `secrets` (of 4 characters or more), by name: what a user
+ * sees (error messages, what the Pulumi CLI prints of the plugin's output) and what Pulumi stores.
+ */
+export function placesQuoting(
+  places: Readonly<Record<string, readonly string[]>>,
+  secrets: readonly string[],
+): string[] {
   const present = secrets.filter((s) => s.length >= 4);
-  return failures.filter((f) => present.some((s) => f.message.includes(s)));
+  return Object.entries(places)
+    .filter(([, texts]) => texts.some((text) => present.some((s) => text.includes(s))))
+    .map(([name]) => name);
 }
 
 /** A message with ids, names and numbers blanked, so that failures of one kind count together. */

@@ -47,6 +47,8 @@ export interface ScaledStack {
   windowMs: number;
   /** Starts the plugin process for the next command (stopping the previous one); returns its pid. */
   nextCommand(): Promise<number>;
+  /** What the Pulumi CLI would have printed of the plugin's output so far (ProviderPlugin.diagnostics). */
+  diagnostics(): string[];
   desired(spec: AccountSpec, extraInputs?: Record<string, unknown>): DesiredResource;
   stop(): Promise<void>;
 }
@@ -107,6 +109,7 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
     providerText,
     windowMs,
     nextCommand: () => plugin.restart(),
+    diagnostics: () => plugin.diagnostics(),
     desired: (spec, extraInputs = {}) => ({
       type: ACCOUNT_TYPE,
       name: spec.name,

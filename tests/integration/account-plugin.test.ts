@@ -3,6 +3,7 @@
  * like `pulumi up / refresh / destroy`, against the ISC simulator.
  */
 import { expect } from "chai";
+import { placesQuoting } from "../../scripts/lib/failures";
 import { DEMO_IDS } from "../../simulator/seed";
 import { withAccountStack, type AccountStack } from "../support/account-stack";
 
@@ -314,7 +315,7 @@ describe("Account through the real Pulumi plugin", function () {
       ]);
       stack.sim.resetFaults();
       expect(result.errors.map((e) => e.message)).to.deep.equal([]);
-      const told = stack.plugin.outputTail().filter((line) => line.includes("ISC rate limit:"));
+      const told = stack.plugin.diagnostics().filter((line) => line.includes("ISC rate limit:"));
       expect(told).to.have.length(1);
       expect(told[0]).to.match(/answered 429; every v3 request of this client waits 6 s \(Retry-After\), until /);
     });
@@ -337,13 +338,27 @@ describe("Account through the real Pulumi plugin", function () {
         }),
       );
       let result = await stack.engine.up(desired);
+      const errors = result.errors.map((e) => e.message);
       // An up stops at its first failure, and a create answered 5xx after it may have been applied is never blindly
       // repeated: further ups converge.
-      for (let pass = 0; pass < 10 && result.errors.length > 0; pass++) result = await stack.engine.up(desired);
+      for (let pass = 0; pass < 10 && result.errors.length > 0; pass++) {
+        result = await stack.engine.up(desired);
+        errors.push(...result.errors.map((e) => e.message));
+      }
       stack.sim.resetFaults();
       expect(result.errors.map((e) => e.message)).to.deep.equal([]);
       for (let i = 0; i < 12; i++) expect(onSource(stack, CONTRACTORS, `fault.${i}`), `fault.${i}`).to.have.length(1);
       expect((await stack.engine.up(desired)).steps.every((s) => s.op === "same")).to.equal(true);
+      // Nothing the user sees (errors, what the CLI prints of the plugin's output) or Pulumi stores quotes the
+      // client secret or any of the tokens ISC issued (one every 400 ms here).
+      const secrets = [stack.sim.clients[0].clientSecret, ...stack.sim.issuedTokens()];
+      expect(secrets.length).to.be.greaterThan(2);
+      const seen = {
+        errors,
+        "plugin output": stack.plugin.diagnostics(),
+        state: [JSON.stringify(stack.engine.state()), JSON.stringify(stack.engine.defaultProviderState())],
+      };
+      expect(placesQuoting(seen, secrets)).to.deep.equal([]);
     });
   });
 });

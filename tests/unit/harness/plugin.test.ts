@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { CommandPlugin } from "../../../harness/command-plugin";
 import {
   resolveDynamicProviderPlugin,
   startProviderPlugin,
@@ -194,6 +195,58 @@ describe("harness/plugin: deadlines and plugin death", function () {
 
     const later = await rejectionOf(plugin.check(urn("x"), {}, { __provider: providerText, key: "x" }));
     expect(later.message).to.contain("exited with code 3");
+  });
+});
+
+describe("harness/plugin: what the CLI prints of the plugin's output", function () {
+  /** A provider whose Check writes to both streams, blank lines among them. */
+  const talkative = () =>
+    serializeDynamicProvider({
+      async check(_olds: unknown, news: Record<string, unknown>) {
+        process.stderr.write("warning: told on stderr  \n   \n");
+        process.stdout.write("told on stdout\n\n");
+        return { inputs: news };
+      },
+      async create() {
+        return { id: "never" };
+      },
+    });
+  const printedBy = async (plugin: ProviderPlugin, expected: number) => {
+    // The lines travel through pipes: they may land a moment after the call's answer.
+    for (const deadline = Date.now() + 5_000; plugin.diagnostics().length < expected && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    return plugin.diagnostics();
+  };
+
+  it("keeps every non-blank line of stderr, and of stdout after the port, right-trimmed", async function () {
+    const providerText = await talkative();
+    const plugin = await startProviderPlugin({ cwd: PROGRAM_DIR });
+    try {
+      await plugin.configure({});
+      await plugin.check(urn("x"), {}, { __provider: providerText });
+      const printed = await printedBy(plugin, 2);
+      expect(printed).to.include.members(["warning: told on stderr", "told on stdout"]);
+      expect(printed.filter((line) => line.trim() === "" || line !== line.trimEnd())).to.deep.equal([]);
+      expect(plugin.outputTail()).to.include("stdout| told on stdout");
+    } finally {
+      await plugin.stop();
+    }
+  });
+
+  it("keeps what every command's plugin printed, across the fresh plugin of each command", async function () {
+    const providerText = await talkative();
+    const plugin = new CommandPlugin(() => startProviderPlugin({ cwd: PROGRAM_DIR }));
+    try {
+      for (const command of ["preview", "up"]) {
+        await plugin.restart();
+        await plugin.configure({});
+        await plugin.check(urn(command), {}, { __provider: providerText });
+        await printedBy(plugin, command === "preview" ? 2 : 4);
+      }
+      expect(plugin.diagnostics().filter((line) => line === "told on stdout")).to.have.length(2);
+    } finally {
+      await plugin.stop();
+    }
   });
 });
 

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import {
   containsIdentifier,
   failureKinds,
-  failuresLeaking,
   namesItsSubject,
+  placesQuoting,
   unclearFailures,
 } from "../../../scripts/lib/failures";
 
@@ -40,10 +40,14 @@ describe("soak failure messages", () => {
     expect(unclearFailures(failures, (n) => subjects[n]).map((f) => f.name)).to.deep.equal(["r2", "r3"]);
   });
 
-  it("finds failures that quote a secret", () => {
-    const failures = [{ name: "r", op: "create", message: "token request with s3cr3t-value failed" }];
-    expect(failuresLeaking(failures, ["s3cr3t-value"])).to.have.length(1);
-    expect(failuresLeaking(failures, ["other-secret"])).to.have.length(0);
+  it("names the places whose text quotes a secret", () => {
+    const places = {
+      errors: ["token request with s3cr3t-value failed"],
+      "plugin output": ["ISC rate limit: GET /v3/accounts answered 429", "Bearer t0ken-value"],
+      state: ["{}"],
+    };
+    expect(placesQuoting(places, ["s3cr3t-value", "t0ken-value"])).to.deep.equal(["errors", "plugin output"]);
+    expect(placesQuoting(places, ["other-secret", "abc"])).to.deep.equal([]);
   });
 
   it("groups failures that differ only in ids, names and numbers", () => {

@@ -19,7 +19,7 @@ describe("soak checks", () => {
   const fine = {
     failures: 3,
     unclear: 0,
-    leaking: 0,
+    leaking: [] as string[],
     converged: true,
     injected: { serverErrorsOrResets: 5, throttled: 2 },
   };
@@ -40,7 +40,9 @@ describe("soak checks", () => {
       expect(failing({ duplicates: [{}] }, fine)).to.deep.equal(["duplicates (same source + nativeIdentity twice)"]);
       expect(failing({ missing: [{}] }, fine)).to.deep.equal(["missing (declared, not on the tenant)"]);
       expect(failing(clean, { ...fine, unclear: 1 })).to.deep.equal(["every failure names its account or task"]);
-      expect(failing(clean, { ...fine, leaking: 1 })).to.deep.equal(["failures quoting the client secret"]);
+      expect(failing(clean, { ...fine, leaking: ["state"] })).to.deep.equal([
+        "no secret in errors, plugin output or state",
+      ]);
       expect(failing(clean, { ...fine, converged: false })).to.deep.equal([
         "convergence (clean up, then nothing to do)",
       ]);
