@@ -66,6 +66,8 @@ interface SoakReport {
   allFailures: ReportedFailure[];
   unclear: ReportedFailure[];
   injected: { serverErrorsOrResets: number; throttled: number; unauthorized: number; tasksInError: number };
+  /** What the secrets check read: the tokens ISC issued and the plugin output lines it searched. */
+  secretsChecked: { tokens: number; pluginOutputLines: number };
   converged: boolean;
   runsToConverge: number;
   checks: Check[];
@@ -269,14 +271,17 @@ function assess(
   const unclear = phases.flatMap((p) => p.unclear);
   const [client] = stack.sim.clients;
   // What a user sees and what Pulumi stores, against the client secret and every token ISC issued.
+  const tokens = stack.sim.issuedTokens();
+  const pluginOutput = stack.diagnostics();
   const leaking = placesQuoting(
     {
       errors: allFailures.map((f) => f.message),
-      "plugin output (printed by the Pulumi CLI)": stack.diagnostics(),
+      "plugin output (printed by the Pulumi CLI)": pluginOutput,
       state: [JSON.stringify(stack.engine.state()), JSON.stringify(stack.engine.defaultProviderState() ?? {})],
     },
-    [client.clientSecret, ...stack.sim.issuedTokens()],
+    [client.clientSecret, ...tokens],
   );
+  const secretsChecked = { tokens: tokens.length, pluginOutputLines: pluginOutput.length };
   const faultPhases = phases.filter((p) => p.faults);
   const injected = {
     serverErrorsOrResets: faultPhases.reduce((n, p) => n + p.requests.failed, 0),
@@ -296,7 +301,7 @@ function assess(
     converged,
     injected,
   });
-  return { phases, reconciliation, allFailures, unclear, injected, converged, runsToConverge, checks };
+  return { phases, reconciliation, allFailures, unclear, injected, secretsChecked, converged, runsToConverge, checks };
 }
 
 function printReport(report: SoakReport): void {
@@ -320,6 +325,10 @@ function printReport(report: SoakReport): void {
   const unknownOutcome = allFailures.filter((f) => f.message.includes("outcome is unknown")).length;
   console.log(`runs of up until converged: ${report.runsToConverge}`);
   console.log(`tasks ended in ERROR: ${injected.tasksInError}`);
+  console.log(
+    `secrets checked: the client secret and ${report.secretsChecked.tokens} tokens, in errors, ` +
+      `${report.secretsChecked.pluginOutputLines} lines of plugin output and state`,
+  );
   console.log(
     `POST /v3/accounts answered 5xx or reset: ${ambiguous}; ${unknownOutcome} of them surfaced as "outcome unknown" ` +
       `(no account appeared before the task timeout), the rest were settled by looking the account up or failed ` +
@@ -386,6 +395,7 @@ function jsonReport(ctx: SoakContext, report: SoakReport): string {
     drifted: reconciliation.drifted.length,
     failures: allFailures.length,
     failuresNamed: allFailures.length - unclear.length,
+    secretsChecked: report.secretsChecked,
     converged: report.converged,
     checks: report.checks,
   });
