@@ -456,7 +456,8 @@ export async function startProviderPlugin(opts: StartPluginOptions): Promise<Pro
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
 
   const exited = new Promise<string>((resolve) => {
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": output can still arrive after the exit; "close" comes once the streams ended too.
+    child.once("close", (code, signal) => {
       stderr.flush();
       stdout.flush();
       resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`);

@@ -53,8 +53,8 @@ export interface ClientOptions {
   /** Receives one line per request (method, path, status, duration) and warnings; never headers or bodies. */
   logger?: (line: string) => void;
   /**
-   * Receives warnings meant for the user (X-Deprecated, 429 waits of 5 s or more, requests failing
-   * with server errors for 5 s or more). Default: the logger
+   * Receives warnings meant for the user (X-Deprecated, 429 waits of 5 s or more, requests still
+   * failing with 5xx or resets 5 s after their first failure). Default: the logger
    * if given, else stderr (in the plugin, the Pulumi CLI prints it).
    */
   warn?: (line: string) => void;

@@ -124,25 +124,34 @@ export interface RetryingRequest {
   error: Error;
   /** Tries made so far. */
   tries: number;
-  /** Since the first try was sent. */
+  /** The most tries this kind of failure gets (fewer for a connection that cannot be made). */
+  maxTries: number;
+  /** Since its first failure (not its first try: time queued for a rate-limit slot is no failure). */
   failingMs: number;
-  policy: RetryPolicy;
+  /** No try starts after this time (ms since the epoch): the policy's total time from the first try. */
+  lastStartAt: number;
 }
 
 /** How long a budget's retries stay untold after one was told, while its requests keep failing. */
 export const RETRY_NOTICE_QUIET_MS = 30_000;
 
-/** "answered 503" or "failed: ECONNRESET": the failure in a few words (the full message is in the error). */
-function failureInBrief(error: Error): string {
-  if (error instanceof IscApiError) return `answered ${error.status}`;
-  if (error instanceof IscNetworkError) return `failed (${error.code})`;
-  return "failed";
+/** "answered 503" or "failed (ECONNRESET)", naming the failed request when it is not the one retried (the token). */
+function failureInBrief(error: Error, request: RetriedRequest): string {
+  const other =
+    (error instanceof IscApiError || error instanceof IscNetworkError) &&
+    (error.method !== request.method || error.path !== request.path)
+      ? `: getting a token, ${error.method} ${error.path}`
+      : "";
+  if (error instanceof IscApiError) return `${other} answered ${error.status}`;
+  if (error instanceof IscNetworkError) return `${other} failed (${error.code})`;
+  return " failed";
 }
 
 /**
- * Tells the user of a request still failing after NOTICE_WAIT_MS, so that a tenant answering 5xx
- * never looks like a hung run; at most once per budget every RETRY_NOTICE_QUIET_MS (a failing tenant
- * fails all requests alike). The line names the request, the last failure and when retrying ends.
+ * Tells the user of a request still failing NOTICE_WAIT_MS after its first failure, so that a tenant
+ * answering 5xx never looks like a hung run; at most once per budget every RETRY_NOTICE_QUIET_MS (a
+ * failing tenant fails all requests alike). The line names the request, its last failure, and the
+ * tries and time retrying has left.
  */
 export function retryNotices(notice: (line: string) => void): (budget: string, retry: RetryingRequest) => void {
   const toldAt = new Map<string, number>();
@@ -150,12 +159,12 @@ export function retryNotices(notice: (line: string) => void): (budget: string, r
     const now = Date.now();
     if (retry.failingMs < NOTICE_WAIT_MS || now < (toldAt.get(budget) ?? -Infinity) + RETRY_NOTICE_QUIET_MS) return;
     toldAt.set(budget, now);
-    const { request, error, tries, failingMs, policy } = retry;
-    const lastStart = new Date(now - failingMs + policy.maxElapsedMs).toISOString();
+    const { request, error, tries, maxTries, failingMs, lastStartAt } = retry;
     notice(
-      `ISC request failing: ${request.method} ${request.path} ${failureInBrief(error)} ` +
-        `(try ${tries} of ${policy.attempts}, failing for ${Math.round(failingMs / 1000)} s); ` +
-        `it is sent again with backoff, no try starts after ${lastStart}`,
+      `ISC request failing: ${request.method} ${request.path}${failureInBrief(error, request)} ` +
+        `(${tries} ${tries === 1 ? "try" : "tries"}, failing for ${Math.round(failingMs / 1000)} s); ` +
+        `it is sent again with backoff: at most ${maxTries - tries} more, ` +
+        `none started after about ${new Date(lastStartAt).toISOString()}`,
     );
   };
 }
@@ -164,6 +173,7 @@ export function retryNotices(notice: (line: string) => void): (budget: string, r
 export function withRetry<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
   const { request, policy, counters, log, onRetry } = options;
   const started = Date.now();
+  let firstFailureAt: number | undefined;
   return pRetry(
     async (attemptNumber) => {
       try {
@@ -191,7 +201,16 @@ export function withRetry<T>(attempt: () => Promise<T>, options: RetryOptions): 
       shouldRetry: ({ error, attemptNumber }) => {
         counters.retries++;
         log?.(`ISC ${request.method} ${request.path}: retry ${attemptNumber} after: ${error.message}`);
-        onRetry?.({ request, error, tries: attemptNumber, failingMs: Date.now() - started, policy });
+        const now = Date.now();
+        firstFailureAt ??= now;
+        onRetry?.({
+          request,
+          error,
+          tries: attemptNumber,
+          maxTries: transientKind(error) === "connect" ? policy.connectAttempts : policy.attempts,
+          failingMs: now - firstFailureAt,
+          lastStartAt: started + policy.maxElapsedMs,
+        });
         return true;
       },
     },

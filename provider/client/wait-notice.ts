@@ -1,8 +1,9 @@
 /**
- * Long waits told to the user, once per wait: a 429 that holds a budget (throttle.ts) and a request
- * retried through server errors (retry.ts). In the plugin the line goes to stderr, which the Pulumi
- * CLI prints: the engine turns each line a dynamic provider writes there into an info diagnostic
- * (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, `runtrace`).
+ * Long waits told to the user: a 429 that holds a budget (throttle.ts, once per wait, with the rule
+ * below) and a request retried through 5xx or resets (retry.ts, which keeps its own quiet period).
+ * In the plugin the line goes to stderr, which the Pulumi CLI prints: the engine turns each line a
+ * dynamic provider writes there into an info diagnostic (pulumi/pulumi
+ * sdk/go/common/resource/plugin/plugin.go, `runtrace`).
  */
 
 /** A wait at least this long is told. */

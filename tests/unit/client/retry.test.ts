@@ -268,7 +268,7 @@ describe("client retry policy", () => {
       };
     };
 
-    it("tells a request failing for 5 s once: the request, its last failure, the tries, when retrying ends", async () => {
+    it("tells a request failing for 5 s once: the request, its last failure, what retrying has left", async () => {
       const lines: string[] = [];
       const send = retryLayer(
         policy,
@@ -283,8 +283,8 @@ describe("client retry policy", () => {
       await clock.tickAsync(10_000);
       expect((await done).status).to.equal(200);
       expect(lines).to.deep.equal([
-        "ISC request failing: GET /v3/sources/s1 answered 503 (try 4 of 8, failing for 7 s); " +
-          "it is sent again with backoff, no try starts after 1970-01-01T00:05:00.000Z",
+        "ISC request failing: GET /v3/sources/s1 answered 503 (4 tries, failing for 7 s); " +
+          "it is sent again with backoff: at most 4 more, none started after about 1970-01-01T00:05:00.000Z",
       ]);
     });
 
@@ -305,19 +305,43 @@ describe("client retry policy", () => {
       expect((await Promise.all(requests)).map((r) => r.status)).to.deep.equal([200, 200, 200]);
       // v3 at 7 s (both failing together: one line), not at 15 or 31 s (within 30 s), again at 61 s;
       // v2025 at 9 and 63 s.
-      expect(lines.map((line) => line.replace(/ answered.*\(try /, " (try "))).to.deep.equal([
-        "ISC request failing: GET /v3/sources/s1 (try 4 of 8, failing for 7 s); " +
-          "it is sent again with backoff, no try starts after 1970-01-01T00:05:00.000Z",
-        "ISC request failing: GET /v2025/task-status (try 4 of 8, failing for 7 s); " +
-          "it is sent again with backoff, no try starts after 1970-01-01T00:05:02.000Z",
-        "ISC request failing: GET /v3/sources/s1 (try 7 of 8, failing for 61 s); " +
-          "it is sent again with backoff, no try starts after 1970-01-01T00:05:00.000Z",
-        "ISC request failing: GET /v2025/task-status (try 7 of 8, failing for 61 s); " +
-          "it is sent again with backoff, no try starts after 1970-01-01T00:05:02.000Z",
+      expect(
+        lines.map((line) => line.replace(/ answered 503 /, " ").replace(/; it is sent.*about /, " until ")),
+      ).to.deep.equal([
+        "ISC request failing: GET /v3/sources/s1 (4 tries, failing for 7 s) until 1970-01-01T00:05:00.000Z",
+        "ISC request failing: GET /v2025/task-status (4 tries, failing for 7 s) until 1970-01-01T00:05:02.000Z",
+        "ISC request failing: GET /v3/sources/s1 (7 tries, failing for 61 s) until 1970-01-01T00:05:00.000Z",
+        "ISC request failing: GET /v2025/task-status (7 tries, failing for 61 s) until 1970-01-01T00:05:02.000Z",
       ]);
     });
 
-    it("tells nothing of a request that succeeds within 5 s of failing", async () => {
+    it("counts from the first failure, not the first try, and names a failing token request as such", async () => {
+      const lines: string[] = [];
+      const send = retryLayer(
+        policy,
+        { retries: 0, throttled: 0 },
+        () => undefined,
+        (line) => lines.push(line),
+      );
+      let tries = 0;
+      const done = send(async () => {
+        // The first try waits 9 s (a queue for a rate-limit slot, a slow answer) before its token request fails.
+        if (tries++ === 0) await new Promise((resolve) => setTimeout(resolve, 9_000));
+        if (tries <= 4) throw new IscApiError({ method: "POST", path: "/oauth/token", status: 503, messages: [] });
+        return { status: 200, data: {}, headers: {} };
+      })(prepared("getSource"));
+      await clock.tickAsync(9_000 + 3_000); // failures at 9, 10 and 12 s: failing for 3 s, nothing told
+      expect(lines).to.deep.equal([]);
+      await clock.tickAsync(15_000); // the 4th fails at 16 s (told), the 5th, at 24 s, succeeds
+      expect((await done).status).to.equal(200);
+      expect(lines).to.deep.equal([
+        "ISC request failing: GET /v3/sources/s1: getting a token, POST /oauth/token answered 503 " +
+          "(4 tries, failing for 7 s); it is sent again with backoff: at most 4 more, " +
+          "none started after about 1970-01-01T00:05:00.000Z",
+      ]);
+    });
+
+    it("tells nothing of a request whose every retry starts within 5 s of its first failure", async () => {
       const lines: string[] = [];
       const send = retryLayer(
         policy,
