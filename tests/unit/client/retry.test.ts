@@ -256,6 +256,17 @@ describe("client retry policy", () => {
       url: "http://isc.test/",
       opts: {},
     });
+    /** The retry layer with its notices kept in `lines`. */
+    const toldLayer = () => {
+      const lines: string[] = [];
+      const send = retryLayer(
+        policy,
+        { retries: 0, throttled: 0 },
+        () => undefined,
+        (line) => lines.push(line),
+      );
+      return { lines, send };
+    };
     /** A server that answers 503 to the first `failures` tries of each request, then 200. */
     const failingFor = (failures: number): Send => {
       const tries = new Map<PreparedRequest, number>();
@@ -269,13 +280,7 @@ describe("client retry policy", () => {
     };
 
     it("tells a request failing for 5 s once: the request, its last failure, what retrying has left", async () => {
-      const lines: string[] = [];
-      const send = retryLayer(
-        policy,
-        { retries: 0, throttled: 0 },
-        () => undefined,
-        (line) => lines.push(line),
-      );
+      const { lines, send } = toldLayer();
       const done = send(failingFor(5))(prepared("getSource"));
       await clock.tickAsync(3_000); // tries at 0, 1 and 3 s: failing for 3 s, nothing told
       expect(lines).to.deep.equal([]);
@@ -289,13 +294,7 @@ describe("client retry policy", () => {
     });
 
     it("keeps to one line per API version every 30 s while its requests keep failing", async () => {
-      const lines: string[] = [];
-      const send = retryLayer(
-        policy,
-        { retries: 0, throttled: 0 },
-        () => undefined,
-        (line) => lines.push(line),
-      );
+      const { lines, send } = toldLayer();
       // Each request fails 7 tries (at 0, 1, 3, 7, 15, 31 and 61 s after its first) and succeeds at the 8th.
       const server = failingFor(7);
       const requests = [send(server)(prepared("getSource")), send(server)(prepared("getSource"))];
@@ -316,13 +315,7 @@ describe("client retry policy", () => {
     });
 
     it("counts from the first failure, not the first try, and names a failing token request as such", async () => {
-      const lines: string[] = [];
-      const send = retryLayer(
-        policy,
-        { retries: 0, throttled: 0 },
-        () => undefined,
-        (line) => lines.push(line),
-      );
+      const { lines, send } = toldLayer();
       let tries = 0;
       const done = send(async () => {
         // The first try waits 9 s (a queue for a rate-limit slot, a slow answer) before its token request fails.
@@ -342,13 +335,7 @@ describe("client retry policy", () => {
     });
 
     it("tells nothing of a request whose every retry starts within 5 s of its first failure", async () => {
-      const lines: string[] = [];
-      const send = retryLayer(
-        policy,
-        { retries: 0, throttled: 0 },
-        () => undefined,
-        (line) => lines.push(line),
-      );
+      const { lines, send } = toldLayer();
       const done = send(failingFor(3))(prepared("getSource")); // fails at 0, 1 and 3 s; succeeds at 7 s
       await clock.tickAsync(10_000);
       expect((await done).status).to.equal(200);
