@@ -147,7 +147,10 @@ function planCorrelation(desired: DesiredAccount, current: CurrentAccount): Patc
   const expect: PatchCorrelationOperation["wait"]["expect"] = {
     identityId: desired.identityId !== undefined ? desired.identityId : current.identityId,
   };
-  if (desired.manuallyCorrelated !== undefined || identityChanges) expect.manuallyCorrelated = expectedManual;
+  // What ISC does to manuallyCorrelated when identityId is removed is not documented (the simulator clears it):
+  // an uncorrelation that does not declare manuallyCorrelated waits for identityId only.
+  const manualKnown = desired.manuallyCorrelated !== undefined || (identityChanges && desired.identityId !== null);
+  if (manualKnown) expect.manuallyCorrelated = expectedManual;
   return {
     kind: "patch-correlation",
     route: "patchAccount",

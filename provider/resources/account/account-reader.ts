@@ -60,9 +60,11 @@ export interface AccountReader {
   /** Lookups after creates, batched per source (see created-lookups.ts). */
   created: CreatedLookups;
   /**
-   * For the check before a create: presence and case variants may come from a read-ahead listing;
-   * absence is always asked of ISC by nativeIdentity, batched and read ahead for the names Check
-   * expects (see source-read-ahead.ts and existence-read-ahead.ts).
+   * For the check before a create: the accounts with this nativeIdentity as they are now. A read-ahead
+   * listing only says which accounts to look at (it may be minutes old, and a later page may hold more):
+   * when it lists one, the name is asked of ISC again and its case variants are read by id. Absence is
+   * always asked of ISC by nativeIdentity, batched and read ahead for the names Check expects (see
+   * source-read-ahead.ts and existence-read-ahead.ts).
    */
   findExisting(sourceId: string, nativeIdentity: string): Promise<NativeMatches>;
   /** From Check: Pulumi is about to create this account (its absence is looked up with others). */
@@ -194,10 +196,25 @@ export function createAccountReader(
     getForRefresh: (id, sourceId) => refreshAhead.read(id, sourceId, (read) => getById(read)),
     findByNativeIdentity,
     created,
-    findExisting: (sourceId, nativeIdentity) => {
+    findExisting: async (sourceId, nativeIdentity) => {
       // Begun before the listing may answer: a name the listing shows present is claimed all the same.
       const lookUp = existence.begin({ sourceId, nativeIdentity });
-      return createAhead.findByNativeIdentity(sourceId, nativeIdentity, () => lookUp());
+      let asked = false;
+      const listed = await createAhead.findByNativeIdentity(sourceId, nativeIdentity, () => {
+        asked = true;
+        return lookUp();
+      });
+      if (asked) return listed;
+      // Listed: what those accounts hold now (their data feeds the takeover decision and the PUT), and every
+      // account of this exact name (the listing's pages may have moved on, or not reached one yet).
+      const [named, variants] = await Promise.all([
+        findByNativeIdentity(sourceId, nativeIdentity),
+        Promise.all(listed.otherCase.map((account) => byId.load(account.id))),
+      ]);
+      const now = new Map<string, Account>();
+      for (const account of [...named.exact, ...named.otherCase, ...variants])
+        if (account) now.set(account.id, account);
+      return matchNativeIdentity(now.values(), { sourceId, nativeIdentity });
     },
     expectCreate: (sourceId, nativeIdentity) => existence.expect({ sourceId, nativeIdentity }),
     forget: (id) => {

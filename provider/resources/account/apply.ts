@@ -4,7 +4,7 @@
  * the account for PATCH, which answers without a task id). A failure names what was already applied
  * and what was not, so nothing is ever half-applied silently.
  */
-import { taskIdOf, waitForTask, type IscClient } from "../../client";
+import { TaskFailedError, taskIdOf, waitForTask, type IscClient } from "../../client";
 import type { Account, AccountsAsyncResult } from "../../client/types";
 import type { AccountOperation, OperationWait } from "../../engine/account-plan";
 import { messageOf } from "../shared/errors";
@@ -22,6 +22,14 @@ export interface ApplyContext {
   warnings: string[];
 }
 
+/** ISC accepted a step's request, but its effect was not seen (its wait timed out or could not be followed). */
+class NotConfirmedError extends Error {
+  constructor(cause: unknown) {
+    super(messageOf(cause), { cause });
+    this.name = "NotConfirmedError";
+  }
+}
+
 /** A failed step, with what had been done before it and what was left. */
 export class PlanStepError extends Error {
   constructor(
@@ -32,7 +40,8 @@ export class PlanStepError extends Error {
     label: string,
   ) {
     super(
-      `${label}: "${step}" failed: ${messageOf(cause)}` +
+      `${label}: "${step}" ${cause instanceof NotConfirmedError ? "was sent but not confirmed" : "failed"}: ` +
+        `${messageOf(cause)}` +
         `. Already applied: ${applied.length ? applied.join("; ") : "nothing"}` +
         `. Not applied: ${notApplied.length ? notApplied.join("; ") : "nothing"}` +
         `. Run "pulumi up" again to converge.`,
@@ -76,8 +85,13 @@ async function execute(ctx: ApplyContext, op: AccountOperation): Promise<void> {
     body: op.body,
     contentType: op.contentType,
   });
-  if (op.wait.kind === "task") await waitTask(ctx, taskIdOf(response, op.route));
-  else await waitForAccount(ctx, op.params.id, op.wait);
+  try {
+    if (op.wait.kind === "task") await waitTask(ctx, taskIdOf(response, op.route));
+    else await waitForAccount(ctx, op.params.id, op.wait);
+  } catch (err) {
+    // A task that ended in failure said so; anything else leaves a sent request whose effect is unknown.
+    throw err instanceof TaskFailedError ? err : new NotConfirmedError(err);
+  }
 }
 
 /** A step of an apply: a planned operation (a reload requested through `reloadTrigger` is one too). */

@@ -49,8 +49,11 @@ type Raw = Record<string, unknown>;
 const recentlyDeleted = new Set<string>();
 /** Accounts this process created or took over: a second resource declaring one of them is refused. */
 const claimedHere = new Set<string>();
-/** Creates in flight by source + nativeIdentity: two resources of one run must never both POST one account. */
-const creatingHere = new Set<string>();
+/**
+ * Creates in flight by source + lowercased nativeIdentity, with the name as declared: two resources of one run
+ * must never both POST one account.
+ */
+const creatingHere = new Map<string, string>();
 
 /** How long to look for a newly created account (ISC lists it a moment after the task ends). */
 const VISIBILITY_TIMEOUT_MS = 60_000;
@@ -299,16 +302,22 @@ async function postAndFind(
   return findCreated(desired, run, `create task ${taskId} succeeded`, pending);
 }
 
-/** Runs `create` unless another resource of this run is creating the same account right now. */
+/**
+ * Runs `create` unless another resource of this run is creating the same account right now. Names that differ
+ * only in case count as the same: a tenant that matches nativeIdentity without case would merge the two POSTs,
+ * and one created after the other is refused as a case variant anyway (existing-account.ts).
+ */
 async function exclusively<T>(desired: DesiredAccount, create: () => Promise<T>): Promise<T> {
-  const key = `${desired.sourceId}\u0000${desired.nativeIdentity}`;
-  if (creatingHere.has(key)) {
+  const key = `${desired.sourceId}\u0000${desired.nativeIdentity.toLowerCase()}`;
+  const other = creatingHere.get(key);
+  if (other !== undefined) {
     throw new Error(
-      `${label(desired)} is being created by another Account resource of this stack: declare each account once. ` +
-        `Nothing was sent for this one.`,
+      `${label(desired)} is being created by another Account resource of this stack` +
+        `${other === desired.nativeIdentity ? "" : ` (as "${other}", which differs only in case)`}: ` +
+        `declare each account once. Nothing was sent for this one.`,
     );
   }
-  creatingHere.add(key);
+  creatingHere.set(key, desired.nativeIdentity);
   try {
     return await create();
   } finally {
@@ -452,8 +461,17 @@ export const provider: pulumi.dynamic.ResourceProvider = withStoredCredentialsHi
 
   async delete(id: string, props: Raw): Promise<void> {
     const run = runOptionsFrom(props);
-    const client = iscClient();
     const what = label({ nativeIdentity: String(props.nativeIdentity), sourceId: String(props.sourceId) }, id);
+    // Pulumi creates a renamed resource (or a replacement) before it deletes the old one: when the new one took
+    // this account over in this run, deleting it would delete the account the new resource now manages.
+    if (claimedHere.has(id)) {
+      process.stderr.write(
+        `${what}: not deleted: another Account resource of this stack took it over in this run ` +
+          `(a renamed resource, or a replacement created before the delete); it stays on ISC, managed by that one\n`,
+      );
+      return;
+    }
+    const client = iscClient();
     accountReaderFor(client).forget(id);
     try {
       const taskId = await deleteAccount(client, id);

@@ -19,8 +19,8 @@ import { withStoredCredentialsHint } from "../shared/credentials-hint";
 type Raw = Record<string, unknown>;
 
 /**
- * Pulumi shows a dynamic provider's stderr only in verbose logs (`-v=9 --logtostderr`); final counts are in the
- * outputs.
+ * Progress on stderr, which the Pulumi CLI prints as info diagnostics for a dynamic provider (pulumi/pulumi
+ * sdk/go/common/resource/plugin/plugin.go `runtrace`); final counts are in the outputs.
  */
 function reportProgress(sourceId: string): (status: SourceClassificationStatus) => void {
   return (status) => process.stderr.write(`isc: classification of source ${sourceId}: ${describeStatus(status)}\n`);
