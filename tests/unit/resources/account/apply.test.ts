@@ -180,7 +180,10 @@ describe("account apply: executes the engine's plan generically", () => {
       () => undefined,
       (err: unknown) => err as Error,
     );
-    expect(error?.message).to.contain("the PATCH was accepted but").and.contain("Not applied: disable");
+    expect(error?.message)
+      .to.contain('"correlate to identity')
+      .and.contain("was sent but not confirmed: the PATCH was accepted but")
+      .and.contain("Not applied: disable");
     expect(stuck.sent.map((s) => s.route)).to.deep.equal(["patchAccount"]);
   });
 });
