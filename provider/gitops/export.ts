@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import type { Account, AttributeValue, SourceSchema } from "../client/types";
 import { canonicalAttributeValue, type DesiredAttributeValue } from "../engine/normalize";
 import { schemaAttributes } from "./schema-attributes";
+import { validateGivenFields } from "../resources/account/inputs";
 
 export interface ExportedSource {
   id: string;
@@ -110,7 +111,8 @@ export function renderExport(source: ExportedSource, options: ExportOptions = {}
       .filter((a) => a.isMulti)
       .map((a) => a.name),
   );
-  const accounts: ExportedAccount[] = uniqueAccounts(source.accounts, warnings).map((account) => {
+  const accounts: ExportedAccount[] = [];
+  for (const account of uniqueAccounts(source.accounts, warnings)) {
     const entry: ExportedAccount = { nativeIdentity: account.nativeIdentity };
     if (names.length > 0) {
       entry.attributes = Object.fromEntries(
@@ -120,8 +122,17 @@ export function renderExport(source: ExportedSource, options: ExportOptions = {}
     // Only correlation is declared: uncorrelated accounts stay "not managed" so adopting them changes nothing.
     if (account.identityId) entry.identityId = account.identityId;
     if (account.disabled) entry.enabled = false;
-    return entry;
-  });
+    // The checks `validate` and Pulumi's check run: a definition they would reject is left out, and said so.
+    const failures = validateGivenFields({ ...entry });
+    if (failures.length > 0) {
+      warnings.push(
+        `account ${JSON.stringify(account.nativeIdentity)} (id ${account.id}) left out: ` +
+          `${failures.map((f) => f.reason).join("; ")}`,
+      );
+      continue;
+    }
+    accounts.push(entry);
+  }
   const document = { source: source.id, defaults: { adopt: true }, accounts };
   const header =
     "# yaml-language-server: $schema=node_modules/pulumi-isc-accounts/schema/accounts.schema.json\n" +
@@ -134,7 +145,7 @@ export function renderExport(source: ExportedSource, options: ExportOptions = {}
 /**
  * File name for a source: its name in lowercase with anything but letters, digits, `.`, `_` and `-`
  * turned into `-` (portable on every file system), or the id when nothing is left. Names already
- * taken (two sources with names that sanitise alike) get the source id appended.
+ * taken (two sources with names that sanitise alike) get the source id appended, then a number.
  */
 export function exportFileName(source: Pick<ExportedSource, "id" | "name">, taken: ReadonlySet<string>): string {
   const base =
@@ -145,6 +156,7 @@ export function exportFileName(source: Pick<ExportedSource, "id" | "name">, take
       .replace(/[^a-z0-9._-]+/g, "-")
       .replace(/-{2,}/g, "-")
       .replace(/^[-.]+|[-.]+$/g, "") || source.id;
-  const name = `${base}.yaml`;
-  return taken.has(name) ? `${base}-${source.id}.yaml` : name;
+  const candidates = [`${base}.yaml`, `${base}-${source.id}.yaml`];
+  for (const name of candidates) if (!taken.has(name)) return name;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${source.id}-${n}.yaml`)) return `${base}-${source.id}-${n}.yaml`;
 }

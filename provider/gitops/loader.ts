@@ -166,13 +166,27 @@ export interface ParsedDefinitionsFile {
 }
 
 /**
+ * Two map keys that become one key of a JavaScript object (`1` and `"1"`, `true` and `"true"`): a
+ * duplicate, reported as such, or the second value would silently replace the first.
+ */
+function sameKeyInJs(a: unknown, b: unknown): boolean {
+  return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
+}
+
+/**
+ * Aliases a file may resolve. yaml's default (100) counts each use of an anchor, so 100 accounts
+ * reusing `*dept` failed; this still stops an alias bomb (its expansions multiply past any such count).
+ */
+const MAX_ALIAS_EXPANSIONS = 100_000;
+
+/**
  * Parses and validates one file's text. `file` is only used to label locations. A file may hold
  * several `---`-separated documents, each a `{source, accounts}` map; empty documents (an empty or
  * comment-only file, a trailing `---`) hold no accounts and are accepted as placeholders.
  */
 export function parseDefinitionsFile(file: string, text: string): ParsedDefinitionsFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: sameKeyInJs });
   const at = (offset: number): { line: number; column: number } => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -216,7 +230,7 @@ function parseDefinitionsDocument(
 
   let data: unknown;
   try {
-    data = doc.toJS(); // throws on alias bombs (more aliases than yaml's maxAliasCount)
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS }); // throws on alias bombs
   } catch (err) {
     return {
       definitions: [],

@@ -88,4 +88,35 @@ describe("gitops export rendering", () => {
     expect(exportFileName({ id: SOURCE_A, name: "人事" }, new Set())).to.equal(`${SOURCE_A}.yaml`);
     expect(exportFileName({ id: SOURCE_A, name: "HR" }, new Set(["hr.yaml"]))).to.equal(`hr-${SOURCE_A}.yaml`);
   });
+
+  it("gives every source of one run its own file, whatever names the sources have", () => {
+    const idB = "2c9180857df6aa8f017e1a4fb1e20b0b";
+    const taken = new Set<string>();
+    // The order `export --source C --source A --source B` plans them: C's name is what B's fallback would be.
+    for (const source of [
+      { id: "2c9180857df6aa8f017e1a4fb1e20c0c", name: `HR-${idB}` },
+      { id: SOURCE_A, name: "HR" },
+      { id: idB, name: "hr" },
+    ])
+      taken.add(exportFileName(source, taken));
+    expect([...taken]).to.deep.equal([`hr-${idB}.yaml`, "hr.yaml", `hr-${idB}-2.yaml`]);
+  });
+
+  it("leaves out, with a warning, an account whose definition validate would reject", () => {
+    const { text, accountCount, warnings } = renderExport({
+      id: SOURCE_A,
+      name: "HR",
+      schema,
+      accounts: [
+        iscAccount("a1", SOURCE_A, "jdoe ", { attributes: { id: "jdoe " } }),
+        iscAccount("a2", SOURCE_A, "asmith", { attributes: { id: "asmith" } }),
+      ],
+    });
+    expect(accountCount).to.equal(1);
+    expect(parseDefinitionsFile("hr.yaml", text).errors).to.deep.equal([]);
+    expect(warnings).to.have.lengthOf(1);
+    expect(warnings[0]).to.match(
+      /^account "jdoe " \(id a1\) left out: nativeIdentity must not start or end with spaces/,
+    );
+  });
 });

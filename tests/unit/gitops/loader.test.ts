@@ -456,6 +456,23 @@ describe("gitops loader", () => {
     ]);
   });
 
+  it("accepts 100 accounts reusing one anchor: each use is one value, not a bomb", () => {
+    let text = `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: u0\n    attributes:\n      department: &dept Sales\n`;
+    for (let i = 1; i <= 100; i++) text += `  - nativeIdentity: u${i}\n    attributes:\n      department: *dept\n`;
+    const parsed = parseDefinitionsFile("accounts/sales.yaml", text);
+    expect(parsed.errors).to.deep.equal([]);
+    expect(parsed.definitions).to.have.lengthOf(101);
+    expect(parsed.definitions[100].attributes).to.deep.equal({ department: "Sales" });
+  });
+
+  it('reports two keys that become one in JavaScript (1 and "1") as a duplicate, never keeping one silently', () => {
+    const text =
+      `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: jdoe\n    attributes:\n` +
+      `      1: first-value\n      "1": second-value\n`;
+    const { errors } = parseDefinitionsFile("accounts/hr.yaml", text);
+    expect(errors.map((e) => `${e.line}: ${e.message}`).join("\n")).to.match(/^6: .*duplicate key/);
+  });
+
   describe("stable resource names", () => {
     it("moving accounts to other files or reordering them keeps every resource name", () => {
       const before = loadDefinitionsSync(fixturePath("moved-before"));
