@@ -457,7 +457,8 @@ describe("gitops loader", () => {
   });
 
   it("accepts 100 accounts reusing one anchor: each use is one value, not a bomb", () => {
-    let text = `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: u0\n    attributes:\n      department: &dept Sales\n`;
+    let text = `source: ${SOURCE_A}\naccounts:\n`;
+    text += `  - nativeIdentity: u0\n    attributes:\n      department: &dept Sales\n`;
     for (let i = 1; i <= 100; i++) text += `  - nativeIdentity: u${i}\n    attributes:\n      department: *dept\n`;
     const parsed = parseDefinitionsFile("accounts/sales.yaml", text);
     expect(parsed.errors).to.deep.equal([]);
