@@ -143,6 +143,8 @@ describe("Account through the real Pulumi plugin", function () {
     });
 
     it("deletes the account on destroy", async () => {
+      // `pulumi destroy` is a command of its own, with a fresh plugin (what an `up` took over is its own business).
+      await stack.nextCommand();
       const result = await stack.engine.destroy();
       expect(result.errors).to.deep.equal([]);
       expect(stack.engine.state()).to.deep.equal([]);

@@ -213,6 +213,31 @@ describe("Account data safety through the real Pulumi plugin", function () {
     });
   });
 
+  describe("a renamed Account resource keeps its account", () => {
+    let stack: AccountStack;
+    withAccountStack((s) => (stack = s), {}, "test");
+
+    it("Pulumi creates the new resource (which takes the account over), then deletes the old: no DELETE", async () => {
+      const inputs = { sourceId: HR, nativeIdentity: "E5101", attributes: { displayName: "Kay" } };
+      expect((await stack.engine.up([stack.account("kay", inputs)])).errors).to.deep.equal([]);
+      const [created] = onSource(stack, "E5101");
+      await stack.nextCommand();
+      stack.sim.clearRequests();
+      // Renamed in the program, no alias: to Pulumi a new resource and one to delete (after the creates).
+      const result = await stack.engine.up([stack.account("kay-renamed", inputs)]);
+      expect(result.errors).to.deep.equal([]);
+      expect(result.steps.map((s) => `${s.op} ${s.name}`)).to.deep.equal(["create kay-renamed", "delete kay"]);
+      expect(mutating(stack)).to.deep.equal([]);
+      expect(onSource(stack, "E5101").map((a) => a.id)).to.deep.equal([created.id]);
+      expect(stack.engine.state().map((r) => `${r.name} ${r.id}`)).to.deep.equal([`kay-renamed ${created.id}`]);
+      expect(stack.plugin.diagnostics().join("\n"))
+        .to.contain(`account "E5101" (id ${created.id})`)
+        .and.contain("not deleted: another Account resource of this stack took it over in this run");
+      await stack.nextCommand();
+      expect((await stack.engine.up([stack.account("kay-renamed", inputs)])).steps[0].op).to.equal("same");
+    });
+  });
+
   describe("failures after a creating POST name the account and what the next up does", () => {
     let stack: AccountStack;
     let hook: { onRequest: (line: string) => void };
