@@ -134,7 +134,9 @@ function planCorrelation(desired: DesiredAccount, current: CurrentAccount): Patc
         : { op: "replace", path: "/identityId", value: desired.identityId },
     );
   }
-  if (desired.manuallyCorrelated !== undefined && desired.manuallyCorrelated !== expectedManual) {
+  // Uncorrelating, ISC may change manuallyCorrelated itself (not documented): a declared value is always sent.
+  const uncorrelating = identityChanges && desired.identityId === null;
+  if (desired.manuallyCorrelated !== undefined && (desired.manuallyCorrelated !== expectedManual || uncorrelating)) {
     ops.push({ op: "replace", path: "/manuallyCorrelated", value: desired.manuallyCorrelated });
     expectedManual = desired.manuallyCorrelated;
   }
@@ -149,7 +151,7 @@ function planCorrelation(desired: DesiredAccount, current: CurrentAccount): Patc
   };
   // What ISC does to manuallyCorrelated when identityId is removed is not documented (the simulator clears it):
   // an uncorrelation that does not declare manuallyCorrelated waits for identityId only.
-  const manualKnown = desired.manuallyCorrelated !== undefined || (identityChanges && desired.identityId !== null);
+  const manualKnown = desired.manuallyCorrelated !== undefined || (identityChanges && !uncorrelating);
   if (manualKnown) expect.manuallyCorrelated = expectedManual;
   return {
     kind: "patch-correlation",

@@ -6,7 +6,19 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml";
+import {
+  LineCounter,
+  isAlias,
+  isCollection,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from "yaml";
 import type { AccountDefinition, DefinitionError, DefinitionLocation, LoadResult } from "./definitions";
 import { listDefinitionFiles, type DefinitionFile } from "./definition-files";
 import { capQuotedInput } from "./message-cap";
@@ -165,19 +177,58 @@ export interface ParsedDefinitionsFile {
   identities: DeclaredIdentity[];
 }
 
+/** The key a scalar map key becomes in a JavaScript object (null becomes ""). */
+function jsKey(node: unknown): unknown {
+  if (!isScalar(node)) return node;
+  const { value } = node;
+  if (value === null) return "";
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : node;
+}
+
 /**
  * Two map keys that become one key of a JavaScript object (`1` and `"1"`, `true` and `"true"`): a
  * duplicate, reported as such, or the second value would silently replace the first.
  */
 function sameKeyInJs(a: unknown, b: unknown): boolean {
-  return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
+  return a === b || jsKey(a) === jsKey(b);
 }
 
 /**
- * Aliases a file may resolve. yaml's default (100) counts each use of an anchor, so 100 accounts
- * reusing `*dept` failed; this still stops an alias bomb (its expansions multiply past any such count).
+ * The most values a document may expand to through its aliases. yaml's own limit (maxAliasCount,
+ * 100 by default) counts each use of an anchor, so 100 accounts reusing `*dept` failed, while a list
+ * of 10 000 values aliased 10 000 times passed; this counts what the aliases expand to instead.
  */
-const MAX_ALIAS_EXPANSIONS = 100_000;
+const MAX_EXPANDED_VALUES = 1_000_000;
+
+class RecursiveAliasError extends Error {}
+
+/**
+ * How many values (scalars, collections, pairs' keys and values) the document becomes, each alias
+ * counted as what it stands for: one walk in document order, where an alias means the latest anchor
+ * of its name before it (as in YAML), so each is looked up, not searched for.
+ */
+function expandedSize(doc: Document): number {
+  const anchored = new Map<string, unknown>();
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = anchored.get(node.source);
+      if (open.has(target)) throw new RecursiveAliasError("an alias refers to a node that contains it");
+      return target === undefined ? 1 : (sizes.get(target) ?? 1);
+    }
+    if (isPair(node)) return size(node.key) + size(node.value);
+    if (isNode(node) && node.anchor) anchored.set(node.anchor, node);
+    if (!isCollection(node)) return 1;
+    open.add(node);
+    let total = 1;
+    for (const item of node.items) total += size(item);
+    open.delete(node);
+    sizes.set(node, total);
+    return total;
+  };
+  return size(doc.contents);
+}
 
 /**
  * Parses and validates one file's text. `file` is only used to label locations. A file may hold
@@ -230,7 +281,14 @@ function parseDefinitionsDocument(
 
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS }); // throws on alias bombs
+    const values = expandedSize(doc);
+    if (values > MAX_EXPANDED_VALUES) {
+      throw new Error(
+        `its aliases expand it to more than ${MAX_EXPANDED_VALUES.toLocaleString("en-US")} values ` +
+          `(${values.toExponential(1)}): an alias bomb? Write the values out, or alias fewer or smaller nodes`,
+      );
+    }
+    data = doc.toJS({ maxAliasCount: -1 }); // bounded by expandedSize above
   } catch (err) {
     return {
       definitions: [],

@@ -50,10 +50,10 @@ const recentlyDeleted = new Set<string>();
 /** Accounts this process created or took over: a second resource declaring one of them is refused. */
 const claimedHere = new Set<string>();
 /**
- * Creates in flight by source + lowercased nativeIdentity, with the name as declared: two resources of one run
- * must never both POST one account.
+ * Creates in flight by source + lowercased nativeIdentity, with the name as declared and when it ends: two
+ * resources of one run must never both POST one account.
  */
-const creatingHere = new Map<string, string>();
+const creatingHere = new Map<string, { nativeIdentity: string; done: Promise<void> }>();
 
 /** How long to look for a newly created account (ISC lists it a moment after the task ends). */
 const VISIBILITY_TIMEOUT_MS = 60_000;
@@ -303,25 +303,30 @@ async function postAndFind(
 }
 
 /**
- * Runs `create` unless another resource of this run is creating the same account right now. Names that differ
- * only in case count as the same: a tenant that matches nativeIdentity without case would merge the two POSTs,
- * and one created after the other is refused as a case variant anyway (existing-account.ts).
+ * Runs `create` unless another resource of this run is creating the same account right now. A create of a name
+ * that differs only in case waits for the other to end, then checks as usual: on a tenant that matches without
+ * case the two POSTs would merge, and after the wait the check sees the other account (a case variant: refused,
+ * existing-account.ts) or, where both exist on a case-sensitive tenant, takes over its own exact match.
  */
 async function exclusively<T>(desired: DesiredAccount, create: () => Promise<T>): Promise<T> {
   const key = `${desired.sourceId}\u0000${desired.nativeIdentity.toLowerCase()}`;
-  const other = creatingHere.get(key);
-  if (other !== undefined) {
-    throw new Error(
-      `${label(desired)} is being created by another Account resource of this stack` +
-        `${other === desired.nativeIdentity ? "" : ` (as "${other}", which differs only in case)`}: ` +
-        `declare each account once. Nothing was sent for this one.`,
-    );
+  for (let other = creatingHere.get(key); other; other = creatingHere.get(key)) {
+    if (other.nativeIdentity === desired.nativeIdentity) {
+      throw new Error(
+        `${label(desired)} is being created by another Account resource of this stack: declare each account once. ` +
+          `Nothing was sent for this one.`,
+      );
+    }
+    await other.done;
   }
-  creatingHere.set(key, desired.nativeIdentity);
+  let end = () => {};
+  const done = new Promise<void>((resolve) => (end = resolve));
+  creatingHere.set(key, { nativeIdentity: desired.nativeIdentity, done });
   try {
     return await create();
   } finally {
     creatingHere.delete(key);
+    end();
   }
 }
 

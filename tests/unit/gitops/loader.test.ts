@@ -451,9 +451,26 @@ describe("gitops loader", () => {
       {
         file: "bomb.yaml",
         line: 1,
-        message: "YAML error: Excessive alias count indicates a resource exhaustion attack",
+        message:
+          "YAML error: its aliases expand it to more than 1,000,000 values (1.2e+12): an alias bomb? " +
+          "Write the values out, or alias fewer or smaller nodes",
       },
     ]);
+  });
+
+  it("stops a flat alias bomb too: one list of 2 000 values aliased by 1 000 accounts", () => {
+    const values = Array.from({ length: 2_000 }, (_v, i) => `g${i}`).join(", ");
+    let text = `source: ${SOURCE_A}\naccounts:\n`;
+    text += `  - nativeIdentity: u0\n    attributes:\n      groups: &g [${values}]\n`;
+    for (let i = 1; i <= 1_000; i++) text += `  - nativeIdentity: u${i}\n    attributes:\n      groups: *g\n`;
+    const started = Date.now();
+    const { errors, definitions } = parseDefinitionsFile("flat.yaml", text);
+    expect(errors.map((e) => e.message)).to.deep.equal([
+      "YAML error: its aliases expand it to more than 1,000,000 values (2.0e+6): an alias bomb? " +
+        "Write the values out, or alias fewer or smaller nodes",
+    ]);
+    expect(definitions).to.deep.equal([]);
+    expect(Date.now() - started, "rejected before expanding").to.be.below(5_000);
   });
 
   it("accepts 100 accounts reusing one anchor: each use is one value, not a bomb", () => {
@@ -472,6 +489,13 @@ describe("gitops loader", () => {
       `      1: first-value\n      "1": second-value\n`;
     const { errors } = parseDefinitionsFile("accounts/hr.yaml", text);
     expect(errors.map((e) => `${e.line}: ${e.message}`).join("\n")).to.match(/^6: .*duplicate key/);
+    // null becomes "" in JavaScript, not "null": no duplicate (the empty name is refused on its own).
+    const nulls = text.replace('1: first-value\n      "1"', 'null: first-value\n      "null"');
+    expect(
+      parseDefinitionsFile("accounts/hr.yaml", nulls)
+        .errors.map((e) => e.message)
+        .join("\n"),
+    ).to.not.match(/duplicate key/);
   });
 
   describe("stable resource names", () => {

@@ -180,6 +180,41 @@ describe("Account provider: takeovers and deletes touch only what the stack hold
     expect(error).to.equal(undefined);
   });
 
+  it("takes over both kdoe and KDoe of a case-sensitive tenant, declared together, as if one by one", async () => {
+    sim = await configured();
+    sim.admin.createAccount({ sourceId: HR, nativeIdentity: "kdoe", attributes: { displayName: "K one" } });
+    sim.admin.createAccount({ sourceId: HR, nativeIdentity: "KDoe", attributes: { displayName: "K two" } });
+    const results = await Promise.allSettled(
+      ["kdoe", "KDoe"].map((nativeIdentity) =>
+        provider.create({ sourceId: HR, nativeIdentity, adopt: true, attributes: {}, ...FAST }),
+      ),
+    );
+    const summary = results.map((r) => (r.status === "fulfilled" ? `ok ${r.value.id}` : String(r.reason)));
+    expect(
+      summary.filter((s) => s.startsWith("ok")),
+      JSON.stringify(summary),
+    ).to.have.lengthOf(2);
+    expect(posts(sim)).to.equal(0);
+  });
+
+  it("uncorrelates with manuallyCorrelated: true declared (as it already is) in one up", async () => {
+    sim = await configured();
+    const id = DEMO_IDS.accounts.hrAda;
+    sim.admin.updateAccount(id, { manuallyCorrelated: true });
+    const olds = (
+      await provider.read!(id, { accountId: id, sourceId: HR, nativeIdentity: "E1001", attributes: {}, ...FAST })
+    ).props as Record<string, unknown>;
+    let error: string | undefined;
+    const news = { sourceId: HR, nativeIdentity: "E1001", identityId: null, manuallyCorrelated: true, ...FAST };
+    await provider.update!(id, olds, news).catch((err: Error) => (error = err.message));
+    const account = sim.admin.getAccount(id)!;
+    expect({ error, identityId: account.identityId ?? null, manual: account.manuallyCorrelated }).to.deep.equal({
+      error: undefined,
+      identityId: null,
+      manual: true,
+    });
+  });
+
   describe("the same scenarios without a read-ahead listing", () => {
     it("adopt without an earlier listing keeps the unmanaged attribute", async () => {
       sim = await configured();
