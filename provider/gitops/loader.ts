@@ -261,7 +261,9 @@ function parseDefinitionsDocument(
   text: string,
   at: Locate,
 ): ParsedFile & { identities: DeclaredIdentity[] } {
-  const syntaxErrors = doc.errors.map((e) => ({
+  // An unknown tag (`!vault jdoe`) is only a warning to yaml, which then reads the plain value: an error here.
+  const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED")];
+  const syntaxErrors = problems.map((e) => ({
     file,
     ...at(e.pos[0]),
     message: yamlErrorMessage(e.code, e.message, text, e.pos[0]),
@@ -273,7 +275,7 @@ function parseDefinitionsDocument(
     syntaxErrors.length > 0
       ? accountsNearErrors(
           doc,
-          doc.errors.map((e) => e.pos[0]),
+          problems.map((e) => e.pos[0]),
           at,
         )
       : new Set<number>();
@@ -429,6 +431,10 @@ function yamlErrorMessage(code: string, message: string, text: string, offset: n
     case "DUPLICATE_KEY": {
       const key = /^\s*(["']?)(.*?)\1\s*:/.exec(text.slice(offset).split("\n")[0] ?? "")?.[2];
       return key !== undefined ? `duplicate key "${key}"` : "duplicate key";
+    }
+    case "TAG_RESOLVE_FAILED": {
+      const tag = /^!\S*/.exec(text.slice(offset))?.[0] ?? "";
+      return `unknown YAML tag ${tag}: nothing here resolves tags, so the value would be read as plain text`;
     }
     default:
       return `YAML syntax error: ${message}`;

@@ -4,7 +4,7 @@
  * the account for PATCH, which answers without a task id). A failure names what was already applied
  * and what was not, so nothing is ever half-applied silently.
  */
-import { TaskFailedError, taskIdOf, waitForTask, type IscClient } from "../../client";
+import { TaskFailedError, taskIdOf, transientKind, waitForTask, type IscClient, type IscResponse } from "../../client";
 import type { Account, AccountsAsyncResult } from "../../client/types";
 import type { AccountOperation, OperationWait } from "../../engine/account-plan";
 import { messageOf } from "../shared/errors";
@@ -22,7 +22,10 @@ export interface ApplyContext {
   warnings: string[];
 }
 
-/** ISC accepted a step's request, but its effect was not seen (its wait timed out or could not be followed). */
+/**
+ * A step's request may have been applied, but its effect was not seen: ISC accepted it and its wait timed out
+ * or could not be followed, or it ended with a 5xx or a dropped connection once retries ran out.
+ */
 class NotConfirmedError extends Error {
   constructor(cause: unknown) {
     super(messageOf(cause), { cause });
@@ -80,11 +83,18 @@ async function waitForAccount(ctx: ApplyContext, id: string, { expect }: Account
 
 /** Calls the operation's route and waits as the operation says. */
 async function execute(ctx: ApplyContext, op: AccountOperation): Promise<void> {
-  const response = await ctx.client.request<AccountsAsyncResult>(op.route, {
-    params: op.params,
-    body: op.body,
-    contentType: op.contentType,
-  });
+  let response: IscResponse<AccountsAsyncResult>;
+  try {
+    response = await ctx.client.request<AccountsAsyncResult>(op.route, {
+      params: op.params,
+      body: op.body,
+      contentType: op.contentType,
+    });
+  } catch (err) {
+    // A 5xx or a dropped connection may come after ISC applied the request; a 4xx, 429 or refused connection not.
+    const kind = transientKind(err);
+    throw kind === "server" || kind === "dropped" ? new NotConfirmedError(err) : err;
+  }
   try {
     if (op.wait.kind === "task") await waitTask(ctx, taskIdOf(response, op.route));
     else await waitForAccount(ctx, op.params.id, op.wait);

@@ -473,6 +473,20 @@ describe("gitops loader", () => {
     expect(Date.now() - started, "rejected before expanding").to.be.below(5_000);
   });
 
+  it("reports an unknown tag (!vault) at its line instead of reading the plain value", () => {
+    const text = `source: ${SOURCE_A}\naccounts:\n  - nativeIdentity: !vault jdoe\n  - nativeIdentity: asmith\n`;
+    const { errors, definitions } = parseDefinitionsFile("accounts/hr.yaml", text);
+    expect(errors).to.deep.equal([
+      {
+        file: "accounts/hr.yaml",
+        line: 3,
+        column: 21,
+        message: "unknown YAML tag !vault: nothing here resolves tags, so the value would be read as plain text",
+      },
+    ]);
+    expect(definitions.map((d) => d.nativeIdentity)).to.not.include("jdoe");
+  });
+
   it("accepts 100 accounts reusing one anchor: each use is one value, not a bomb", () => {
     let text = `source: ${SOURCE_A}\naccounts:\n`;
     text += `  - nativeIdentity: u0\n    attributes:\n      department: &dept Sales\n`;

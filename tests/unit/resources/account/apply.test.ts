@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { IscApiError, IscNetworkError } from "../../../../provider/client/errors";
 import type { IscClient, IscResponse, RequestOptions } from "../../../../provider/client/request";
 import type { RouteName } from "../../../../provider/client/routes";
 import type { Account, TaskStatus } from "../../../../provider/client/types";
@@ -163,6 +164,29 @@ describe("account apply: executes the engine's plan generically", () => {
       .and.contain("putAccount refused")
       .and.contain("Not applied: disable");
     expect(sent.map((s) => s.route)).to.deep.equal(["putAccount"]);
+  });
+
+  it("calls a step ended by a 5xx or a reset sent but not confirmed, and one ended by a 4xx failed", async () => {
+    const outcomeOf = async (error: Error) => {
+      const { ctx } = stubClient();
+      const answer = ctx.client.request.bind(ctx.client);
+      ctx.client.request = async (route, opts) =>
+        route === "putAccount" ? Promise.reject(error) : answer(route, opts);
+      const plan = planAccountChanges(desired({ attributes: { email: "new@example.com" }, enabled: false }), current());
+      return applySteps(ctx, plan).then(
+        () => "no error",
+        (err: Error) => err.message,
+      );
+    };
+    const failure = (status: number) =>
+      new IscApiError({ method: "PUT", path: `/v3/accounts/${ID}`, status, messages: [`status ${status}`] });
+    expect(await outcomeOf(failure(503)))
+      .to.contain('"update attributes email" was sent but not confirmed')
+      .and.contain("Not applied: disable");
+    expect(
+      await outcomeOf(new IscNetworkError("PUT", `/v3/accounts/${ID}`, "ECONNRESET", "socket hang up")),
+    ).to.contain("was sent but not confirmed");
+    expect(await outcomeOf(failure(400))).to.contain('"update attributes email" failed');
   });
 
   it("after a PATCH (no task), polls the account until it shows the change, and fails when it never does", async () => {
