@@ -47,7 +47,10 @@ type Raw = Record<string, unknown>;
 
 /** Accounts this process deleted: ISC may still list them for a moment, they must not be adopted. */
 const recentlyDeleted = new Set<string>();
-/** Accounts this process created or took over: a second resource declaring one of them is refused. */
+/**
+ * Accounts this process created or took over: a second resource declaring one of them is refused, and a delete
+ * of one (the old self of a renamed resource) is not sent.
+ */
 const claimedHere = new Set<string>();
 /**
  * Creates in flight by source + lowercased nativeIdentity, with the name as declared and when it ends: two
