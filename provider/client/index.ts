@@ -34,7 +34,7 @@ export { firstPage, paginate, listPages } from "./paginate";
 export type { Page } from "./paginate";
 export { DEFAULT_RATE_LIMIT } from "./rate-limit";
 export type { RateLimitConfig } from "./rate-limit";
-export { DEFAULT_RETRY_POLICY, transientKind } from "./retry";
+export { DEFAULT_RETRY_POLICY, mayHaveBeenApplied } from "./retry";
 export type { RetryPolicy } from "./retry";
 export { clearTokenCache } from "./auth";
 export { eq, isIn, sw, and, literal, chunkInValues } from "./filters";

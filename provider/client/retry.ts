@@ -76,16 +76,29 @@ export function isTransientFailure(error: unknown): boolean {
   return transientKind(error) !== undefined;
 }
 
-export function classifyFailure(error: unknown, request: RetriedRequest): FailureKind {
-  const kind = transientKind(error);
-  const ofThisRequest =
+/** A failure of this very request, not of the token request made for it. */
+function isFailureOf(error: unknown, request: Pick<RetriedRequest, "method" | "path">): boolean {
+  return (
     (error instanceof IscApiError || error instanceof IscNetworkError) &&
     error.method === request.method &&
-    error.path === request.path;
-  switch (kind) {
+    error.path === request.path
+  );
+}
+
+/**
+ * A failure after which ISC may have applied the request: a 5xx or a connection dropped mid-request,
+ * of the request itself (a failing token request means the request was never sent).
+ */
+export function mayHaveBeenApplied(error: unknown, request: Pick<RetriedRequest, "method" | "path">): boolean {
+  const kind = transientKind(error);
+  return (kind === "server" || kind === "dropped") && isFailureOf(error, request);
+}
+
+export function classifyFailure(error: unknown, request: RetriedRequest): FailureKind {
+  switch (transientKind(error)) {
     case "server":
     case "dropped":
-      return request.creates && ofThisRequest ? "ambiguous" : "retry";
+      return request.creates && mayHaveBeenApplied(error, request) ? "ambiguous" : "retry";
     case "connect": {
       // No connection, nothing sent: safe to repeat even a create. A wrong host name or a server
       // that does not speak TLS will not change its mind: fail at once.
@@ -138,8 +151,7 @@ export const RETRY_NOTICE_QUIET_MS = 30_000;
 /** "answered 503" or "failed (ECONNRESET)", naming the failed request when it is not the one retried (the token). */
 function failureInBrief(error: Error, request: RetriedRequest): string {
   const other =
-    (error instanceof IscApiError || error instanceof IscNetworkError) &&
-    (error.method !== request.method || error.path !== request.path)
+    (error instanceof IscApiError || error instanceof IscNetworkError) && !isFailureOf(error, request)
       ? `: getting a token, ${error.method} ${error.path}`
       : "";
   if (error instanceof IscApiError) return `${other} answered ${error.status}`;

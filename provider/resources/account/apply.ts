@@ -4,7 +4,15 @@
  * the account for PATCH, which answers without a task id). A failure names what was already applied
  * and what was not, so nothing is ever half-applied silently.
  */
-import { TaskFailedError, taskIdOf, transientKind, waitForTask, type IscClient, type IscResponse } from "../../client";
+import {
+  mayHaveBeenApplied,
+  TaskFailedError,
+  taskIdOf,
+  waitForTask,
+  type IscClient,
+  type IscResponse,
+} from "../../client";
+import { resolveRoute } from "../../client/routes";
 import type { Account, AccountsAsyncResult } from "../../client/types";
 import type { AccountOperation, OperationWait } from "../../engine/account-plan";
 import { messageOf } from "../shared/errors";
@@ -91,9 +99,11 @@ async function execute(ctx: ApplyContext, op: AccountOperation): Promise<void> {
       contentType: op.contentType,
     });
   } catch (err) {
-    // A 5xx or a dropped connection may come after ISC applied the request; a 4xx, 429 or refused connection not.
-    const kind = transientKind(err);
-    throw kind === "server" || kind === "dropped" ? new NotConfirmedError(err) : err;
+    // A 5xx or a dropped connection may come after ISC applied the request; a 4xx, a 429, a refused connection
+    // or a failing token request not.
+    throw mayHaveBeenApplied(err, resolveRoute(op.route, op.params, ctx.client.generation))
+      ? new NotConfirmedError(err)
+      : err;
   }
   try {
     if (op.wait.kind === "task") await waitTask(ctx, taskIdOf(response, op.route));

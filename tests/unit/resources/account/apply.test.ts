@@ -187,6 +187,9 @@ describe("account apply: executes the engine's plan generically", () => {
       await outcomeOf(new IscNetworkError("PUT", `/v3/accounts/${ID}`, "ECONNRESET", "socket hang up")),
     ).to.contain("was sent but not confirmed");
     expect(await outcomeOf(failure(400))).to.contain('"update attributes email" failed');
+    // The token request failing: the PUT itself was never sent.
+    const token = new IscApiError({ method: "POST", path: "/oauth/token", status: 503, messages: ["down"] });
+    expect(await outcomeOf(token)).to.contain('"update attributes email" failed');
   });
 
   it("after a PATCH (no task), polls the account until it shows the change, and fails when it never does", async () => {
