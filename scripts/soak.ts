@@ -13,7 +13,7 @@
  */
 import type { UpResult } from "../harness/engine";
 import { reconcile, type Reconciliation } from "./lib/accounting";
-import { failureKinds, placesQuoting, unclearFailures, type ReportedFailure } from "./lib/failures";
+import { failureKinds, surfacesQuoting, tenantSecrets, unclearFailures, type ReportedFailure } from "./lib/failures";
 import { parseSoakOptions, runFigures, scaledTimings, type SoakOptions } from "./lib/options";
 import { startPhaseProgress } from "./lib/phase-progress";
 import { runScript } from "./lib/run-script";
@@ -269,19 +269,14 @@ function assess(
   });
   const allFailures = phases.flatMap((p) => p.failures.map((f) => ({ ...f, op: `${p.name}/${f.op}` })));
   const unclear = phases.flatMap((p) => p.unclear);
-  const [client] = stack.sim.clients;
   // What a user sees and what Pulumi stores, against the client secret and every token ISC issued.
-  const tokens = stack.sim.issuedTokens();
+  const secrets = tenantSecrets(stack.sim);
   const pluginOutput = stack.diagnostics();
-  const leaking = placesQuoting(
-    {
-      errors: allFailures.map((f) => f.message),
-      "plugin output (printed by the Pulumi CLI)": pluginOutput,
-      state: [JSON.stringify(stack.engine.state()), JSON.stringify(stack.engine.defaultProviderState() ?? {})],
-    },
-    [client.clientSecret, ...tokens],
+  const leaking = surfacesQuoting(
+    { errors: allFailures.map((f) => f.message), pluginOutput, engine: stack.engine },
+    secrets,
   );
-  const secretsChecked = { tokens: tokens.length, pluginOutputLines: pluginOutput.length };
+  const secretsChecked = { tokens: secrets.length - 1, pluginOutputLines: pluginOutput.length };
   const faultPhases = phases.filter((p) => p.faults);
   const injected = {
     serverErrorsOrResets: faultPhases.reduce((n, p) => n + p.requests.failed, 0),

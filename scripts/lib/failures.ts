@@ -2,6 +2,9 @@
  * Whether a failure reported by `pulumi up` tells the user which account (or which ISC task) it is
  * about, and what kinds of failures a run produced.
  */
+import type { PluginEngine } from "../../harness/engine";
+import type { RunningSimulator } from "../../simulator";
+
 export interface ReportedFailure {
   /** Pulumi resource name. */
   name: string;
@@ -62,6 +65,32 @@ export function placesQuoting(
   return Object.entries(places)
     .filter(([, texts]) => texts.some((text) => present.some((s) => text.includes(s))))
     .map(([name]) => name);
+}
+
+/** What a run shows and stores: where its secrets must never appear. */
+export interface RunSurfaces {
+  /** The resource errors Pulumi reported. */
+  errors: readonly string[];
+  /** What the Pulumi CLI printed of the plugin's output (ProviderPlugin.diagnostics). */
+  pluginOutput: readonly string[];
+  engine: Pick<PluginEngine, "state" | "defaultProviderState">;
+}
+
+/** The secrets a simulated tenant handed out: its first client's secret and every token it issued. */
+export function tenantSecrets(sim: Pick<RunningSimulator, "clients" | "issuedTokens">): string[] {
+  return [sim.clients[0].clientSecret, ...sim.issuedTokens()];
+}
+
+/** The surfaces of a run that quote one of `secrets` (see placesQuoting); none, when all is well. */
+export function surfacesQuoting(run: RunSurfaces, secrets: readonly string[]): string[] {
+  return placesQuoting(
+    {
+      errors: run.errors,
+      "plugin output (printed by the Pulumi CLI)": run.pluginOutput,
+      state: [JSON.stringify(run.engine.state()), JSON.stringify(run.engine.defaultProviderState() ?? {})],
+    },
+    secrets,
+  );
 }
 
 /** A message with ids, names and numbers blanked, so that failures of one kind count together. */

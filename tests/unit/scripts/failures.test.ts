@@ -1,9 +1,11 @@
 import { expect } from "chai";
+import type { PluginEngine } from "../../../harness/engine";
 import {
   containsIdentifier,
   failureKinds,
   namesItsSubject,
   placesQuoting,
+  surfacesQuoting,
   unclearFailures,
 } from "../../../scripts/lib/failures";
 
@@ -48,6 +50,19 @@ describe("soak failure messages", () => {
     };
     expect(placesQuoting(places, ["s3cr3t-value", "t0ken-value"])).to.deep.equal(["errors", "plugin output"]);
     expect(placesQuoting(places, ["other-secret", "abc"])).to.deep.equal([]);
+  });
+
+  it("looks for secrets in a run's errors, plugin output and state (resources and the default provider)", () => {
+    const engine = (state: unknown[], provider: unknown) => ({
+      state: () => state as ReturnType<PluginEngine["state"]>,
+      defaultProviderState: () => provider as ReturnType<PluginEngine["defaultProviderState"]>,
+    });
+    const clean = { errors: ["failed"], pluginOutput: ["note"], engine: engine([], undefined) };
+    expect(surfacesQuoting(clean, ["t0ken-value"])).to.deep.equal([]);
+    const stored = { ...clean, engine: engine([], { inputs: { clientSecret: "t0ken-value" } }) };
+    expect(surfacesQuoting(stored, ["t0ken-value"])).to.deep.equal(["state"]);
+    const printed = { ...clean, pluginOutput: ["Bearer t0ken-value"] };
+    expect(surfacesQuoting(printed, ["t0ken-value"])).to.deep.equal(["plugin output (printed by the Pulumi CLI)"]);
   });
 
   it("groups failures that differ only in ids, names and numbers", () => {
